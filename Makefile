@@ -1,0 +1,118 @@
+# roster — build, test, install.
+#
+# Objects and binaries go under $(O) (default: the source tree), so that a
+# sanitizer build can live beside the normal one: make O=build/asan SAN=1.
+
+PREFIX         ?= /usr/local
+BINDIR         ?= $(PREFIX)/bin
+MANDIR         ?= $(PREFIX)/share/man
+COMPLETIONDIR  ?= $(PREFIX)/share/bash-completion/completions
+PROGRAM_PREFIX ?=
+DESTDIR        ?=
+
+CC      ?= cc
+O       ?= .
+SAN     ?=
+CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -MMD -MP
+
+# Normal builds link statically: start-up time dominates a one-user command
+# and a static binary starts in about half the time of a dynamic one.
+# Sanitizers need the dynamic loader, so SAN=1 links dynamically.
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+else
+LDSTATIC ?= -static
+LDFLAGS += $(LDSTATIC)
+endif
+
+LIBS     = -lyaml -lcsv -linih -ljansson -lm
+ICALLIBS = -lical -licalss -licui18n -licuuc -licudata -lstdc++ -lpthread -ldl
+
+CMDS    := $(sort $(basename $(notdir $(wildcard cmd/*.c))))
+LIBSRC  := $(sort $(wildcard lib/*.c))
+LIBOBJ  := $(LIBSRC:%.c=$(O)/obj/%.o)
+CMDOBJ  := $(CMDS:%=$(O)/obj/cmd/%.o)
+BINS    := $(CMDS:%=$(O)/bin/%)
+LIBA    := $(O)/obj/libroster.a
+MAN1    := $(sort $(wildcard man/man1/*.1))
+MAN5    := $(sort $(wildcard man/man5/*.5))
+
+# Binaries that need libical (calendar sync) link it; the others do not pay
+# for it at start-up.
+ICALCMDS := ooo-add
+
+all: $(BINS)
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIBOBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(O)/bin/%: $(O)/obj/cmd/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(if $(filter $*,$(ICALCMDS)),$(ICALLIBS)) $(LIBS)
+
+-include $(LIBOBJ:.o=.d) $(CMDOBJ:.o=.d)
+
+# --- tests -----------------------------------------------------------------
+
+DEPS = libyaml-dev libcsv-dev libinih-dev libjansson-dev libical-dev \
+       libicu-dev bats bats-assert bats-support mandoc tzdata python3 \
+       hyperfine shellcheck parallel
+
+deps:
+	@sh share/deps.sh $(DEPS)
+
+asan:
+	$(MAKE) O=build/asan SAN=1
+
+BATS ?= bats
+TESTS ?= test
+
+check: all asan
+	@sh test/run.sh "$(O)/bin" "build/asan/bin" $(TESTS)
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5)
+
+# --- install ---------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	for c in $(CMDS); do \
+		install -m 755 $(O)/bin/$$c $(DESTDIR)$(BINDIR)/$(PROGRAM_PREFIX)$$c || exit 1; \
+		if [ -f man/man1/$$c.1 ]; then \
+			install -m 644 man/man1/$$c.1 \
+			    $(DESTDIR)$(MANDIR)/man1/$(PROGRAM_PREFIX)$$c.1 || exit 1; \
+		fi; \
+	done
+	for m in $(MAN5); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/ || exit 1; done
+	if [ -f share/completion/roster.bash ]; then \
+		install -d $(DESTDIR)$(COMPLETIONDIR) && \
+		install -m 644 share/completion/roster.bash $(DESTDIR)$(COMPLETIONDIR)/roster; \
+	fi
+
+uninstall:
+	for c in $(CMDS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$(PROGRAM_PREFIX)$$c \
+		      $(DESTDIR)$(MANDIR)/man1/$(PROGRAM_PREFIX)$$c.1; \
+	done
+	for m in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/roster
+
+demo: 
+	@sh share/deps.sh --quiet $(DEPS)
+	@$(MAKE) --no-print-directory all
+	@sh share/demo.sh "$(CURDIR)/$(O)/bin"
+
+clean:
+	rm -rf obj bin build
+
+.PHONY: all asan check deps demo install uninstall clean lint-man

@@ -1,0 +1,463 @@
+/* user-add — add users by address, or import them from a CSV file. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "roster/audit.h"
+#include "roster/csvio.h"
+#include "roster/email.h"
+#include "roster/err.h"
+#include "roster/fileio.h"
+#include "roster/store.h"
+#include "roster/timefmt.h"
+#include "roster/user.h"
+#include "roster/welcome.h"
+#include "roster/zone.h"
+
+#define MAX_IMPORT 100
+
+static void
+usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+	    "usage: user-add [--dry-run] [--no-welcome] [--super-admin] "
+	    "[-d dir] [--first-name name]\n"
+	    "                [--last-name name] [--permission perm] "
+	    "[--role role] [--seat seat]\n"
+	    "                [--team team] [--timezone zone] email ...\n"
+	    "       user-add [--dry-run] [--no-welcome] [-d dir] "
+	    "[--permission perm] [--role role]\n"
+	    "                [--seat seat] [--team team] [--timezone zone] "
+	    "--csv file\n");
+	exit(rc);
+}
+
+/* One address to add, and where it came from. */
+struct cand {
+	char *email;		/* as given */
+	char *first, *last, *team;
+	long line;		/* CSV line, 0 for an argument */
+};
+
+struct opts {
+	const char *store, *csv, *first, *last, *role, *seat, *zone;
+	struct strv perms, teams;
+	int super_admin, no_welcome, dry_run;
+};
+
+static struct cand *cands;
+static size_t ncands;
+static int first_rc;
+
+static void
+add_cand(const char *email, const char *first, const char *last,
+    const char *team, long line)
+{
+	struct cand *c;
+
+	cands = xrealloc(cands, (ncands + 1) * sizeof *cands);
+	c = &cands[ncands++];
+	c->email = xstrdup(email);
+	c->first = first && *first ? xstrdup(first) : NULL;
+	c->last = last && *last ? xstrdup(last) : NULL;
+	c->team = team && *team ? xstrdup(team) : NULL;
+	c->line = line;
+}
+
+/* Report one failure of the batch and remember the first code. */
+static void
+report(int rc)
+{
+	err_print();
+	if (first_rc == 0)
+		first_rc = rc;
+}
+
+static const char *const email_cols[] = { "Email", "E-mail",
+	"Email address", "E-mail address", "E-mailadres", NULL };
+static const char *const first_cols[] = { "First Name", "First_name",
+	"Firstname", "Voornaam", "Prénom", NULL };
+static const char *const last_cols[] = { "Last Name", "Last_name",
+	"Lastname", "Achternaam", "Nom", NULL };
+static const char *const team_cols[] = { "Team", "Teams", NULL };
+
+static const char *
+cell(const struct csvrow *r, int col)
+{
+	return col >= 0 && (size_t)col < r->n ? r->f[col] : NULL;
+}
+
+/* Trim blanks in place (spreadsheets leave them around addresses). */
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+static int
+read_csv(const char *path)
+{
+	struct csvdoc doc;
+	const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	char *data = NULL, buf[65536];
+	size_t len = 0, n, i, rows = 0;
+	FILE *fp;
+	int rc, ce, cf, cl, ct;
+
+	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (fp == NULL)
+		return fail_errno(RX_NOTFOUND, "%s", path);
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
+		data = xrealloc(data, len + n + 1);
+		memcpy(data + len, buf, n);
+		len += n;
+	}
+	if (ferror(fp)) {
+		rc = fail_errno(RX_NOTFOUND, "%s", shown);
+		if (fp != stdin)
+			fclose(fp);
+		free(data);
+		return rc;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	rc = csv_read(data ? data : "", len, shown, 1, &doc);
+	free(data);
+	if (rc)
+		return rc;
+	if (doc.n == 0) {
+		csvdoc_free(&doc);
+		return fail(RX_INVALID, "%s: empty file: want a header row with "
+		    "an Email column", shown);
+	}
+	ce = csv_column(&doc.rows[0], email_cols);
+	if (ce < 0) {
+		rc = fail_at(RX_INVALID, shown, doc.rows[0].line, "no Email "
+		    "column in the header row (also accepted: E-mail, Email "
+		    "address, E-mailadres)");
+		csvdoc_free(&doc);
+		return rc;
+	}
+	cf = csv_column(&doc.rows[0], first_cols);
+	cl = csv_column(&doc.rows[0], last_cols);
+	ct = csv_column(&doc.rows[0], team_cols);
+	for (i = 1; i < doc.n; i++) {
+		const struct csvrow *r = &doc.rows[i];
+		int blank = 1;
+		for (n = 0; n < r->n; n++)
+			if (*trim(r->f[n]))
+				blank = 0;
+		if (!blank)
+			rows++;
+	}
+	if (rows > MAX_IMPORT) {
+		rc = fail(RX_RULE, "%s: %zu users: at most %d can be imported at "
+		    "once; split the file (e.g. split -l %d) and import each "
+		    "part", shown, rows, MAX_IMPORT, MAX_IMPORT);
+		csvdoc_free(&doc);
+		return rc;
+	}
+	for (i = 1; i < doc.n; i++) {
+		const struct csvrow *r = &doc.rows[i];
+		const char *e = cell(r, ce);
+		int blank = 1;
+		for (n = 0; n < r->n; n++)
+			if (*r->f[n])
+				blank = 0;
+		if (blank)
+			continue;
+		if (e == NULL || *e == '\0') {
+			fail_at(RX_INVALID, shown, r->line, "no address in the "
+			    "Email column");
+			report(RX_INVALID);
+			continue;
+		}
+		add_cand(e, cell(r, cf), cell(r, cl), cell(r, ct), r->line);
+	}
+	csvdoc_free(&doc);
+	return 0;
+}
+
+/* Where a candidate came from, for messages. */
+static void
+where(const struct opts *o, const struct cand *c, char *buf, size_t n)
+{
+	if (c->line > 0)
+		snprintf(buf, n, "%s:%ld: ", strcmp(o->csv, "-") == 0 ?
+		    "<stdin>" : o->csv, c->line);
+	else
+		buf[0] = '\0';
+}
+
+/* The checks that do not depend on the other candidates or the store. */
+static int
+check_options(struct store *st, const struct opts *o)
+{
+	size_t i;
+
+	if (o->role && store_role(st, o->role) == NULL)
+		return fail(RX_NOTFOUND, "no such role '%s' in roster.ini "
+		    "(add a [role \"%s\"] section first)", o->role, o->role);
+	for (i = 0; i < o->perms.n; i++)
+		if (!store_permission_valid(o->perms.v[i]))
+			return fail(RX_INVALID, "unknown permission '%s' (contacts "
+			    "companies deals tickets conversations reports "
+			    "marketing users billing portal)", o->perms.v[i]);
+	if (o->zone && !zone_valid(o->zone))
+		return fail(RX_INVALID, "unknown time zone '%s'", o->zone);
+	if (o->seat && !seat_valid(o->seat))
+		return fail(RX_INVALID, "bad seat '%s' (none, sales-starter, "
+		    "sales-professional, service-professional, ...)", o->seat);
+	if (o->super_admin && ncands != 1)
+		return fail(RX_RULE, "--super-admin is granted to one new user "
+		    "at a time; add the users, then give it with user-mod "
+		    "--super-admin EMAIL");
+	return 0;
+}
+
+/* Every candidate: a valid address, not twice, not already active. */
+static void
+check_cands(struct store *st, const struct opts *o)
+{
+	char at[512];
+	const char *why;
+	size_t i, j;
+
+	for (i = 0; i < ncands; i++) {
+		struct cand *c = &cands[i];
+		char *norm;
+		where(o, c, at, sizeof at);
+		if ((why = email_invalid(c->email)) != NULL) {
+			fail(RX_INVALID, "%sbad address '%s': %s", at, c->email, why);
+			report(RX_INVALID);
+			continue;
+		}
+		norm = email_norm(c->email);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(cands[j].email, c->email) == 0)
+				break;
+		if (j < i) {
+			fail(RX_RULE, "%s%s is given twice", at, norm);
+			report(RX_RULE);
+		} else if (st->dfd >= 0 && user_exists(st, norm, USER_ACTIVE)) {
+			fail(RX_RULE, "%s%s is already a user (change it with "
+			    "user-mod)", at, norm);
+			report(RX_RULE);
+		}
+		free(norm);
+	}
+}
+
+static void
+build_user(const struct opts *o, const struct cand *c, time_t now,
+    struct user *u)
+{
+	size_t i;
+
+	user_init(u, c->email);
+	u->first_name = xstrdup(c->first ? c->first : o->first ? o->first : "");
+	u->last_name = xstrdup(c->last ? c->last : o->last ? o->last : "");
+	if (!*u->first_name) {
+		free(u->first_name);
+		u->first_name = NULL;
+	}
+	if (!*u->last_name) {
+		free(u->last_name);
+		u->last_name = NULL;
+	}
+	u->role = o->role ? xstrdup(o->role) : NULL;
+	if (o->perms.n > 0) {
+		u->has_perms = 1;
+		for (i = 0; i < o->perms.n; i++)
+			strv_add(&u->perms, o->perms.v[i]);
+	}
+	u->super_admin = o->super_admin;
+	if (c->team)
+		strv_split(&u->teams, c->team);
+	for (i = 0; i < o->teams.n; i++)
+		if (!strv_has(&u->teams, o->teams.v[i]))
+			strv_add(&u->teams, o->teams.v[i]);
+	if (o->seat && strcmp(o->seat, "none") != 0)
+		u->seat = xstrdup(o->seat);
+	u->timezone = o->zone ? xstrdup(o->zone) : NULL;
+	u->welcome = xstrdup(o->no_welcome ? "skipped" : "queued");
+	u->created = now;
+}
+
+static int
+add_all(struct store *st, const struct opts *o, time_t now)
+{
+	struct user u;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ncands; i++) {
+		build_user(o, &cands[i], now, &u);
+		if (!o->dry_run) {
+			rc = user_save(st, &u, USER_ACTIVE);
+			if (rc == 0 && !o->no_welcome)
+				rc = welcome_queue(st, &u, now);
+			if (rc) {
+				user_free(&u);
+				return rc;
+			}
+			audit_add("add", u.email, "%s%s%s",
+			    u.super_admin ? "super admin" : "",
+			    u.super_admin && u.teams.n ? "; " : "",
+			    u.teams.n ? "teams set" : "");
+		}
+		printf("%s\n", u.email);
+		user_free(&u);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_FIRST = 256, O_LAST, O_ROLE, O_PERM, O_SUPER, O_TEAM, O_SEAT,
+	    O_ZONE, O_NOWELCOME, O_DRY, O_CSV, O_VERSION };
+	static const struct option longopts[] = {
+		{ "csv", required_argument, NULL, O_CSV },
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "first-name", required_argument, NULL, O_FIRST },
+		{ "help", no_argument, NULL, 'h' },
+		{ "last-name", required_argument, NULL, O_LAST },
+		{ "no-welcome", no_argument, NULL, O_NOWELCOME },
+		{ "permission", required_argument, NULL, O_PERM },
+		{ "role", required_argument, NULL, O_ROLE },
+		{ "seat", required_argument, NULL, O_SEAT },
+		{ "store", required_argument, NULL, 'd' },
+		{ "super-admin", no_argument, NULL, O_SUPER },
+		{ "team", required_argument, NULL, O_TEAM },
+		{ "timezone", required_argument, NULL, O_ZONE },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o;
+	struct store st;
+	time_t now;
+	size_t i;
+	int ch, rc;
+
+	prog_init(argv[0]);
+	memset(&o, 0, sizeof o);
+	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			o.store = optarg;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case O_CSV:
+			o.csv = optarg;
+			break;
+		case O_DRY:
+			o.dry_run = 1;
+			break;
+		case O_FIRST:
+			o.first = optarg;
+			break;
+		case O_LAST:
+			o.last = optarg;
+			break;
+		case O_NOWELCOME:
+			o.no_welcome = 1;
+			break;
+		case O_PERM:
+			strv_split(&o.perms, optarg);
+			break;
+		case O_ROLE:
+			o.role = optarg;
+			break;
+		case O_SEAT:
+			o.seat = optarg;
+			break;
+		case O_SUPER:
+			o.super_admin = 1;
+			break;
+		case O_TEAM:
+			if (*optarg && !strv_has(&o.teams, optarg))
+				strv_add(&o.teams, optarg);
+			break;
+		case O_ZONE:
+			o.zone = optarg;
+			break;
+		case O_VERSION:
+			puts("user-add (roster) " ROSTER_VERSION);
+			return 0;
+		default:
+			usage(RX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((o.csv == NULL) == (argc == 0)) {
+		warnmsg(o.csv ? "give addresses or --csv, not both" :
+		    "no address given");
+		usage(RX_USAGE);
+	}
+	if ((o.first || o.last) && (o.csv || argc != 1)) {
+		warnmsg("--first-name and --last-name name one user");
+		usage(RX_USAGE);
+	}
+	if ((rc = clock_now(&now)) != 0) {
+		err_print();
+		return rc;
+	}
+	if (o.csv) {
+		if ((rc = read_csv(o.csv)) != 0) {
+			err_print();
+			return rc;
+		}
+	} else {
+		for (i = 0; i < (size_t)argc; i++)
+			add_cand(argv[i], NULL, NULL, NULL, 0);
+	}
+	rc = store_open(&st, o.store, o.dry_run ? STORE_READ : STORE_WRITE);
+	if (rc == RX_NOTFOUND && o.dry_run) {
+		/* A dry run on a store that does not exist yet: nothing is
+		 * there to clash with. */
+		store_close(&st);
+		memset(&st, 0, sizeof st);
+		st.dfd = st.lockfd = -1;
+		rc = 0;
+	}
+	if (rc) {
+		err_print();
+		store_close(&st);
+		return rc;
+	}
+	if ((rc = check_options(&st, &o)) != 0)
+		report(rc);
+	check_cands(&st, &o);
+	if (first_rc == 0) {
+		rc = add_all(&st, &o, now);
+		if (rc == 0 && !o.dry_run)
+			rc = audit_flush(&st, now);
+		if (rc)
+			err_print();
+	} else
+		rc = first_rc;
+	store_close(&st);
+	for (i = 0; i < ncands; i++) {
+		free(cands[i].email);
+		free(cands[i].first);
+		free(cands[i].last);
+		free(cands[i].team);
+	}
+	free(cands);
+	strv_free(&o.perms);
+	strv_free(&o.teams);
+	return out_close(rc);
+}

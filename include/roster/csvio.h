@@ -1,0 +1,47 @@
+/*
+ * csvio.h — CSV read and write through libcsv.
+ *
+ * Reading: the whole input is parsed into rows of fields; a UTF-8 byte-order
+ * mark is dropped, LF and CRLF both end a record, RFC 4180 quoting, and the
+ * delimiter is sniffed from the first line (";" if it has more semicolons
+ * than commas outside quotes, else ",").  Blank lines are skipped, and each
+ * row remembers the line it started on for messages.
+ *
+ * Writing: csv_row_write() quotes as RFC 4180 needs, through libcsv's
+ * writer; with guard set, a cell starting with = + - or @ gets a leading '
+ * so spreadsheets do not run it as a formula.
+ */
+#ifndef ROSTER_CSVIO_H
+#define ROSTER_CSVIO_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+struct csvrow {
+	char **f;
+	size_t n;
+	long line;
+};
+
+struct csvdoc {
+	struct csvrow *rows;
+	size_t n, cap;
+	char delim;
+};
+
+/* Parse len bytes (sniff: guess the delimiter, else ","); shown names the input in messages.  0 or RX_INVALID
+ * (for a store file the caller maps it to RX_STORE). */
+int csv_read(const char *data, size_t len, const char *shown, int sniff,
+    struct csvdoc *doc);
+void csvdoc_free(struct csvdoc *doc);
+
+/* Index of the header cell matching one of names (case-insensitive,
+ * surrounding blanks ignored), or -1. names is NULL-terminated. */
+int csv_column(const struct csvrow *hdr, const char *const names[]);
+
+/* Write one record of n cells (NULL cells are empty), quoted only where
+ * needed.  guard 0: a store file (LF); 1: LF with the formula guard of
+ * SPEC 2; 2: the same ending in CRLF, as RFC 4180 has it. */
+void csv_row_write(FILE *fp, const char *const *cells, size_t n, int guard);
+
+#endif

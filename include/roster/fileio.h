@@ -1,0 +1,69 @@
+/*
+ * fileio.h — safe file access below the store.
+ *
+ * Paths are relative to a directory descriptor and never follow a symbolic
+ * link (O_NOFOLLOW on the last component, and each directory component is
+ * opened with O_NOFOLLOW too); a name with "/.." or a leading "/" is refused.
+ * Files are replaced atomically: a temporary ".NAME.tmp" in the same
+ * directory (writers are serialised by the store lock, so one name is
+ * enough and a stale one from a crash is simply replaced), fsync, rename,
+ * fsync of the directory.  Readers ignore names that start with ".".
+ */
+#ifndef ROSTER_FILEIO_H
+#define ROSTER_FILEIO_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+/* Read the whole of rel into a NUL-terminated malloc'd buffer.
+ * 0, RX_NOTFOUND (no such file: nothing recorded unless shown != NULL),
+ * or RX_STORE (symlink, not a regular file, I/O error). */
+int file_read(int dfd, const char *rel, char **data, size_t *len);
+
+/* Open rel for reading as a stream; same returns as file_read(). */
+int file_open_read(int dfd, const char *rel, FILE **fp);
+
+/* 1 if rel exists (as anything, links not followed), 0 if not. */
+int file_exists(int dfd, const char *rel);
+
+/* An atomic replacement in progress. */
+struct atomic {
+	int dirfd;		/* the directory of the file, owned */
+	char *dir;		/* rel's directory part, "" for the top */
+	char *name;		/* its last component */
+	char *tmp;		/* ".NAME.tmp" */
+	char *shown;		/* rel, for messages */
+	FILE *fp;		/* write here */
+};
+
+/* Start replacing rel (its directory must exist). 0 or RX_STORE. */
+int atomic_begin(struct atomic *a, int dfd, const char *rel);
+/* Flush, fsync, rename over rel, fsync the directory. 0 or RX_STORE.
+ * On failure the temporary is removed. */
+int atomic_commit(struct atomic *a);
+/* Drop the temporary.  Safe after commit and on a zeroed struct. */
+void atomic_abort(struct atomic *a);
+
+/* Replace rel with len bytes of data, atomically. */
+int file_replace(int dfd, const char *rel, const char *data, size_t len);
+
+/* Append one line (data must end with a newline) to rel with O_APPEND,
+ * creating it with header first when it does not exist; fsync. */
+int file_append(int dfd, const char *rel, const char *header,
+    const char *data, size_t len);
+
+/* Move rel to newrel (both below dfd) with rename and fsync both dirs. */
+int file_move(int dfd, const char *rel, const char *newrel);
+
+/* Remove rel; fsync its directory. RX_NOTFOUND if absent. */
+int file_remove(int dfd, const char *rel);
+
+/* Make directory rel below dfd if missing (one level). */
+int dir_ensure(int dfd, const char *rel);
+
+/* Open directory rel below dfd (O_DIRECTORY|O_NOFOLLOW); -1 on error with
+ * errno set. */
+int dir_open(int dfd, const char *rel);
+
+#endif

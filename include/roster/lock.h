@@ -1,0 +1,19 @@
+/*
+ * lock.h — the store lock: a POSIX fcntl record lock on STORE/.lock.
+ *
+ * Shared for readers, exclusive for writers, held for a whole command.
+ * fcntl locks are per process and work on NFSv4.  lock_take() waits up to
+ * timeout seconds (0: do not wait) and returns RX_BUSY when it runs out.
+ */
+#ifndef ROSTER_LOCK_H
+#define ROSTER_LOCK_H
+
+/* Open (creating if needed) name below dfd and lock it.  On success *fdp
+ * holds the descriptor; close it to release.  exclusive: 1 for a writer. */
+int lock_take(int dfd, const char *name, int exclusive, double timeout,
+    const char *shown, int *fdp);
+
+/* The wait from $ROSTER_LOCK_TIMEOUT (seconds, default 10). */
+double lock_timeout(void);
+
+#endif

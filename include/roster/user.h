@@ -1,0 +1,128 @@
+/*
+ * user.h — the user record: users/EMAIL.yaml (and removed/EMAIL.yaml).
+ *
+ * Loaded with libyaml's parser and saved with its emitter.  Keys roster
+ * knows are parsed into struct user; every other top-level key is kept as
+ * the exact text it had in the file (its comment lines included) and
+ * written back unchanged after the known keys.  A file that people wrote by
+ * hand — comments, flow style, quoting, another key order — reads the same.
+ * A malformed file is RX_STORE with "FILE:LINE: reason".
+ *
+ * Known keys, in the order they are written: email first_name last_name
+ * role permissions super_admin teams seat capacity contact_roles timezone
+ * working_hours out_of_office status_override welcome created removed_at.
+ */
+#ifndef ROSTER_USER_H
+#define ROSTER_USER_H
+
+#include <stddef.h>
+#include <time.h>
+#include "roster/err.h"
+
+struct store;
+
+enum { WD_MON, WD_TUE, WD_WED, WD_THU, WD_FRI, WD_SAT, WD_SUN };
+extern const char *const weekday_names[7];	/* "mon" ... "sun" */
+
+/* One working-hours range, minutes from midnight.  end is 1..1440;
+ * end <= start means the range runs overnight into the next day. */
+struct range {
+	int start, end;
+};
+
+/* The weekly working hours: ranges per weekday, as written. */
+struct hours {
+	struct range *r[7];
+	size_t n[7];
+};
+
+/* An out-of-office period: start <= t < end. */
+struct period {
+	time_t start, end;
+	char *source;		/* calendar name, or NULL when added by hand */
+	char *uid;		/* event UID + occurrence, or NULL */
+};
+
+/* A top-level key roster does not know, kept verbatim. */
+struct extra {
+	char *key;
+	char *text;		/* its lines in the file, comments before it included */
+};
+
+struct user {
+	char *email;		/* lower-cased */
+	char *first_name, *last_name, *role;
+	struct strv perms;
+	int has_perms;		/* permissions: present (a custom set) */
+	int super_admin;
+	struct strv teams;
+	char *seat;		/* NULL: none */
+	long capacity;		/* -1: no limit */
+	struct strv contacts;	/* primary, billing, technical */
+	char *timezone;		/* NULL: the store default */
+	struct hours hours;
+	struct period *ooo;
+	size_t nooo;
+	int has_override;
+	int override_away;	/* 1 away, 0 available */
+	time_t override_until;
+	char *welcome;		/* "queued", "skipped" or NULL */
+	time_t created;		/* -1: absent */
+	time_t removed_at;	/* -1: absent (active user) */
+	struct extra *extra;
+	size_t nextra;
+	int extra_verbatim;	/* extras can be pasted back as text */
+};
+
+/* Where a user file lives. */
+enum { USER_ACTIVE, USER_REMOVED };
+
+/* A fresh record for address email (normalised), everything absent. */
+void user_init(struct user *u, const char *email);
+void user_free(struct user *u);
+
+/* Parse a YAML document; shown names the file in messages. */
+int user_parse(const char *buf, size_t len, const char *shown, struct user *u);
+
+/* Load users/ (or removed/) file of email.  RX_NOTFOUND if there is none
+ * (message recorded: "no such user: EMAIL"). */
+int user_load(struct store *st, const char *email, int where, struct user *u);
+
+/* Load a user file by its file name within dirfd; shown names it. */
+int user_load_at(int dirfd, const char *name, const char *shown,
+    struct user *u);
+
+/* Serialise u (periods written with the offset of zone, the user's
+ * effective zone).  Returns a malloc'd NUL-terminated buffer. */
+int user_emit(const struct user *u, const char *zone, char **out, size_t *len);
+
+/* Write u atomically to users/ (or removed/). */
+int user_save(struct store *st, const struct user *u, int where);
+
+/* 1 if email has a file in users/ (or removed/). */
+int user_exists(struct store *st, const char *email, int where);
+
+/* The zone that applies to u: its own, else the store default. */
+const char *user_zone(const struct store *st, const struct user *u);
+
+/* All users of a directory, sorted by address. Files that fail to load are
+ * reported through bad() (may be NULL), which gets the error code; the
+ * listing goes on. */
+struct userlist {
+	struct user *u;
+	size_t n, cap;
+};
+int user_list(struct store *st, int where, struct userlist *ul,
+    void (*bad)(int code, void *arg), void *arg);
+void userlist_free(struct userlist *ul);
+
+/* Parse "HH:MM-HH:MM" into r. 0 or -1. */
+int range_parse(const char *s, struct range *r);
+/* Format r as "HH:MM-HH:MM" into buf (12 bytes). */
+char *range_format(const struct range *r, char *buf);
+
+void hours_free(struct hours *h);
+void hours_copy(struct hours *dst, const struct hours *src);
+int hours_empty(const struct hours *h);
+
+#endif

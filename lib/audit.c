@@ -1,0 +1,100 @@
+/* audit.c — audit.csv rows, one per change, appended under the lock. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "roster/audit.h"
+#include "roster/csvio.h"
+#include "roster/err.h"
+#include "roster/fileio.h"
+#include "roster/store.h"
+#include "roster/timefmt.h"
+
+struct row {
+	char *action, *subject, *detail;
+};
+
+static struct row *rows;
+static size_t nrows;
+
+void
+audit_add(const char *action, const char *subject, const char *fmt, ...)
+{
+	va_list ap;
+	char *detail;
+
+	va_start(ap, fmt);
+	if (vasprintf(&detail, fmt, ap) < 0)
+		detail = NULL;
+	va_end(ap);
+	rows = xrealloc(rows, (nrows + 1) * sizeof *rows);
+	rows[nrows].action = xstrdup(action);
+	rows[nrows].subject = xstrdup(subject ? subject : "");
+	rows[nrows].detail = detail ? detail : xstrdup("");
+	nrows++;
+}
+
+void
+audit_drop(void)
+{
+	size_t i;
+
+	for (i = 0; i < nrows; i++) {
+		free(rows[i].action);
+		free(rows[i].subject);
+		free(rows[i].detail);
+	}
+	free(rows);
+	rows = NULL;
+	nrows = 0;
+}
+
+static char *
+actor(void)
+{
+	static const char *const vars[] = { "ROSTER_ACTOR", "LOGNAME", "USER",
+	    NULL };
+	const char *s;
+	int i;
+
+	for (i = 0; vars[i]; i++)
+		if ((s = getenv(vars[i])) != NULL && *s != '\0')
+			return xstrdup(s);
+	return xasprintf("uid:%ld", (long)getuid());
+}
+
+int
+audit_flush(struct store *st, time_t now)
+{
+	char ts[32], *buf = NULL, *who;
+	const char *cells[6];
+	size_t len = 0, i;
+	FILE *fp;
+	int rc;
+
+	if (nrows == 0)
+		return 0;
+	fp = open_memstream(&buf, &len);
+	if (fp == NULL)
+		return fail_errno(RX_STORE, "audit.csv");
+	who = actor();
+	time_utc(now, ts);
+	for (i = 0; i < nrows; i++) {
+		cells[0] = ts;
+		cells[1] = who;
+		cells[2] = progname;
+		cells[3] = rows[i].action;
+		cells[4] = rows[i].subject;
+		cells[5] = rows[i].detail;
+		csv_row_write(fp, cells, 6, 0);
+	}
+	fclose(fp);
+	rc = file_append(st->dfd, "audit.csv",
+	    "time,actor,tool,action,subject,detail\n", buf, len);
+	free(buf);
+	free(who);
+	audit_drop();
+	return rc;
+}

@@ -1,0 +1,304 @@
+/* err.c — the error record, the printer, allocation that does not fail. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "roster/err.h"
+
+const char *progname = "roster";
+
+static _Thread_local char errbuf[2048];
+static _Thread_local int errcode;
+
+void
+prog_init(const char *argv0)
+{
+	const char *s;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return;
+	s = strrchr(argv0, '/');
+	progname = s ? s + 1 : argv0;
+}
+
+static int
+record(int code, const char *prefix, const char *fmt, va_list ap)
+{
+	size_t n = 0;
+
+	errbuf[0] = '\0';
+	if (prefix != NULL)
+		n = (size_t)snprintf(errbuf, sizeof errbuf, "%s", prefix);
+	if (n < sizeof errbuf)
+		vsnprintf(errbuf + n, sizeof errbuf - n, fmt, ap);
+	errcode = code;
+	return code;
+}
+
+int
+fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(code, NULL, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int
+fail_at(int code, const char *file, long line, const char *fmt, ...)
+{
+	char pre[512];
+	va_list ap;
+
+	if (line > 0)
+		snprintf(pre, sizeof pre, "%s:%ld: ", file, line);
+	else
+		snprintf(pre, sizeof pre, "%s: ", file);
+	va_start(ap, fmt);
+	record(code, pre, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int
+fail_errno(int code, const char *fmt, ...)
+{
+	int saved = errno;
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(code, NULL, fmt, ap);
+	va_end(ap);
+	n = strlen(errbuf);
+	snprintf(errbuf + n, sizeof errbuf - n, ": %s", strerror(saved));
+	errno = saved;
+	return code;
+}
+
+const char *
+err_msg(void)
+{
+	return errbuf;
+}
+
+int
+err_code(void)
+{
+	return errcode;
+}
+
+void
+err_print(void)
+{
+	fprintf(stderr, "%s: %s\n", progname,
+	    errbuf[0] ? errbuf : "unknown error");
+}
+
+void
+warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+out_close(int rc)
+{
+	int bad;
+
+	bad = ferror(stdout);
+	if (fclose(stdout) != 0)
+		bad = 1;
+	if (bad && rc == RX_OK) {
+		/* A closed pipe on the reading side is the reader's choice. */
+		if (errno == EPIPE)
+			return rc;
+		fail_errno(RX_STORE, "standard output");
+		err_print();
+		return RX_STORE;
+	}
+	return rc;
+}
+
+static void
+oom(void)
+{
+	fprintf(stderr, "%s: out of memory\n", progname);
+	exit(RX_STORE);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	return p;
+}
+
+void
+strv_add(struct strv *sv, const char *s)
+{
+	if (sv->n + 1 >= sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 8;
+		sv->v = xrealloc(sv->v, sv->cap * sizeof *sv->v);
+	}
+	sv->v[sv->n++] = xstrdup(s);
+	sv->v[sv->n] = NULL;
+}
+
+int
+strv_has(const struct strv *sv, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+int
+strv_remove(struct strv *sv, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++) {
+		if (strcmp(sv->v[i], s) != 0)
+			continue;
+		free(sv->v[i]);
+		memmove(sv->v + i, sv->v + i + 1, (sv->n - i) * sizeof *sv->v);
+		sv->n--;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+strv_sort(struct strv *sv)
+{
+	if (sv->n > 1)
+		qsort(sv->v, sv->n, sizeof *sv->v, cmpstr);
+}
+
+void
+strv_free(struct strv *sv)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+void
+strv_split(struct strv *sv, const char *list)
+{
+	const char *p = list, *e, *q;
+
+	while (*p) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		q = e;
+		while (p < q && (*p == ' ' || *p == '\t'))
+			p++;
+		while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if (q > p) {
+			char *item = xstrndup(p, (size_t)(q - p));
+			strv_add(sv, item);
+			free(item);
+		}
+		p = *e ? e + 1 : e;
+	}
+}
+
+int
+parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

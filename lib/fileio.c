@@ -1,0 +1,457 @@
+/* fileio.c — safe opens below the store, atomic replacement. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "roster/err.h"
+#include "roster/fileio.h"
+
+/* 1 if every component of rel is a plain name: no "", ".", ".." and no
+ * leading "/". */
+static int
+rel_ok(const char *rel)
+{
+	const char *p = rel, *e;
+	size_t n;
+
+	if (*rel == '/' || *rel == '\0')
+		return 0;
+	while (*p) {
+		e = strchr(p, '/');
+		n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return 1;
+}
+
+int
+dir_open(int dfd, const char *rel)
+{
+	const char *p, *e;
+	int fd, next;
+	char part[256];
+	size_t n;
+
+	if (!rel_ok(rel)) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = dup(dfd);
+	if (fd < 0)
+		return -1;
+	for (p = rel; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		if (n >= sizeof part) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(part, p, n);
+		part[n] = '\0';
+		next = openat(fd, part,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		if (next < 0)
+			return -1;
+		fd = next;
+	}
+	return fd;
+}
+
+/* Split rel into its directory (malloc'd, "" for none) and last name. */
+static char *
+split_rel(const char *rel, const char **name)
+{
+	const char *s = strrchr(rel, '/');
+
+	if (s == NULL) {
+		*name = rel;
+		return xstrdup("");
+	}
+	*name = s + 1;
+	return xstrndup(rel, (size_t)(s - rel));
+}
+
+/* Open the directory part of rel; the name is left in *name. */
+static int
+open_parent(int dfd, const char *rel, const char **name)
+{
+	char *dir;
+	int fd;
+
+	if (!rel_ok(rel)) {
+		errno = EINVAL;
+		return -1;
+	}
+	dir = split_rel(rel, name);
+	fd = *dir ? dir_open(dfd, dir) : dup(dfd);
+	free(dir);
+	return fd;
+}
+
+static int
+open_err(const char *rel, int forwrite)
+{
+	if (errno == ELOOP || errno == EMLINK)
+		return fail(RX_STORE, "%s: is a symbolic link; not followed", rel);
+	if (errno == ENOENT && !forwrite)
+		return fail(RX_NOTFOUND, "%s: no such file", rel);
+	return fail_errno(RX_STORE, "%s", rel);
+}
+
+int
+file_open_read(int dfd, const char *rel, FILE **fpp)
+{
+	const char *name;
+	struct stat sb;
+	FILE *fp;
+	int pfd, fd;
+
+	pfd = open_parent(dfd, rel, &name);
+	if (pfd < 0)
+		return open_err(rel, 0);
+	fd = openat(pfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	close(pfd);
+	if (fd < 0)
+		return open_err(rel, 0);
+	if (fstat(fd, &sb) != 0) {
+		close(fd);
+		return fail_errno(RX_STORE, "%s", rel);
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		return fail(RX_STORE, "%s: not a regular file", rel);
+	}
+	fp = fdopen(fd, "r");
+	if (fp == NULL) {
+		close(fd);
+		return fail_errno(RX_STORE, "%s", rel);
+	}
+	*fpp = fp;
+	return 0;
+}
+
+int
+file_read(int dfd, const char *rel, char **data, size_t *len)
+{
+	const char *name;
+	struct stat sb;
+	char *buf;
+	size_t cap, n = 0;
+	ssize_t r;
+	int pfd, fd;
+
+	pfd = open_parent(dfd, rel, &name);
+	if (pfd < 0)
+		return open_err(rel, 0);
+	fd = openat(pfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	close(pfd);
+	if (fd < 0)
+		return open_err(rel, 0);
+	if (fstat(fd, &sb) != 0) {
+		close(fd);
+		return fail_errno(RX_STORE, "%s", rel);
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		return fail(RX_STORE, "%s: not a regular file", rel);
+	}
+	cap = (size_t)sb.st_size + 1;
+	buf = xmalloc(cap);
+	for (;;) {
+		if (n + 1 >= cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			close(fd);
+			return fail_errno(RX_STORE, "%s", rel);
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*data = buf;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+int
+file_exists(int dfd, const char *rel)
+{
+	const char *name;
+	struct stat sb;
+	int pfd, r;
+
+	pfd = open_parent(dfd, rel, &name);
+	if (pfd < 0)
+		return 0;
+	r = fstatat(pfd, name, &sb, AT_SYMLINK_NOFOLLOW);
+	close(pfd);
+	return r == 0;
+}
+
+int
+atomic_begin(struct atomic *a, int dfd, const char *rel)
+{
+	const char *name;
+	int fd;
+
+	memset(a, 0, sizeof *a);
+	a->dirfd = -1;
+	a->shown = xstrdup(rel);
+	a->dir = split_rel(rel, &name);
+	a->name = xstrdup(name);
+	a->tmp = xasprintf(".%s.tmp", name);
+	a->dirfd = open_parent(dfd, rel, &name);
+	if (a->dirfd < 0) {
+		fail_errno(RX_STORE, "%s", rel);
+		atomic_abort(a);
+		return RX_STORE;
+	}
+	/* A stale temporary from a crashed writer: ours to replace, since
+	 * the store lock is held. */
+	unlinkat(a->dirfd, a->tmp, 0);
+	fd = openat(a->dirfd, a->tmp,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fail_errno(RX_STORE, "%s", rel);
+		atomic_abort(a);
+		return RX_STORE;
+	}
+	a->fp = fdopen(fd, "w");
+	if (a->fp == NULL) {
+		close(fd);
+		fail_errno(RX_STORE, "%s", rel);
+		atomic_abort(a);
+		return RX_STORE;
+	}
+	return 0;
+}
+
+static void
+atomic_release(struct atomic *a)
+{
+	if (a->dirfd >= 0)
+		close(a->dirfd);
+	a->dirfd = -1;
+	free(a->dir);
+	free(a->name);
+	free(a->tmp);
+	free(a->shown);
+	a->dir = a->name = a->tmp = a->shown = NULL;
+}
+
+int
+atomic_commit(struct atomic *a)
+{
+	struct stat sb;
+	int bad;
+
+	if (a->fp == NULL)
+		return fail(RX_STORE, "internal: commit without begin");
+	bad = fflush(a->fp) != 0 || ferror(a->fp);
+	if (!bad && fsync(fileno(a->fp)) != 0)
+		bad = 1;
+	if (fclose(a->fp) != 0)
+		bad = 1;
+	a->fp = NULL;
+	if (bad) {
+		fail_errno(RX_STORE, "%s", a->shown);
+		atomic_abort(a);
+		return RX_STORE;
+	}
+	/* Never replace a symbolic link or a directory the user put there. */
+	if (fstatat(a->dirfd, a->name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(sb.st_mode)) {
+		fail(RX_STORE, "%s: %s; not replaced", a->shown,
+		    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
+		    "not a regular file");
+		atomic_abort(a);
+		return RX_STORE;
+	}
+	if (renameat(a->dirfd, a->tmp, a->dirfd, a->name) != 0) {
+		fail_errno(RX_STORE, "%s", a->shown);
+		atomic_abort(a);
+		return RX_STORE;
+	}
+	if (fsync(a->dirfd) != 0) {
+		fail_errno(RX_STORE, "%s", a->shown);
+		atomic_release(a);
+		return RX_STORE;
+	}
+	atomic_release(a);
+	return 0;
+}
+
+void
+atomic_abort(struct atomic *a)
+{
+	if (a->fp != NULL) {
+		fclose(a->fp);
+		a->fp = NULL;
+	}
+	if (a->dirfd >= 0 && a->tmp != NULL)
+		unlinkat(a->dirfd, a->tmp, 0);
+	atomic_release(a);
+}
+
+int
+file_replace(int dfd, const char *rel, const char *data, size_t len)
+{
+	struct atomic a;
+	int rc;
+
+	rc = atomic_begin(&a, dfd, rel);
+	if (rc)
+		return rc;
+	if (len > 0 && fwrite(data, 1, len, a.fp) != len) {
+		fail_errno(RX_STORE, "%s", rel);
+		atomic_abort(&a);
+		return RX_STORE;
+	}
+	return atomic_commit(&a);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+file_append(int dfd, const char *rel, const char *header, const char *data,
+    size_t len)
+{
+	const char *name;
+	struct stat sb;
+	int pfd, fd, created = 0;
+
+	pfd = open_parent(dfd, rel, &name);
+	if (pfd < 0)
+		return open_err(rel, 1);
+	fd = openat(pfd, name, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		fd = openat(pfd, name, O_WRONLY | O_APPEND | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0644);
+		created = 1;
+	}
+	if (fd < 0) {
+		int rc = open_err(rel, 1);
+		close(pfd);
+		return rc;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		close(pfd);
+		return fail(RX_STORE, "%s: not a regular file", rel);
+	}
+	if ((created || sb.st_size == 0) && header != NULL &&
+	    write_all(fd, header, strlen(header)) != 0)
+		goto bad;
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0)
+		goto bad;
+	close(fd);
+	if (created)
+		fsync(pfd);
+	close(pfd);
+	return 0;
+bad:
+	fail_errno(RX_STORE, "%s", rel);
+	close(fd);
+	close(pfd);
+	return RX_STORE;
+}
+
+int
+file_move(int dfd, const char *rel, const char *newrel)
+{
+	const char *n1, *n2;
+	int p1, p2, rc = 0;
+
+	p1 = open_parent(dfd, rel, &n1);
+	if (p1 < 0)
+		return fail_errno(RX_STORE, "%s", rel);
+	p2 = open_parent(dfd, newrel, &n2);
+	if (p2 < 0) {
+		close(p1);
+		return fail_errno(RX_STORE, "%s", newrel);
+	}
+	if (renameat(p1, n1, p2, n2) != 0)
+		rc = fail_errno(RX_STORE, "%s -> %s", rel, newrel);
+	else if (fsync(p2) != 0 || fsync(p1) != 0)
+		rc = fail_errno(RX_STORE, "%s", newrel);
+	close(p1);
+	close(p2);
+	return rc;
+}
+
+int
+file_remove(int dfd, const char *rel)
+{
+	const char *name;
+	int pfd, rc = 0;
+
+	pfd = open_parent(dfd, rel, &name);
+	if (pfd < 0)
+		return open_err(rel, 0);
+	if (unlinkat(pfd, name, 0) != 0)
+		rc = open_err(rel, 0);
+	else
+		fsync(pfd);
+	close(pfd);
+	return rc;
+}
+
+int
+dir_ensure(int dfd, const char *rel)
+{
+	struct stat sb;
+
+	if (!rel_ok(rel))
+		return fail(RX_STORE, "%s: bad directory name", rel);
+	if (mkdirat(dfd, rel, 0755) == 0) {
+		fsync(dfd);
+		return 0;
+	}
+	if (errno != EEXIST)
+		return fail_errno(RX_STORE, "%s", rel);
+	if (fstatat(dfd, rel, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		return fail_errno(RX_STORE, "%s", rel);
+	if (S_ISLNK(sb.st_mode))
+		return fail(RX_STORE, "%s: is a symbolic link; not followed", rel);
+	if (!S_ISDIR(sb.st_mode))
+		return fail(RX_STORE, "%s: not a directory", rel);
+	return 0;
+}

@@ -1,0 +1,108 @@
+/* lock.c — the fcntl lock on STORE/.lock, with a timeout. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "roster/err.h"
+#include "roster/lock.h"
+
+static volatile sig_atomic_t timed_out;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+}
+
+double
+lock_timeout(void)
+{
+	const char *s = getenv("ROSTER_LOCK_TIMEOUT");
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return 10;
+	v = strtod(s, &end);
+	if (*end != '\0' || v < 0 || v > 86400)
+		return 10;
+	return v;
+}
+
+/* Wait for the lock with F_SETLKW, interrupted by a one-shot timer: the
+ * kernel queues us fairly and we wake the moment the lock is free. */
+static int
+wait_lock(int fd, struct flock *fl, double timeout)
+{
+	struct sigaction sa, old;
+	struct itimerval it, oldit;
+	int r, saved;
+
+	if (timeout <= 0)
+		return fcntl(fd, F_SETLK, fl);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: fcntl returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	memset(&it, 0, sizeof it);
+	it.it_value.tv_sec = (time_t)timeout;
+	it.it_value.tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6);
+	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+		it.it_value.tv_usec = 1;
+	timed_out = 0;
+	setitimer(ITIMER_REAL, &it, &oldit);
+	do {
+		r = fcntl(fd, F_SETLKW, fl);
+	} while (r != 0 && errno == EINTR && !timed_out);
+	saved = errno;
+	memset(&it, 0, sizeof it);
+	setitimer(ITIMER_REAL, &it, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	if (r != 0 && timed_out)
+		saved = EAGAIN;
+	errno = saved;
+	return r;
+}
+
+int
+lock_take(int dfd, const char *name, int exclusive, double timeout,
+    const char *shown, int *fdp)
+{
+	struct flock fl;
+	int fd;
+
+	fd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && !exclusive && (errno == EACCES || errno == EROFS))
+		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (!exclusive && (errno == EACCES || errno == EROFS)) {
+			/* A read-only store nobody can write to: read it
+			 * without a lock. */
+			*fdp = -1;
+			return 0;
+		}
+		if (errno == ELOOP)
+			return fail(RX_STORE, "%s: is a symbolic link; not followed",
+			    shown);
+		return fail_errno(RX_STORE, "%s", shown);
+	}
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = exclusive ? F_WRLCK : F_RDLCK;
+	fl.l_whence = SEEK_SET;
+	if (wait_lock(fd, &fl, timeout) != 0) {
+		int saved = errno;
+		close(fd);
+		if (saved == EAGAIN || saved == EACCES || saved == EINTR)
+			return fail(RX_BUSY, "%s: store busy: lock not taken within "
+			    "%g seconds (ROSTER_LOCK_TIMEOUT)", shown, timeout);
+		errno = saved;
+		return fail_errno(RX_STORE, "%s", shown);
+	}
+	*fdp = fd;
+	return 0;
+}

@@ -1,0 +1,356 @@
+/* store.c — locating, creating and opening the store; roster.ini. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "roster/err.h"
+#include "roster/fileio.h"
+#include "roster/lock.h"
+#include "roster/store.h"
+#include "roster/zone.h"
+
+const char *const store_permissions[] = {
+	"contacts", "companies", "deals", "tickets", "conversations",
+	"reports", "marketing", "users", "billing", "portal", NULL
+};
+
+static const char default_ini[] =
+    "; roster store settings: see roster(5)\n"
+    "[store]\n"
+    "version = 1\n"
+    "timezone = UTC\n";
+
+int
+store_permission_valid(const char *p)
+{
+	size_t i;
+
+	for (i = 0; store_permissions[i]; i++)
+		if (strcmp(store_permissions[i], p) == 0)
+			return 1;
+	return 0;
+}
+
+int
+seat_is_paid(const char *seat)
+{
+	return seat != NULL && (strcmp(seat, "sales-starter") == 0 ||
+	    strcmp(seat, "sales-professional") == 0 ||
+	    strcmp(seat, "service-professional") == 0);
+}
+
+int
+seat_valid(const char *seat)
+{
+	const char *p;
+
+	if (*seat == '\0' || *seat == '-' || seat[strlen(seat) - 1] == '-' ||
+	    strlen(seat) > 64)
+		return 0;
+	for (p = seat; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-'))
+			return 0;
+	return 1;
+}
+
+char *
+store_locate(const char *opt)
+{
+	const char *s;
+
+	if (opt != NULL && *opt != '\0')
+		return xstrdup(opt);
+	s = getenv("ROSTER_DIR");
+	if (s != NULL && *s != '\0')
+		return xstrdup(s);
+	s = getenv("XDG_DATA_HOME");
+	if (s != NULL && *s == '/')
+		return xasprintf("%s/roster", s);
+	s = getenv("HOME");
+	if (s != NULL && *s == '/')
+		return xasprintf("%s/.local/share/roster", s);
+	fail(RX_STORE, "no store: give --store DIR or set ROSTER_DIR "
+	    "(HOME is not set)");
+	return NULL;
+}
+
+/* mkdir -p path; 0 or RX_STORE. */
+static int
+mkdirs(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+			rc = fail_errno(RX_STORE, "%s", p);
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+struct iniparse {
+	struct store *st;
+	long version;
+	int badline;
+	char bad[256];
+};
+
+static char *
+role_name(const char *section)
+{
+	const char *p = section + 4;	/* after "role" */
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strlen(p);
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"')
+		return xstrndup(p + 1, n - 2);
+	return xstrdup(p);
+}
+
+static struct role *
+role_get(struct store *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->nroles; i++)
+		if (strcmp(st->roles[i].name, name) == 0)
+			return &st->roles[i];
+	st->roles = xrealloc(st->roles, (st->nroles + 1) * sizeof *st->roles);
+	memset(&st->roles[st->nroles], 0, sizeof *st->roles);
+	st->roles[st->nroles].name = xstrdup(name);
+	return &st->roles[st->nroles++];
+}
+
+/* The line of the first "key =" in the text: inih does not say. */
+static int
+key_line(const char *text, const char *key)
+{
+	const char *p = text;
+	size_t n = strlen(key);
+	int line = 1;
+
+	for (; *p; line++) {
+		const char *s = p;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (strncmp(s, key, n) == 0) {
+			s += n;
+			while (*s == ' ' || *s == '\t')
+				s++;
+			if (*s == '=' || *s == ':')
+				return line;
+		}
+		p = strchr(p, '\n');
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return 0;
+}
+
+static int
+on_ini(void *arg, const char *section, const char *key, const char *value)
+{
+	struct iniparse *ip = arg;
+	struct store *st = ip->st;
+
+	if (ip->badline)
+		return 1;
+	if (strcmp(section, "store") == 0) {
+		if (strcmp(key, "version") == 0) {
+			if (parse_long(value, 1, 1000000, &ip->version) != 0) {
+				ip->badline = -1;
+				snprintf(ip->bad, sizeof ip->bad,
+				    "bad format version '%s'", value);
+			}
+		} else if (strcmp(key, "timezone") == 0) {
+			if (!zone_valid(value)) {
+				ip->badline = -1;
+				snprintf(ip->bad, sizeof ip->bad,
+				    "unknown time zone '%s'", value);
+				return 1;
+			}
+			free(st->tz);
+			st->tz = xstrdup(value);
+		}
+	} else if (strncmp(section, "role", 4) == 0 &&
+	    (section[4] == ' ' || section[4] == '\t')) {
+		char *name = role_name(section);
+		struct role *r = role_get(st, name);
+		free(name);
+		if (strcmp(key, "permissions") == 0) {
+			strv_free(&r->perms);
+			strv_split(&r->perms, value);
+		}
+	} else if (strcmp(section, "pipelines") == 0) {
+		st->pipes = xrealloc(st->pipes,
+		    (st->npipes + 1) * sizeof *st->pipes);
+		memset(&st->pipes[st->npipes], 0, sizeof *st->pipes);
+		st->pipes[st->npipes].name = xstrdup(key);
+		strv_split(&st->pipes[st->npipes].closed, value);
+		st->npipes++;
+	}
+	return 1;
+}
+
+/* Read roster.ini, if there is one. */
+static int
+read_ini(struct store *st)
+{
+	struct iniparse ip;
+	char *text;
+	size_t len;
+	int rc, line;
+
+	memset(&ip, 0, sizeof ip);
+	ip.st = st;
+	ip.version = STORE_VERSION;
+	rc = file_read(st->dfd, "roster.ini", &text, &len);
+	if (rc == RX_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	if (memchr(text, '\0', len) != NULL) {
+		free(text);
+		return fail(RX_STORE, "roster.ini: contains a NUL byte");
+	}
+	line = ini_parse_string(text, on_ini, &ip);
+	if (ip.badline) {
+		line = key_line(text, strstr(ip.bad, "version") ? "version" :
+		    "timezone");
+		free(text);
+		return fail_at(RX_STORE, "roster.ini", line, "%s", ip.bad);
+	}
+	free(text);
+	if (line > 0)
+		return fail_at(RX_STORE, "roster.ini", line, "malformed line");
+	if (line < 0)
+		return fail(RX_STORE, "roster.ini: cannot read");
+	if (ip.version > STORE_VERSION)
+		return fail(RX_STORE, "roster.ini: store format version %ld is "
+		    "newer than this roster understands (%d)", ip.version,
+		    STORE_VERSION);
+	return 0;
+}
+
+/* Lay out a new store's files and directories (under the lock). */
+static int
+create_layout(struct store *st)
+{
+	static const char *const dirs[] = { "users", "removed", "outbox", NULL };
+	int i, rc;
+
+	for (i = 0; dirs[i]; i++)
+		if ((rc = dir_ensure(st->dfd, dirs[i])) != 0)
+			return rc;
+	if (!file_exists(st->dfd, "roster.ini"))
+		return file_replace(st->dfd, "roster.ini", default_ini,
+		    sizeof default_ini - 1);
+	return 0;
+}
+
+int
+store_open(struct store *st, const char *opt, int mode)
+{
+	struct stat sb;
+	int rc;
+
+	memset(st, 0, sizeof *st);
+	st->dfd = st->lockfd = -1;
+	st->mode = mode;
+	st->path = store_locate(opt);
+	if (st->path == NULL)
+		return RX_STORE;
+	if (mode == STORE_WRITE && (rc = mkdirs(st->path)) != 0)
+		return rc;
+	st->dfd = open(st->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->dfd < 0) {
+		if (errno == ENOENT)
+			return fail(RX_NOTFOUND, "no store at %s", st->path);
+		if (errno == ENOTDIR)
+			return fail(RX_STORE, "%s: not a directory", st->path);
+		return fail_errno(RX_STORE, "%s", st->path);
+	}
+	if (fstat(st->dfd, &sb) != 0)
+		return fail_errno(RX_STORE, "%s", st->path);
+	rc = lock_take(st->dfd, ".lock", mode == STORE_WRITE, lock_timeout(),
+	    ".lock", &st->lockfd);
+	if (rc)
+		return rc;
+	if (mode == STORE_WRITE && (rc = create_layout(st)) != 0)
+		return rc;
+	rc = read_ini(st);
+	if (rc)
+		return rc;
+	if (st->tz == NULL)
+		st->tz = xstrdup("UTC");
+	return 0;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t i;
+
+	if (st->lockfd >= 0)
+		close(st->lockfd);
+	if (st->dfd >= 0)
+		close(st->dfd);
+	st->lockfd = st->dfd = -1;
+	for (i = 0; i < st->nroles; i++) {
+		free(st->roles[i].name);
+		strv_free(&st->roles[i].perms);
+	}
+	for (i = 0; i < st->npipes; i++) {
+		free(st->pipes[i].name);
+		strv_free(&st->pipes[i].closed);
+	}
+	free(st->roles);
+	free(st->pipes);
+	free(st->path);
+	free(st->tz);
+	st->roles = NULL;
+	st->pipes = NULL;
+	st->path = st->tz = NULL;
+	st->nroles = st->npipes = 0;
+}
+
+const struct role *
+store_role(const struct store *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->nroles; i++)
+		if (strcmp(st->roles[i].name, name) == 0)
+			return &st->roles[i];
+	return NULL;
+}
+
+const struct pipeline *
+store_pipeline(const struct store *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->npipes; i++)
+		if (strcmp(st->pipes[i].name, name) == 0)
+			return &st->pipes[i];
+	return NULL;
+}

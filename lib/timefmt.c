@@ -1,0 +1,206 @@
+/* timefmt.c — the input time syntax of SPEC 3, RFC 3339 output. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "roster/err.h"
+#include "roster/timefmt.h"
+#include "roster/zone.h"
+
+/* Read exactly n digits at *p; -1 if they are not there. */
+static int
+digits(const char **p, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return v;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+int
+time_scan(const char *s, struct tspec *ts)
+{
+	const char *p = s;
+	int oh, om, sign;
+
+	memset(ts, 0, sizeof *ts);
+	if (strcmp(s, "now") == 0) {
+		ts->is_now = 1;
+		return 0;
+	}
+	if ((ts->year = digits(&p, 4)) < 0 || *p++ != '-' ||
+	    (ts->mon = digits(&p, 2)) < 0 || *p++ != '-' ||
+	    (ts->day = digits(&p, 2)) < 0)
+		goto bad;
+	if (ts->year < 1 || ts->mon < 1 || ts->mon > 12 || ts->day < 1 ||
+	    ts->day > days_in_month(ts->year, ts->mon))
+		goto bad;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		ts->has_time = 1;
+		if ((ts->hour = digits(&p, 2)) < 0 || *p++ != ':' ||
+		    (ts->min = digits(&p, 2)) < 0)
+			goto bad;
+		if (*p == ':') {
+			p++;
+			if ((ts->sec = digits(&p, 2)) < 0)
+				goto bad;
+		}
+		if (ts->hour > 23 || ts->min > 59 || ts->sec > 59)
+			goto bad;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+		ts->has_offset = 1;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if ((oh = digits(&p, 2)) < 0 || *p++ != ':' ||
+		    (om = digits(&p, 2)) < 0 || oh > 23 || om > 59)
+			goto bad;
+		ts->has_offset = 1;
+		ts->offset = sign * (oh * 3600L + om * 60L);
+	}
+	if (*p != '\0')
+		goto bad;
+	return 0;
+bad:
+	return fail(RX_INVALID, "invalid time '%s' (want now, YYYY-MM-DD or "
+	    "YYYY-MM-DDTHH:MM[:SS], optionally ending in Z or +HH:MM)", s);
+}
+
+static int
+resolve(const struct tspec *ts, const char *zone, int end_of_day, time_t *t)
+{
+	struct zone *z;
+	int day = ts->day;
+	long long w;
+
+	if (!ts->has_time && end_of_day)
+		day++;
+	if (ts->has_offset) {
+		w = (long long)days_from_civil(ts->year, ts->mon, 1) * 86400 +
+		    (long long)(day - 1) * 86400 + ts->hour * 3600LL +
+		    ts->min * 60LL + ts->sec;
+		*t = (time_t)(w - ts->offset);
+		return 0;
+	}
+	z = zone ? zone_get(zone) : zone_process();
+	if (z == NULL)
+		return RX_INVALID;
+	*t = zone_instant(z, ts->year, ts->mon, day, ts->hour, ts->min,
+	    ts->sec);
+	return 0;
+}
+
+static int
+system_now(time_t *t)
+{
+	*t = time(NULL);
+	return 0;
+}
+
+int
+clock_now(time_t *t)
+{
+	static int known;
+	static time_t cached;
+	const char *s = getenv("ROSTER_NOW");
+	struct tspec ts;
+
+	if (known) {
+		*t = cached;
+		return 0;
+	}
+	if (s == NULL || *s == '\0')
+		return system_now(t);
+	if (time_scan(s, &ts) != 0)
+		return fail(RX_INVALID, "ROSTER_NOW: invalid time '%s'", s);
+	if (ts.is_now)
+		return system_now(t);
+	if (resolve(&ts, NULL, 0, &cached) != 0)
+		return RX_INVALID;
+	known = 1;
+	*t = cached;
+	return 0;
+}
+
+int
+time_parse(const char *s, const char *zone, int end_of_day, time_t *t)
+{
+	struct tspec ts;
+	int rc;
+
+	if ((rc = time_scan(s, &ts)) != 0)
+		return rc;
+	if (ts.is_now)
+		return clock_now(t);
+	return resolve(&ts, zone, end_of_day, t);
+}
+
+static char *
+format(time_t t, long off, char *buf)
+{
+	long long local = (long long)t + off;
+	long days = (long)(local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
+	long secs = (long)(local - (long long)days * 86400);
+	char tmp[96];
+	int y, m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	if (off == 0 && buf[0] == 'Z')
+		snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02ld:%02ld:%02ldZ", y, m, d,
+		    secs / 3600, secs / 60 % 60, secs % 60);
+	else
+		snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02ld:%02ld:%02ld%c%02ld:%02ld",
+		    y, m, d, secs / 3600, secs / 60 % 60, secs % 60,
+		    off < 0 ? '-' : '+', labs(off) / 3600, labs(off) / 60 % 60);
+	memcpy(buf, tmp, 31);
+	buf[31] = '\0';
+	return buf;
+}
+
+char *
+time_utc(time_t t, char *buf)
+{
+	buf[0] = 'Z';
+	return format(t, 0, buf);
+}
+
+char *
+time_in_zone(time_t t, const char *zone, char *buf)
+{
+	struct zone *z = zone ? zone_get(zone) : NULL;
+
+	buf[0] = '\0';
+	if (z == NULL) {
+		buf[0] = 'Z';
+		return format(t, 0, buf);
+	}
+	return format(t, zone_offset(z, t), buf);
+}
+
+int
+time_rfc3339(const char *s, time_t *t)
+{
+	struct tspec ts;
+
+	if (time_scan(s, &ts) != 0 || !ts.has_offset)
+		return -1;
+	return resolve(&ts, NULL, 0, t);
+}
