@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# The store itself: where it is, creating it, its lock, its format version.
+
+load helpers/common
+
+@test "a writer creates the store with its layout and roster.ini" {
+	run user-add --no-welcome ada@example.org
+	assert_success
+	assert_output "ada@example.org"
+	[ -d "$ROSTER_DIR/users" ] && [ -d "$ROSTER_DIR/removed" ]
+	[ -f "$ROSTER_DIR/users/ada@example.org.yaml" ]
+	grep -q '^version = 1$' "$ROSTER_DIR/roster.ini"
+}
+
+@test "--store wins over ROSTER_DIR" {
+	run user-add --no-welcome --store "$BATS_TEST_TMPDIR/other" ada@example.org
+	assert_success
+	[ -f "$BATS_TEST_TMPDIR/other/users/ada@example.org.yaml" ]
+	[ ! -e "$ROSTER_DIR" ]
+}
+
+@test "XDG_DATA_HOME locates the store when nothing else does" {
+	unset ROSTER_DIR
+	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg"
+	run user-add --no-welcome ada@example.org
+	assert_success
+	[ -f "$XDG_DATA_HOME/roster/users/ada@example.org.yaml" ]
+}
+
+@test "HOME/.local/share/roster is the last resort" {
+	unset ROSTER_DIR XDG_DATA_HOME
+	export HOME="$BATS_TEST_TMPDIR/home"
+	run user-add --no-welcome ada@example.org
+	assert_success
+	[ -f "$HOME/.local/share/roster/users/ada@example.org.yaml" ]
+}
+
+@test "a dry run on a missing store creates nothing" {
+	run user-add --dry-run ada@example.org
+	assert_success
+	assert_output "ada@example.org"
+	[ ! -e "$ROSTER_DIR" ]
+}
+
+@test "a newer store format version is a store error (7) and nothing changes" {
+	add_users ada@example.org
+	printf '[store]\nversion = 2\n' >"$ROSTER_DIR/roster.ini"
+	before=$(store_sum)
+	run user-add --no-welcome bob@example.org
+	assert_failure 7
+	assert_output --partial "roster.ini"
+	assert_output --partial "version 2"
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a malformed roster.ini names its line (7)" {
+	add_users ada@example.org
+	printf '[store]\nversion = 1\ntimezone = Mars/Olympus\n' >"$ROSTER_DIR/roster.ini"
+	run user-add --no-welcome bob@example.org
+	assert_failure 7
+	assert_output "user-add: roster.ini:3: unknown time zone 'Mars/Olympus'"
+}
+
+@test "a held lock makes a writer give up with 6 after ROSTER_LOCK_TIMEOUT" {
+	add_users ada@example.org
+	python3 "$HELPERS/lockhold.py" "$ROSTER_DIR/.lock" 5 >"$BATS_TEST_TMPDIR/held" &
+	for _ in $(seq 50); do grep -q locked "$BATS_TEST_TMPDIR/held" && break; sleep 0.1; done
+	ROSTER_LOCK_TIMEOUT=1 run user-add --no-welcome bob@example.org
+	assert_failure 6
+	assert_output --partial "store busy"
+	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+	kill %1 2>/dev/null || true
+	wait || true
+}
+
+@test "a writer waits for a lock that is released in time" {
+	add_users ada@example.org
+	python3 "$HELPERS/lockhold.py" "$ROSTER_DIR/.lock" 1 >"$BATS_TEST_TMPDIR/held" &
+	for _ in $(seq 50); do grep -q locked "$BATS_TEST_TMPDIR/held" && break; sleep 0.1; done
+	ROSTER_LOCK_TIMEOUT=5 run user-add --no-welcome bob@example.org
+	assert_success
+	[ -f "$ROSTER_DIR/users/bob@example.org.yaml" ]
+	wait
+}
+
+@test "a symbolic link where a user file should be is never followed (7)" {
+	add_users ada@example.org
+	echo "secret" >"$BATS_TEST_TMPDIR/target"
+	ln -s "$BATS_TEST_TMPDIR/target" "$ROSTER_DIR/users/bob@example.org.yaml"
+	run user-add --no-welcome --team X bob@example.org
+	assert_failure
+	[ "$(cat "$BATS_TEST_TMPDIR/target")" = "secret" ]
+	[ -L "$ROSTER_DIR/users/bob@example.org.yaml" ]
+}
+
+@test "file names encode every byte outside [a-z0-9._+@-]" {
+	run user-add --no-welcome "O'Brien/x@Example.org"
+	assert_success
+	assert_output "o'brien/x@example.org"
+	[ -f "$ROSTER_DIR/users/o%27brien%2Fx@example.org.yaml" ]
+	grep -q "^email: o'brien/x@example.org$" "$ROSTER_DIR/users/o%27brien%2Fx@example.org.yaml"
+}
+
+@test "every change leaves one audit row" {
+	ROSTER_ACTOR=admin user-add --no-welcome ada@example.org bob@example.org
+	run cat "$ROSTER_DIR/audit.csv"
+	assert_line --index 0 "time,actor,tool,action,subject,detail"
+	assert_line --index 1 --partial "2026-11-23T10:00:00Z,admin,user-add,add,ada@example.org"
+	assert_line --index 2 --partial "2026-11-23T10:00:00Z,admin,user-add,add,bob@example.org"
+	[ "$(wc -l <"$ROSTER_DIR/audit.csv")" -eq 3 ]
+}
+
+@test "no temporary file is left behind" {
+	add_users ada@example.org bob@example.org
+	run find "$ROSTER_DIR" -name '.*.tmp'
+	assert_output ""
+}
+
+@test "--help prints usage and exits 0; an unknown option exits 2" {
+	run user-add --help
+	assert_success
+	assert_output --partial "usage: user-add"
+	run user-add --bogus
+	assert_failure 2
+}
