@@ -1,0 +1,400 @@
+/* status — who is available, and the manual override. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "roster/audit.h"
+#include "roster/avail.h"
+#include "roster/csvio.h"
+#include "roster/err.h"
+#include "roster/fileio.h"
+#include "roster/out.h"
+#include "roster/store.h"
+#include "roster/timefmt.h"
+#include "roster/user.h"
+#include "roster/zone.h"
+
+static void
+usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+	    "usage: status [-d dir] [--at time] [--team team] "
+	    "[--available | --away] [--removed]\n"
+	    "              [--format format] [--no-header] [email ...]\n"
+	    "       status -q [-d dir] [--at time] email\n"
+	    "       status [-d dir] [--end-ooo] --set away|available email ...\n"
+	    "       status [-d dir] --check\n");
+	exit(rc);
+}
+
+static struct zone *
+zone_of(struct store *st, const struct user *u)
+{
+	struct zone *z = zone_get(user_zone(st, u));
+
+	if (z == NULL)
+		fail(RX_STORE, "%s: unknown time zone %s", u->email,
+		    user_zone(st, u));
+	return z;
+}
+
+/* --- --check ------------------------------------------------------------ */
+
+static int nproblems;
+
+static void
+bad(int code, void *arg)
+{
+	(void)code;
+	(void)arg;
+	printf("%s\n", err_msg());
+	nproblems++;
+}
+
+static void
+check_users(struct store *st, int where)
+{
+	struct userlist ul;
+	size_t i;
+
+	if (user_list(st, where, &ul, bad, NULL) != 0)
+		bad(RX_STORE, NULL);
+	for (i = 0; i < ul.n; i++) {
+		struct user *u = &ul.u[i];
+		const char *dir = where == USER_ACTIVE ? "users" : "removed";
+		if (u->timezone && !zone_valid(u->timezone)) {
+			printf("%s/%s.yaml:0: unknown time zone %s\n", dir,
+			    u->email, u->timezone);
+			nproblems++;
+		}
+	}
+	userlist_free(&ul);
+}
+
+static int
+do_check(const char *store)
+{
+	struct store st;
+	char *buf;
+	size_t len;
+	int rc;
+
+	rc = store_open(&st, store, STORE_READ);
+	if (rc == RX_NOTFOUND || rc == RX_BUSY) {
+		err_print();
+		store_close(&st);
+		return rc;
+	}
+	if (rc) {
+		printf("%s\n", err_msg());
+		store_close(&st);
+		return RX_STORE;
+	}
+	check_users(&st, USER_ACTIVE);
+	check_users(&st, USER_REMOVED);
+	rc = file_read(st.dfd, "records.csv", &buf, &len);
+	if (rc == 0) {
+		struct csvdoc doc;
+		if (csv_read(buf, len, "records.csv", 1, &doc) != 0) {
+			printf("%s\n", err_msg());
+			nproblems++;
+		} else
+			csvdoc_free(&doc);
+		free(buf);
+	} else if (rc != RX_NOTFOUND) {
+		printf("%s\n", err_msg());
+		nproblems++;
+	}
+	store_close(&st);
+	return nproblems ? RX_STORE : 0;
+}
+
+/* --- --set -------------------------------------------------------------- */
+
+static int
+do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
+{
+	struct store st;
+	struct user *us;
+	time_t now;
+	int i, rc, first = 0, away;
+	size_t k;
+
+	if (strcmp(what, "away") == 0)
+		away = 1;
+	else if (strcmp(what, "available") == 0)
+		away = 0;
+	else {
+		warnmsg("--set takes away or available, not %s", what);
+		usage(RX_USAGE);
+	}
+	if ((rc = clock_now(&now)) != 0) {
+		err_print();
+		return rc;
+	}
+	if ((rc = store_open(&st, store, STORE_WRITE)) != 0) {
+		err_print();
+		store_close(&st);
+		return rc;
+	}
+	us = xcalloc((size_t)n, sizeof *us);
+	for (i = 0; i < n; i++) {
+		struct zone *z;
+		rc = user_load(&st, emails[i], USER_ACTIVE, &us[i]);
+		if (rc) {
+			user_init(&us[i], NULL);
+			goto bad;
+		}
+		if ((z = zone_of(&st, &us[i])) == NULL) {
+			rc = RX_STORE;
+			goto bad;
+		}
+		for (k = 0; k < us[i].nooo; k++) {
+			struct period *p = &us[i].ooo[k];
+			if (away || !(p->start <= now && now < p->end))
+				continue;
+			if (!end_ooo) {
+				rc = fail(RX_RULE, "%s is out of office until "
+				    "%s: give --end-ooo to end the period now",
+				    us[i].email, time_utc(p->end, (char[32]){0}));
+				goto bad;
+			}
+			p->end = now;
+			audit_add("ooo-end", us[i].email, "%s",
+			    time_utc(p->start, (char[32]){0}));
+		}
+		if (end_ooo) {
+			/* Drop periods that are now empty. */
+			size_t j = 0;
+			for (k = 0; k < us[i].nooo; k++) {
+				if (us[i].ooo[k].end <= us[i].ooo[k].start) {
+					free(us[i].ooo[k].source);
+					free(us[i].ooo[k].uid);
+					continue;
+				}
+				us[i].ooo[j++] = us[i].ooo[k];
+			}
+			us[i].nooo = j;
+		}
+		us[i].has_override = 1;
+		us[i].override_away = away;
+		us[i].override_until = avail_sched_change(&us[i], z, now);
+		if (us[i].override_until == -1) {
+			/* The schedule never changes: hold for a century. */
+			us[i].override_until = now + 100L * 365 * 86400;
+		}
+		audit_add("status", us[i].email, "%s until %s", what,
+		    time_utc(us[i].override_until, (char[32]){0}));
+		continue;
+bad:
+		err_print();
+		if (first == 0)
+			first = rc;
+	}
+	if (first == 0) {
+		for (i = 0; i < n && first == 0; i++)
+			first = user_save(&st, &us[i], USER_ACTIVE);
+		if (first == 0)
+			first = audit_flush(&st, now);
+		if (first)
+			err_print();
+	} else
+		audit_drop();
+	for (i = 0; i < n; i++)
+		user_free(&us[i]);
+	free(us);
+	store_close(&st);
+	return first;
+}
+
+/* --- listing ------------------------------------------------------------ */
+
+static const char *const cols[] = { "email", "status", "reason", "until",
+	"teams" };
+
+int
+main(int argc, char **argv)
+{
+	enum { O_AT = 256, O_TEAM, O_AVAIL, O_AWAY, O_REMOVED, O_FORMAT,
+	    O_NOHEADER, O_SET, O_ENDOOO, O_CHECK, O_VERSION };
+	static const struct option longopts[] = {
+		{ "at", required_argument, NULL, O_AT },
+		{ "available", no_argument, NULL, O_AVAIL },
+		{ "away", no_argument, NULL, O_AWAY },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "end-ooo", no_argument, NULL, O_ENDOOO },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "no-header", no_argument, NULL, O_NOHEADER },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "removed", no_argument, NULL, O_REMOVED },
+		{ "set", required_argument, NULL, O_SET },
+		{ "store", required_argument, NULL, 'd' },
+		{ "team", required_argument, NULL, O_TEAM },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *store = NULL, *at = NULL, *team = NULL, *set = NULL;
+	int ch, rc, fmt = FMT_TABLE, header = 1, quiet = 0, only = -1;
+	int removed = 0, end_ooo = 0, check = 0, where;
+	struct userlist ul;
+	struct store st;
+	struct out o;
+	time_t t;
+	size_t i;
+
+	prog_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "d:hq", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			store = optarg;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case O_AT:
+			at = optarg;
+			break;
+		case O_AVAIL:
+			only = 0;
+			break;
+		case O_AWAY:
+			only = 1;
+			break;
+		case O_CHECK:
+			check = 1;
+			break;
+		case O_ENDOOO:
+			end_ooo = 1;
+			break;
+		case O_FORMAT:
+			if (out_format(optarg, &fmt) != 0) {
+				err_print();
+				usage(RX_USAGE);
+			}
+			break;
+		case O_NOHEADER:
+			header = 0;
+			break;
+		case O_REMOVED:
+			removed = 1;
+			break;
+		case O_SET:
+			set = optarg;
+			break;
+		case O_TEAM:
+			team = optarg;
+			break;
+		case O_VERSION:
+			puts("status (roster) " ROSTER_VERSION);
+			return 0;
+		default:
+			usage(RX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (check) {
+		if (argc || set || quiet || at)
+			usage(RX_USAGE);
+		return out_close(do_check(store));
+	}
+	if (set) {
+		if (argc == 0 || quiet || at) {
+			warnmsg("--set needs addresses (and no -q or --at)");
+			usage(RX_USAGE);
+		}
+		return out_close(do_set(store, set, end_ooo, argc, argv));
+	}
+	if (end_ooo) {
+		warnmsg("--end-ooo goes with --set available");
+		usage(RX_USAGE);
+	}
+	if (quiet && argc != 1) {
+		warnmsg("-q takes one address");
+		usage(RX_USAGE);
+	}
+	rc = at ? time_parse(at, NULL, 0, &t) : clock_now(&t);
+	if (rc) {
+		err_print();
+		return rc;
+	}
+	if ((rc = store_open(&st, store, STORE_READ)) != 0) {
+		err_print();
+		store_close(&st);
+		return rc;
+	}
+	where = removed ? USER_REMOVED : USER_ACTIVE;
+	memset(&ul, 0, sizeof ul);
+	if (argc > 0) {
+		ul.u = xcalloc((size_t)argc, sizeof *ul.u);
+		for (i = 0; i < (size_t)argc; i++) {
+			int r = user_load(&st, argv[i], where, &ul.u[ul.n]);
+			if (r) {
+				err_print();
+				if (rc == 0)
+					rc = r;
+			} else
+				ul.n++;
+		}
+	} else
+		rc = user_list(&st, where, &ul, NULL, NULL);
+	if (rc) {
+		if (argc == 0)
+			err_print();
+		goto out;
+	}
+	out_init(&o, fmt, header, cols, 5, NULL);
+	for (i = 0; i < ul.n; i++) {
+		struct user *u = &ul.u[i];
+		struct avail a;
+		struct zone *z;
+		char until[32] = "", *teams;
+		const char *cells[5];
+		size_t k, len = 0;
+
+		if (team && !strv_has(&u->teams, team))
+			continue;
+		if ((z = zone_of(&st, u)) == NULL) {
+			err_print();
+			rc = RX_STORE;
+			break;
+		}
+		avail_at(u, z, t, &a);
+		if (quiet) {
+			rc = a.away ? RX_NO : 0;
+			break;
+		}
+		if (only != -1 && a.away != only)
+			continue;
+		if (a.until != -1)
+			time_utc(a.until, until);
+		for (k = 0; k < u->teams.n; k++)
+			len += strlen(u->teams.v[k]) + 1;
+		teams = xcalloc(1, len + 1);
+		for (k = 0; k < u->teams.n; k++) {
+			if (k)
+				strcat(teams, ",");
+			strcat(teams, u->teams.v[k]);
+		}
+		cells[0] = u->email;
+		cells[1] = a.away ? "away" : "available";
+		cells[2] = avail_reasons[a.reason];
+		cells[3] = a.until != -1 ? until : NULL;
+		cells[4] = teams;
+		out_row(&o, cells);
+		free(teams);
+	}
+	if (!quiet && rc == 0)
+		rc = out_flush(&o);
+	out_free(&o);
+out:
+	userlist_free(&ul);
+	store_close(&st);
+	return out_close(rc);
+}

@@ -1,0 +1,336 @@
+/* user-rm — remove users: their file moves to removed/ with removed_at. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "roster/audit.h"
+#include "roster/email.h"
+#include "roster/err.h"
+#include "roster/fileio.h"
+#include "roster/records.h"
+#include "roster/store.h"
+#include "roster/timefmt.h"
+#include "roster/user.h"
+
+#define FIRST_IDS 5
+
+static void
+usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+	    "usage: user-rm [--dry-run] [--force] [-d dir] "
+	    "[--reassign-to email] email ...\n");
+	exit(rc);
+}
+
+static struct user *us;
+static size_t nus;
+static int first_rc;
+
+/* Report one failure of the batch and remember the first code. */
+static void
+report(int rc)
+{
+	err_print();
+	if (first_rc == 0)
+		first_rc = rc;
+}
+
+/* 1 if e is one of the users being removed. */
+static int
+removing(const char *e)
+{
+	size_t i;
+
+	for (i = 0; i < nus; i++)
+		if (strcasecmp(us[i].email, e) == 0)
+			return 1;
+	return 0;
+}
+
+/* Count a file that could not be loaded while listing users. */
+static void
+bad_file(int code, void *arg)
+{
+	err_print();
+	if (*(int *)arg == 0)
+		*(int *)arg = code;
+}
+
+/* 1 if removing the batch would leave no super admin, -1 on error. */
+static int
+last_super_admin(struct store *st)
+{
+	struct userlist ul;
+	size_t i, left = 0;
+	int bad = 0, rc;
+
+	if ((rc = user_list(st, USER_ACTIVE, &ul, bad_file, &bad)) != 0) {
+		report(rc);
+		return -1;
+	}
+	for (i = 0; i < ul.n; i++)
+		if (ul.u[i].super_admin && !removing(ul.u[i].email))
+			left++;
+	userlist_free(&ul);
+	if (bad && left == 0) {
+		fail(bad, "cannot count the super admins: a user file does "
+		    "not load (see above)");
+		report(bad);
+		return -1;
+	}
+	return left == 0;
+}
+
+/* "deal: 2, ticket: 1 (first: deal 12, deal 14, ticket 7)", malloc'd. */
+static char *
+owned(const struct records *rs, const char *e)
+{
+	struct strv types = { 0 };
+	char *s = xstrdup(""), *n;
+	size_t i, shown = 0;
+
+	for (i = 0; i < rs->n; i++)
+		if (strcasecmp(rs->r[i].owner, e) == 0 &&
+		    !strv_has(&types, rs->r[i].type))
+			strv_add(&types, rs->r[i].type);
+	for (i = 0; i < types.n; i++) {
+		n = xasprintf("%s%s%s: %zu", s, i ? ", " : "", types.v[i],
+		    records_count(rs, e, types.v[i], NULL));
+		free(s);
+		s = n;
+	}
+	for (i = 0; i < rs->n && shown < FIRST_IDS; i++)
+		if (strcasecmp(rs->r[i].owner, e) == 0) {
+			n = xasprintf("%s%s%s %s", s, shown ? ", " : " (first: ",
+			    rs->r[i].type, rs->r[i].id);
+			free(s);
+			s = n;
+			shown++;
+		}
+	n = xasprintf("%s)", s);
+	free(s);
+	strv_free(&types);
+	return n;
+}
+
+/* The rules of SPEC user-rm, in order; the first that fails for u. */
+static void
+check_user(struct user *u, int *lastsa, struct store *st,
+    const struct records *rs, const char *to, int force)
+{
+	size_t n;
+	char *what;
+
+	if (u->seat && seat_is_paid(u->seat)) {
+		fail(RX_RULE, "%s holds the paid seat %s: remove it first: "
+		    "user-mod --seat none %s", u->email, u->seat, u->email);
+		report(RX_RULE);
+		return;
+	}
+	if (strv_has(&u->contacts, "primary")) {
+		fail(RX_RULE, "%s is the primary contact: name another user "
+		    "as primary first: user-mod --contact primary OTHER",
+		    u->email);
+		report(RX_RULE);
+		return;
+	}
+	if (u->contacts.n > 0) {
+		fail(RX_RULE, "%s is the %s contact: remove it first: user-mod "
+		    "--no-contact %s %s", u->email, u->contacts.v[0],
+		    u->contacts.v[0], u->email);
+		report(RX_RULE);
+		return;
+	}
+	if (u->super_admin) {
+		if (*lastsa == -2)
+			*lastsa = last_super_admin(st);
+		if (*lastsa < 0)
+			return;
+		if (*lastsa) {
+			fail(RX_RULE, "%s is the last super admin: make another "
+			    "user super admin first: user-mod --super-admin "
+			    "OTHER", u->email);
+			report(RX_RULE);
+			return;
+		}
+	}
+	if (to == NULL && !force && (n = records_count(rs, u->email, NULL,
+	    NULL)) > 0) {
+		what = owned(rs, u->email);
+		fail(RX_RULE, "%s owns %zu record%s in records.csv: %s; move "
+		    "them with --reassign-to EMAIL, or remove anyway with "
+		    "--force (the records keep the address)", u->email, n,
+		    n == 1 ? "" : "s", what);
+		free(what);
+		report(RX_RULE);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_DRY = 256, O_FORCE, O_REASSIGN, O_VERSION };
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "force", no_argument, NULL, O_FORCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "reassign-to", required_argument, NULL, O_REASSIGN },
+		{ "store", required_argument, NULL, 'd' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store st;
+	struct records rs;
+	const char *storeopt = NULL, *to = NULL, *why;
+	char *tonorm = NULL, *fname, *rel;
+	time_t now;
+	size_t i, moved = 0, m;
+	int ch, rc, dry_run = 0, force = 0, lastsa = -2;
+
+	prog_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			storeopt = optarg;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case O_DRY:
+			dry_run = 1;
+			break;
+		case O_FORCE:
+			force = 1;
+			break;
+		case O_REASSIGN:
+			to = optarg;
+			break;
+		case O_VERSION:
+			puts("user-rm (roster) " ROSTER_VERSION);
+			return 0;
+		default:
+			usage(RX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		warnmsg("no address given");
+		usage(RX_USAGE);
+	}
+	if (to && force) {
+		warnmsg("give --reassign-to or --force, not both");
+		usage(RX_USAGE);
+	}
+	if ((rc = clock_now(&now)) != 0) {
+		err_print();
+		return rc;
+	}
+	rc = store_open(&st, storeopt, dry_run ? STORE_READ : STORE_WRITE);
+	if (rc) {
+		err_print();
+		store_close(&st);
+		return rc;
+	}
+	us = xcalloc(argc, sizeof *us);
+	for (i = 0; i < (size_t)argc; i++) {
+		char *norm;
+		if ((why = email_invalid(argv[i])) != NULL) {
+			fail(RX_INVALID, "bad address '%s': %s", argv[i], why);
+			report(RX_INVALID);
+			continue;
+		}
+		norm = email_norm(argv[i]);
+		if (removing(norm)) {
+			fail(RX_RULE, "%s is given twice", norm);
+			report(RX_RULE);
+		} else if ((rc = user_load(&st, norm, USER_ACTIVE,
+		    &us[nus])) != 0)
+			report(rc);
+		else
+			nus++;
+		free(norm);
+	}
+	if (to) {
+		if ((why = email_invalid(to)) != NULL) {
+			fail(RX_INVALID, "bad address '%s': %s", to, why);
+			report(RX_INVALID);
+		} else {
+			tonorm = email_norm(to);
+			if (removing(tonorm)) {
+				fail(RX_RULE, "cannot reassign records to %s: "
+				    "that user is being removed", tonorm);
+				report(RX_RULE);
+			} else if (!user_exists(&st, tonorm, USER_ACTIVE)) {
+				fail(RX_NOTFOUND, "no such user: %s (--reassign-to "
+				    "names an active user)", tonorm);
+				report(RX_NOTFOUND);
+			}
+		}
+	}
+	memset(&rs, 0, sizeof rs);
+	if ((rc = records_load(&st, &rs)) != 0)
+		report(rc);
+	else
+		for (i = 0; i < nus; i++)
+			check_user(&us[i], &lastsa, &st, &rs, tonorm, force);
+	rc = first_rc;
+	if (rc == 0 && tonorm)
+		for (i = 0; i < nus; i++)
+			moved += records_reassign(&rs, us[i].email, tonorm);
+	if (rc == 0 && dry_run) {
+		for (i = 0; i < nus; i++)
+			printf("remove %s\n", us[i].email);
+		if (moved)
+			printf("reassign %zu record%s to %s\n", moved,
+			    moved == 1 ? "" : "s", tonorm);
+	} else if (rc == 0) {
+		/*
+		 * The order makes a crash at any point safe: first every
+		 * removed/ copy (the user exists twice for a moment), then
+		 * records.csv with the new owners (who are active), and only
+		 * then the users/ files.  A crash before the last step leaves
+		 * the user active with a copy in removed/, and the command can
+		 * be run again; no record and no owner is ever lost.
+		 */
+		for (i = 0; rc == 0 && i < nus; i++) {
+			us[i].removed_at = now;
+			rc = user_save(&st, &us[i], USER_REMOVED);
+		}
+		if (rc == 0 && moved)
+			rc = records_save(&st, &rs);
+		for (i = 0; rc == 0 && i < nus; i++) {
+			fname = email_fname(us[i].email);
+			rel = xasprintf("users/%s", fname);
+			rc = file_remove(st.dfd, rel);
+			free(rel);
+			free(fname);
+			if (rc == 0) {
+				m = records_count(&rs, us[i].email, NULL, NULL);
+				if (m)
+					audit_add("remove", us[i].email, "%zu "
+					    "record%s kept (--force)", m,
+					    m == 1 ? "" : "s");
+				else if (tonorm)
+					audit_add("remove", us[i].email,
+					    "records reassigned to %s", tonorm);
+				else
+					audit_add("remove", us[i].email, "%s", "");
+			}
+		}
+		if (rc == 0)
+			rc = audit_flush(&st, now);
+		if (rc)
+			err_print();
+	}
+	records_free(&rs);
+	store_close(&st);
+	for (i = 0; i < nus; i++)
+		user_free(&us[i]);
+	free(us);
+	free(tonorm);
+	return out_close(rc);
+}

@@ -1,0 +1,57 @@
+/*
+ * inied.h — a small INI line editor that keeps what a human wrote.
+ *
+ * ini_load() splits text into lines and notes, for each line, its section
+ * and, for a "key = value" line, where the key and value are.  ini_set()
+ * and ini_unset() change only the lines they must: a changed value keeps
+ * the line's key and spacing up to the value; a new key goes after the last
+ * key of its section, a new section at the end of the file.  Comments ("; "
+ * and "# "), blank lines, order and unknown sections come out byte-exact
+ * from ini_text().  Keys are "section.key", split at the first dot; the key
+ * part may hold anything but "=" (pipeline names have spaces).
+ */
+#ifndef ROSTER_INIED_H
+#define ROSTER_INIED_H
+
+#include <stddef.h>
+
+enum { INI_OTHER, INI_SECTION, INI_KEY };
+
+struct iniline {
+	char *text;		/* the line, without its newline */
+	int kind;		/* INI_OTHER (blank, comment), INI_SECTION, INI_KEY */
+	char *sec;		/* the section it is in ("" before any) */
+	char *key;		/* INI_KEY: the trimmed key */
+	char *val;		/* INI_KEY: the trimmed value */
+};
+
+struct inidoc {
+	struct iniline *l;
+	size_t n;
+	int nl_end;		/* the text ended with a newline */
+};
+
+/* Load text (NUL-terminated).  A line that is neither blank, a comment, a
+ * section nor "key = value" is an error: RX_STORE with "shown:LINE: ...". */
+int ini_load(struct inidoc *d, const char *text, const char *shown);
+
+/* The value of "sec.key" (the last one if repeated), or NULL; *line gets
+ * its 1-based line number when line is not NULL. */
+const char *ini_get(const struct inidoc *d, const char *name, long *line);
+
+/* Set "sec.key" to val.  Returns the 1-based line written. */
+long ini_set(struct inidoc *d, const char *name, const char *val);
+
+/* Remove every "sec.key" line; 1 if one was there, 0 if not. */
+int ini_unset(struct inidoc *d, const char *name);
+
+/* The whole text, malloc'd, and its length. */
+char *ini_text(const struct inidoc *d, size_t *len);
+
+/* Split "sec.key" at its first dot into malloc'd parts; -1 if no dot or an
+ * empty part. */
+int ini_split(const char *name, char **sec, char **key);
+
+void ini_free(struct inidoc *d);
+
+#endif

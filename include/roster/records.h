@@ -1,0 +1,54 @@
+/*
+ * records.h — records.csv, the records users own: type,id,owner,state.
+ *
+ * records_load() reads the whole file (a missing file is an empty list)
+ * and keeps the rows in file order; a row that does not have exactly the
+ * four columns of the header is RX_STORE naming "records.csv:LINE".  The
+ * caller changes rows in memory (records_find, record_set_owner,
+ * records_add, records_reassign) and writes the file back atomically with
+ * records_save() while it holds the store's exclusive lock.  An empty owner
+ * means unassigned.
+ */
+#ifndef ROSTER_RECORDS_H
+#define ROSTER_RECORDS_H
+
+#include <stddef.h>
+
+struct store;
+
+#define RECORDS_FILE "records.csv"
+
+struct record {
+	char *type, *id, *owner, *state;
+	long line;		/* line in the file, 0 for a row added since */
+};
+
+struct records {
+	struct record *r;
+	size_t n, cap;
+};
+
+/* Read STORE/records.csv into rs. 0, or RX_STORE with FILE:LINE. */
+int records_load(struct store *st, struct records *rs);
+void records_free(struct records *rs);
+
+/* The record of type and id (type case-sensitive), or NULL. */
+struct record *records_find(struct records *rs, const char *type,
+    const char *id);
+/* Append a row (owner and state may be NULL: empty). */
+struct record *records_add(struct records *rs, const char *type,
+    const char *id, const char *owner, const char *state);
+/* Set r's owner (NULL or "": unassigned). */
+void record_set_owner(struct record *r, const char *owner);
+
+/* Rows owned by owner (case-insensitive); type NULL: of every type;
+ * state NULL: in every state. */
+size_t records_count(const struct records *rs, const char *owner,
+    const char *type, const char *state);
+/* Give every record of from to to; return how many moved. */
+size_t records_reassign(struct records *rs, const char *from, const char *to);
+
+/* Write rs to STORE/records.csv atomically. 0 or RX_STORE. */
+int records_save(struct store *st, const struct records *rs);
+
+#endif

@@ -1,0 +1,221 @@
+/* avail.c — the availability model of SPEC 4. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "roster/avail.h"
+#include "roster/user.h"
+#include "roster/zone.h"
+
+#define DAY	86400L
+#define WINDOW	(8 * DAY)
+
+const char *const avail_reasons[5] = { "manual", "out-of-office",
+	"no-hours", "working-hours", "off-hours" };
+
+static int
+in_ooo(const struct user *u, time_t t)
+{
+	size_t i;
+
+	for (i = 0; i < u->nooo; i++)
+		if (u->ooo[i].start <= t && t < u->ooo[i].end)
+			return 1;
+	return 0;
+}
+
+/* Is minute m of weekday wd inside the hours? */
+static int
+in_hours(const struct hours *h, int wd, int m)
+{
+	int pd = (wd + 6) % 7;
+	size_t i;
+
+	for (i = 0; i < h->n[wd]; i++) {
+		const struct range *r = &h->r[wd][i];
+		if (r->end > r->start) {
+			if (m >= r->start && m < r->end)
+				return 1;
+		} else if (m >= r->start)
+			return 1;
+	}
+	for (i = 0; i < h->n[pd]; i++) {
+		const struct range *r = &h->r[pd][i];
+		if (r->end <= r->start && m < r->end)
+			return 1;
+	}
+	return 0;
+}
+
+int
+avail_sched(const struct user *u, struct zone *z, time_t t, int *reason)
+{
+	struct wall w;
+	int rs, away;
+
+	if (in_ooo(u, t)) {
+		rs = AV_OOO;
+		away = 1;
+	} else if (hours_empty(&u->hours)) {
+		rs = AV_NOHOURS;
+		away = 0;
+	} else {
+		zone_wall(z, t, &w);
+		away = !in_hours(&u->hours, w.wday, w.hour * 60 + w.min);
+		rs = away ? AV_OFFHOURS : AV_HOURS;
+	}
+	if (reason)
+		*reason = rs;
+	return away;
+}
+
+struct cands {
+	time_t *v;
+	size_t n, cap;
+	time_t lo, hi;		/* keep lo < c <= hi */
+};
+
+static void
+cand_add(struct cands *c, time_t t)
+{
+	if (t <= c->lo || t > c->hi)
+		return;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->v = realloc(c->v, c->cap * sizeof *c->v);
+		if (c->v == NULL)
+			abort();
+	}
+	c->v[c->n++] = t;
+}
+
+static void
+cand_wall(struct cands *c, struct zone *z, long d, int minute)
+{
+	int y, m, dd, k, i;
+	time_t out[2];
+
+	civil_from_days(d, &y, &m, &dd);
+	k = zone_instants(z, y, m, dd, minute / 60, minute % 60, 0, out);
+	for (i = 0; i < k; i++)
+		cand_add(c, out[i]);
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+	time_t x = *(const time_t *)a, y = *(const time_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+wday_of(long d)
+{
+	/* 1970-01-01 (day 0) was a Thursday; Monday is 0. */
+	return (int)(((d % 7) + 7 + 3) % 7);
+}
+
+/* Fill c with the instants in (lo, hi] where the schedule may change. */
+static void
+candidates(const struct user *u, struct zone *z, struct cands *c)
+{
+	struct wall w;
+	long d0, d;
+	time_t x;
+	size_t i;
+	int wd;
+
+	c->n = 0;
+	for (i = 0; i < u->nooo; i++) {
+		cand_add(c, u->ooo[i].start);
+		cand_add(c, u->ooo[i].end);
+	}
+	if (hours_empty(&u->hours))
+		return;
+	for (x = c->lo; (x = zone_next_change(z, x, c->hi)) != -1; )
+		cand_add(c, x);
+	zone_wall(z, c->lo, &w);
+	d0 = days_from_civil(w.year, w.mon, w.day);
+	for (d = d0 - 1; d <= d0 + (c->hi - c->lo) / DAY + 2; d++) {
+		wd = wday_of(d);
+		for (i = 0; i < u->hours.n[wd]; i++) {
+			const struct range *r = &u->hours.r[wd][i];
+			cand_wall(c, z, d, r->start);
+			if (r->end > r->start)
+				cand_wall(c, z, d, r->end);
+			else
+				cand_wall(c, z, d + 1, r->end);
+		}
+	}
+}
+
+static time_t
+next_flip(const struct user *u, struct zone *z, time_t t, int cur)
+{
+	struct cands c = { NULL, 0, 0, 0, 0 };
+	time_t ws = t, res = -1, nb;
+	size_t i;
+	int more, bound;
+
+	for (;;) {
+		c.lo = ws;
+		c.hi = ws + WINDOW;
+		candidates(u, z, &c);
+		qsort(c.v, c.n, sizeof *c.v, cmp_time);
+		for (i = 0; i < c.n; i++) {
+			if (i > 0 && c.v[i] == c.v[i - 1])
+				continue;
+			if (avail_sched(u, z, c.v[i], NULL) != cur) {
+				res = c.v[i];
+				goto done;
+			}
+		}
+		/* Nothing in this window: go on only while OOO lies ahead. */
+		more = 0;
+		bound = 0;
+		nb = -1;
+		for (i = 0; i < u->nooo; i++) {
+			time_t b[2] = { u->ooo[i].start, u->ooo[i].end };
+			int k;
+			for (k = 0; k < 2; k++) {
+				if (b[k] > ws && b[k] <= c.hi)
+					bound = 1;
+				if (b[k] > c.hi) {
+					more = 1;
+					if (nb == -1 || b[k] < nb)
+						nb = b[k];
+				}
+			}
+		}
+		if (!more)
+			break;
+		/* A window with no OOO boundary had a constant schedule over
+		 * more than a week of wall clock: jump to the next boundary. */
+		if (!bound && nb - DAY > c.hi)
+			ws = nb - DAY;
+		else
+			ws = c.hi;
+	}
+done:
+	free(c.v);
+	return res;
+}
+
+time_t
+avail_sched_change(const struct user *u, struct zone *z, time_t t)
+{
+	return next_flip(u, z, t, avail_sched(u, z, t, NULL));
+}
+
+void
+avail_at(const struct user *u, struct zone *z, time_t t, struct avail *a)
+{
+	if (u->has_override && u->override_until > t) {
+		a->away = u->override_away;
+		a->reason = AV_MANUAL;
+		a->until = u->override_until;
+		return;
+	}
+	a->away = avail_sched(u, z, t, &a->reason);
+	a->until = next_flip(u, z, t, a->away);
+}

@@ -1,0 +1,252 @@
+/* inied.c — the comment-keeping INI line editor (inied.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "roster/err.h"
+#include "roster/inied.h"
+
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* A malloc'd copy of [p, e) without surrounding blanks. */
+static char *
+trimdup(const char *p, const char *e)
+{
+	while (p < e && blank(*p))
+		p++;
+	while (e > p && blank(e[-1]))
+		e--;
+	return xstrndup(p, (size_t)(e - p));
+}
+
+/* Classify one line; 0 or -1 if it is none of the known shapes. */
+static int
+classify(struct iniline *ln, const char *cursec)
+{
+	const char *p = ln->text, *e, *eq;
+
+	while (blank(*p))
+		p++;
+	ln->sec = xstrdup(cursec);
+	if (*p == '\0' || *p == ';' || *p == '#') {
+		ln->kind = INI_OTHER;
+		return 0;
+	}
+	if (*p == '[') {
+		if ((e = strchr(p, ']')) == NULL)
+			return -1;
+		free(ln->sec);
+		ln->sec = trimdup(p + 1, e);
+		ln->kind = INI_SECTION;
+		return 0;
+	}
+	if ((eq = strchr(p, '=')) == NULL || eq == p)
+		return -1;
+	ln->kind = INI_KEY;
+	ln->key = trimdup(p, eq);
+	ln->val = trimdup(eq + 1, eq + strlen(eq));
+	return 0;
+}
+
+int
+ini_load(struct inidoc *d, const char *text, const char *shown)
+{
+	const char *p = text, *e;
+	const char *cur = "";
+	struct iniline *ln;
+
+	memset(d, 0, sizeof *d);
+	while (*p) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		d->l = xrealloc(d->l, (d->n + 1) * sizeof *d->l);
+		ln = &d->l[d->n++];
+		memset(ln, 0, sizeof *ln);
+		ln->text = xstrndup(p, (size_t)(e - p));
+		if (classify(ln, cur) == -1)
+			return fail_at(RX_STORE, shown, (long)d->n, "expected "
+			    "[section], key = value, a comment or a blank line");
+		cur = ln->sec;
+		d->nl_end = *e == '\n';
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+int
+ini_split(const char *name, char **sec, char **key)
+{
+	const char *dot = strchr(name, '.');
+
+	if (dot == NULL || dot == name || dot[1] == '\0')
+		return -1;
+	*sec = xstrndup(name, (size_t)(dot - name));
+	*key = xstrdup(dot + 1);
+	return 0;
+}
+
+/* Index of the last line holding name, or -1. */
+static long
+find(const struct inidoc *d, const char *name)
+{
+	char *sec, *key;
+	long i, at = -1;
+
+	if (ini_split(name, &sec, &key) == -1)
+		return -1;
+	for (i = 0; i < (long)d->n; i++)
+		if (d->l[i].kind == INI_KEY && strcmp(d->l[i].sec, sec) == 0 &&
+		    strcmp(d->l[i].key, key) == 0)
+			at = i;
+	free(sec);
+	free(key);
+	return at;
+}
+
+const char *
+ini_get(const struct inidoc *d, const char *name, long *line)
+{
+	long i = find(d, name);
+
+	if (i < 0)
+		return NULL;
+	if (line)
+		*line = i + 1;
+	return d->l[i].val;
+}
+
+/* Open a slot for a new line at index at. */
+static struct iniline *
+insert(struct inidoc *d, size_t at)
+{
+	d->l = xrealloc(d->l, (d->n + 1) * sizeof *d->l);
+	memmove(&d->l[at + 1], &d->l[at], (d->n - at) * sizeof *d->l);
+	d->n++;
+	memset(&d->l[at], 0, sizeof d->l[at]);
+	return &d->l[at];
+}
+
+/* Rewrite an existing key line, keeping everything before the value. */
+static void
+replace_value(struct iniline *ln, const char *val)
+{
+	char *eq = strchr(ln->text, '='), *p, *t;
+
+	p = eq + 1;
+	while (blank(*p))
+		p++;
+	/* The key and the spacing around "=" stay as written. */
+	t = xasprintf("%.*s%s", (int)(p - ln->text), ln->text, val);
+	free(ln->text);
+	ln->text = t;
+	free(ln->val);
+	ln->val = xstrdup(val);
+}
+
+long
+ini_set(struct inidoc *d, const char *name, const char *val)
+{
+	struct iniline *ln;
+	char *sec, *key;
+	long i, at = -1, hdr = -1;
+
+	if ((i = find(d, name)) >= 0) {
+		replace_value(&d->l[i], val);
+		return i + 1;
+	}
+	if (ini_split(name, &sec, &key) == -1)
+		return -1;
+	/* After the last key of the section, else right after its header. */
+	for (i = 0; i < (long)d->n; i++) {
+		if (strcmp(d->l[i].sec, sec) != 0)
+			continue;
+		if (d->l[i].kind == INI_SECTION && hdr < 0)
+			hdr = i;
+		if (d->l[i].kind == INI_KEY || d->l[i].kind == INI_SECTION)
+			at = i;
+	}
+	if (hdr < 0) {
+		if (d->n > 0 && d->l[d->n - 1].text[0] != '\0') {
+			ln = insert(d, d->n);
+			ln->text = xstrdup("");
+			ln->sec = xstrdup(d->n > 1 ? d->l[d->n - 2].sec : "");
+		}
+		ln = insert(d, d->n);
+		ln->text = xasprintf("[%s]", sec);
+		ln->kind = INI_SECTION;
+		ln->sec = xstrdup(sec);
+		at = (long)d->n - 1;
+		d->nl_end = 1;
+	}
+	ln = insert(d, (size_t)at + 1);
+	ln->text = xasprintf("%s = %s", key, val);
+	ln->kind = INI_KEY;
+	ln->sec = sec;
+	ln->key = key;
+	ln->val = xstrdup(val);
+	if ((size_t)at + 2 == d->n)
+		d->nl_end = 1;
+	return at + 2;
+}
+
+static void
+line_free(struct iniline *ln)
+{
+	free(ln->text);
+	free(ln->sec);
+	free(ln->key);
+	free(ln->val);
+}
+
+int
+ini_unset(struct inidoc *d, const char *name)
+{
+	long i;
+	int n = 0;
+
+	while ((i = find(d, name)) >= 0) {
+		line_free(&d->l[i]);
+		memmove(&d->l[i], &d->l[i + 1],
+		    (d->n - (size_t)i - 1) * sizeof *d->l);
+		d->n--;
+		n = 1;
+	}
+	return n;
+}
+
+char *
+ini_text(const struct inidoc *d, size_t *len)
+{
+	size_t i, n = 0, tl;
+	char *s;
+
+	for (i = 0; i < d->n; i++)
+		n += strlen(d->l[i].text) + 1;
+	s = xmalloc(n + 1);
+	n = 0;
+	for (i = 0; i < d->n; i++) {
+		tl = strlen(d->l[i].text);
+		memcpy(s + n, d->l[i].text, tl);
+		n += tl;
+		if (i + 1 < d->n || d->nl_end)
+			s[n++] = '\n';
+	}
+	s[n] = '\0';
+	*len = n;
+	return s;
+}
+
+void
+ini_free(struct inidoc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		line_free(&d->l[i]);
+	free(d->l);
+	memset(d, 0, sizeof *d);
+}
