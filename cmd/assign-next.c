@@ -1,0 +1,409 @@
+/* assign-next — the next available user of a pool, in fair rotation. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "roster/audit.h"
+#include "roster/avail.h"
+#include "roster/err.h"
+#include "roster/records.h"
+#include "roster/rotation.h"
+#include "roster/store.h"
+#include "roster/timefmt.h"
+#include "roster/user.h"
+#include "roster/zone.h"
+
+static void
+usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+	    "usage: assign-next [--backlog] [--dry-run] [--explain] [-d dir] "
+	    "[--at time]\n"
+	    "                   [--format plain|json] [--limit n] "
+	    "[--mode round-robin|balanced]\n"
+	    "                   [--record type:id] [--team team]\n");
+	exit(rc);
+}
+
+static const char *const record_types[] = { "ticket", "conversation",
+	"contact", "company", "deal", NULL };
+
+struct opts {
+	const char *store, *team, *record, *at;
+	int mode, json, explain, backlog, dry_run;
+	long limit;
+};
+
+/* The pool: its users, their availability and load. */
+struct pool {
+	const char *name;
+	struct userlist ul;
+	struct user **u;	/* members, sorted by address */
+	struct member *m;
+	struct avail *av;
+	size_t n;
+};
+
+static int
+load_pool(struct store *st, const struct opts *o, time_t at, struct pool *p)
+{
+	size_t i;
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	p->name = o->team ? o->team : "*";
+	if ((rc = user_list(st, USER_ACTIVE, &p->ul, NULL, NULL)) != 0)
+		return rc;
+	p->u = xcalloc(p->ul.n, sizeof *p->u);
+	p->m = xcalloc(p->ul.n, sizeof *p->m);
+	p->av = xcalloc(p->ul.n, sizeof *p->av);
+	for (i = 0; i < p->ul.n; i++) {
+		struct user *u = &p->ul.u[i];
+		struct zone *z;
+		if (o->team && !strv_has(&u->teams, o->team))
+			continue;
+		if ((z = zone_get(user_zone(st, u))) == NULL)
+			return fail(RX_STORE, "users/%s: %s", u->email, err_msg());
+		avail_at(u, z, at, &p->av[p->n]);
+		p->u[p->n] = u;
+		p->m[p->n].email = u->email;
+		p->m[p->n].capacity = u->capacity;
+		p->n++;
+	}
+	return 0;
+}
+
+static void
+count_open(struct pool *p, const struct records *rs)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		p->m[i].open = (long)records_count(rs, p->m[i].email, NULL, "open");
+}
+
+static void
+set_eligible(struct pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		p->m[i].eligible = !p->av[i].away && (p->m[i].capacity < 0 ||
+		    p->m[i].open < p->m[i].capacity);
+}
+
+static void
+pool_free(struct pool *p)
+{
+	userlist_free(&p->ul);
+	free(p->u);
+	free(p->m);
+	free(p->av);
+}
+
+/* Why member i was chosen or skipped, one line. */
+static char *
+why(const struct pool *p, size_t i, long chosen)
+{
+	const struct avail *a = &p->av[i];
+	const struct member *m = &p->m[i];
+	char until[32], load[64];
+
+	if (m->capacity >= 0)
+		snprintf(load, sizeof load, "%ld/%ld", m->open, m->capacity);
+	else
+		snprintf(load, sizeof load, "%ld/-", m->open);
+	if (a->until != -1)
+		time_utc(a->until, until);
+	else
+		strcpy(until, "-");
+	if ((long)i == chosen)
+		return xasprintf("chosen: %s until %s, load %s",
+		    avail_reasons[a->reason], until, load);
+	if (a->away)
+		return xasprintf("away: %s until %s", avail_reasons[a->reason],
+		    until);
+	if (m->capacity >= 0 && m->open >= m->capacity)
+		return xasprintf("at capacity %ld/%ld", m->open, m->capacity);
+	return xasprintf("eligible: %s until %s, load %s, not next",
+	    avail_reasons[a->reason], until, load);
+}
+
+static void
+explain(const struct pool *p, long chosen, json_t *arr)
+{
+	size_t i;
+	char *s;
+
+	for (i = 0; i < p->n; i++) {
+		s = why(p, i, chosen);
+		if (arr)
+			json_array_append_new(arr, json_pack("{s:s, s:s}", "email",
+			    p->m[i].email, "why", s));
+		else
+			fprintf(stderr, "%s: %s: %s\n", progname, p->m[i].email, s);
+		free(s);
+	}
+}
+
+static int
+parse_record(const char *s, char **type, char **id)
+{
+	const char *colon = strchr(s, ':');
+	int i;
+
+	if (colon == NULL || colon[1] == '\0')
+		return fail(RX_INVALID, "bad record '%s' (want TYPE:ID, e.g. "
+		    "ticket:4711)", s);
+	*type = xstrndup(s, (size_t)(colon - s));
+	for (i = 0; record_types[i]; i++)
+		if (strcmp(record_types[i], *type) == 0)
+			break;
+	if (record_types[i] == NULL) {
+		fail(RX_INVALID, "bad record type '%s' (ticket, conversation, "
+		    "contact, company, deal)", *type);
+		free(*type);
+		*type = NULL;
+		return RX_INVALID;
+	}
+	*id = xstrdup(colon + 1);
+	return 0;
+}
+
+/* Give record r to member i, updating the load and the rotation. */
+static void
+give(struct pool *p, struct rotation *rot, struct record *r, long i,
+    time_t now)
+{
+	record_set_owner(r, p->m[i].email);
+	free(r->state);
+	r->state = xstrdup("open");
+	p->m[i].open++;
+	rotation_set(rot, p->name, p->m[i].email, now);
+}
+
+static int
+run_backlog(struct pool *p, const struct opts *o, struct records *rs,
+    struct rotation *rot, time_t now, int *assigned, int *waiting)
+{
+	size_t k;
+	long i, done = 0;
+
+	for (k = 0; k < rs->n; k++) {
+		struct record *r = &rs->r[k];
+		if ((r->owner && *r->owner) || r->state == NULL ||
+		    strcmp(r->state, "open") != 0)
+			continue;
+		if (o->limit > 0 && done >= o->limit)
+			break;
+		set_eligible(p);
+		i = rotation_choose(p->m, p->n, rotation_last(rot, p->name),
+		    o->mode);
+		if (i < 0) {
+			(*waiting)++;
+			break;
+		}
+		give(p, rot, r, i, now);
+		printf("%s:%s %s\n", r->type, r->id, p->m[i].email);
+		audit_add("assign", p->m[i].email, "%s:%s pool %s", r->type,
+		    r->id, p->name);
+		done++;
+	}
+	*assigned = (int)done;
+	return 0;
+}
+
+static int
+run(struct store *st, const struct opts *o, time_t at, time_t now)
+{
+	struct pool p;
+	struct records rs = { 0 };
+	struct rotation rot = { 0 };
+	struct record *r = NULL;
+	char *type = NULL, *id = NULL, ts[32];
+	json_t *expl = NULL;
+	long i;
+	int rc, assigned = 0, waiting = 0;
+
+	if (o->record && (rc = parse_record(o->record, &type, &id)) != 0)
+		return rc;
+	if ((rc = load_pool(st, o, at, &p)) != 0)
+		goto out;
+	if ((rc = records_load(st, &rs)) != 0 ||
+	    (rc = rotation_load(st, &rot)) != 0)
+		goto out;
+	count_open(&p, &rs);
+	if (o->backlog) {
+		run_backlog(&p, o, &rs, &rot, now, &assigned, &waiting);
+		if (assigned == 0 && waiting) {
+			rc = fail(RX_NO, "records wait and nobody in pool %s can take "
+			    "one (see --explain)", p.name);
+			if (o->explain)
+				explain(&p, -1, NULL);
+			goto out;
+		}
+		goto write;
+	}
+	set_eligible(&p);
+	i = rotation_choose(p.m, p.n, rotation_last(&rot, p.name), o->mode);
+	if (o->explain && o->json)
+		expl = json_array();
+	if (o->explain)
+		explain(&p, i, expl);
+	if (i < 0) {
+		rc = fail(RX_NO, p.n ? "nobody in pool %s is available" :
+		    "pool %s has no users", p.name);
+		goto out;
+	}
+	if (o->record) {
+		r = records_find(&rs, type, id);
+		if (r == NULL)
+			r = records_add(&rs, type, id, NULL, "open");
+		give(&p, &rot, r, i, now);
+	} else
+		rotation_set(&rot, p.name, p.m[i].email, now);
+	audit_add("assign", p.m[i].email, "%s%s%spool %s", o->record ? type : "",
+	    o->record ? ":" : "", o->record ? id : "", p.name);
+	if (o->json) {
+		json_t *j = json_pack("{s:s, s:s, s:o, s:s}", "email", p.m[i].email,
+		    "pool", p.name, "record", o->record ? json_string(o->record) :
+		    json_null(), "at", time_utc(at, ts));
+		if (expl)
+			json_object_set_new(j, "explain", expl);
+		expl = NULL;
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(j);
+	} else
+		printf("%s\n", p.m[i].email);
+write:
+	if (o->dry_run) {
+		audit_drop();
+		goto out;
+	}
+	/* The record first, then the position: a crash between the two
+	 * leaves the record owned and the next call one step behind. */
+	if (o->record || o->backlog)
+		if ((rc = records_save(st, &rs)) != 0)
+			goto out;
+	if ((rc = rotation_save(st, &rot)) != 0)
+		goto out;
+	rc = audit_flush(st, now);
+out:
+	json_decref(expl);
+	free(type);
+	free(id);
+	records_free(&rs);
+	rotation_free(&rot);
+	pool_free(&p);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_AT = 256, O_BACKLOG, O_DRY, O_EXPLAIN, O_FORMAT, O_LIMIT,
+	    O_MODE, O_RECORD, O_TEAM, O_VERSION };
+	static const struct option longopts[] = {
+		{ "at", required_argument, NULL, O_AT },
+		{ "backlog", no_argument, NULL, O_BACKLOG },
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "explain", no_argument, NULL, O_EXPLAIN },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "limit", required_argument, NULL, O_LIMIT },
+		{ "mode", required_argument, NULL, O_MODE },
+		{ "record", required_argument, NULL, O_RECORD },
+		{ "store", required_argument, NULL, 'd' },
+		{ "team", required_argument, NULL, O_TEAM },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o;
+	struct store st;
+	time_t now, at;
+	int ch, rc;
+
+	prog_init(argv[0]);
+	memset(&o, 0, sizeof o);
+	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			o.store = optarg;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case O_AT:
+			o.at = optarg;
+			break;
+		case O_BACKLOG:
+			o.backlog = 1;
+			break;
+		case O_DRY:
+			o.dry_run = 1;
+			break;
+		case O_EXPLAIN:
+			o.explain = 1;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				o.json = 1;
+			else if (strcmp(optarg, "plain") != 0) {
+				warnmsg("unknown format '%s' (plain, json)", optarg);
+				usage(RX_USAGE);
+			}
+			break;
+		case O_LIMIT:
+			if (parse_long(optarg, 1, 1000000000, &o.limit) != 0) {
+				warnmsg("--limit: want a positive whole number");
+				usage(RX_USAGE);
+			}
+			break;
+		case O_MODE:
+			if (strcmp(optarg, "balanced") == 0)
+				o.mode = MODE_BALANCED;
+			else if (strcmp(optarg, "round-robin") == 0)
+				o.mode = MODE_ROUND_ROBIN;
+			else {
+				warnmsg("unknown mode '%s' (round-robin, balanced)",
+				    optarg);
+				usage(RX_USAGE);
+			}
+			break;
+		case O_RECORD:
+			o.record = optarg;
+			break;
+		case O_TEAM:
+			o.team = optarg;
+			break;
+		case O_VERSION:
+			puts("assign-next (roster) " ROSTER_VERSION);
+			return 0;
+		default:
+			usage(RX_USAGE);
+		}
+	}
+	if (optind != argc || (o.limit && !o.backlog) ||
+	    (o.backlog && o.record)) {
+		warnmsg(optind != argc ? "unexpected argument '%s'" :
+		    o.limit ? "--limit goes with --backlog" :
+		    "--backlog and --record do not go together",
+		    optind != argc ? argv[optind] : "");
+		usage(RX_USAGE);
+	}
+	if ((rc = clock_now(&now)) != 0 ||
+	    (rc = time_parse(o.at ? o.at : "now", NULL, 0, &at)) != 0) {
+		err_print();
+		return rc;
+	}
+	rc = store_open(&st, o.store, o.dry_run ? STORE_READ : STORE_WRITE);
+	if (rc == 0)
+		rc = run(&st, &o, at, now);
+	if (rc)
+		err_print();
+	store_close(&st);
+	return out_close(rc);
+}

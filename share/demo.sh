@@ -1,0 +1,52 @@
+#!/bin/sh
+# demo.sh BINDIR — a worked example on a fresh store in a temporary directory.
+bin=$1
+PATH="$bin:$PATH"
+export PATH
+ROSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/roster-demo.XXXXXX")/store
+export ROSTER_DIR
+ROSTER_NOW=2026-11-23T10:00:00+01:00
+export ROSTER_NOW
+here=$(cd "$(dirname "$0")" && pwd)
+
+say() { printf '\n$ %s\n' "$*"; }
+run() { say "$*"; "$@"; echo "[exit $?]"; }
+has() { [ -x "$bin/$1" ]; }
+
+echo "roster demo: store in $ROSTER_DIR, clock at $ROSTER_NOW"
+run user-add --csv "$here/examples/agents.csv"
+run user-add --super-admin --first-name Ada admin@example.org
+if has hours-set; then
+	run hours-set --timezone Europe/Amsterdam --team Support mon-fri=09:00-17:00
+	run hours-set ann@example.org
+fi
+if has ooo-add; then
+	run ooo-add bob@example.org --from 2026-11-23 --to 2026-11-27
+	[ -f "$here/examples/ooo.ics" ] &&
+		run ooo-add chloe@example.org --ics "$here/examples/ooo.ics" --calendar outlook
+fi
+has status && run status --team Support
+if has assign-next; then
+	for t in 101 102 103 104; do
+		run assign-next --team Support --record ticket:$t
+	done
+	has records && run records
+fi
+if has user-rm; then
+	printf 'type,id,owner,state\nticket,7,dirk@example.org,open\n' \
+	    >"$ROSTER_DIR/records.csv.new"
+	[ -f "$ROSTER_DIR/records.csv" ] ||
+		mv "$ROSTER_DIR/records.csv.new" "$ROSTER_DIR/records.csv"
+	rm -f "$ROSTER_DIR/records.csv.new"
+	grep -q dirk "$ROSTER_DIR/records.csv" ||
+		echo "ticket,7,dirk@example.org,open" >>"$ROSTER_DIR/records.csv"
+	run user-rm dirk@example.org
+	run user-rm --reassign-to ann@example.org dirk@example.org
+	has records && run records --owner ann@example.org
+fi
+has portal-config && {
+	run portal-config portal.name "Help Centre"
+	run portal-config portal.enabled true
+}
+echo
+echo "the store is left in $ROSTER_DIR"
