@@ -79,6 +79,10 @@ TESTS ?= test
 check: all asan
 	@sh test/run.sh "$(O)/bin" "build/asan/bin" $(TESTS)
 
+# Benchmarks of SPEC 7 (by hand, never part of check).
+bench: all
+	@sh share/bench/run.sh "$(CURDIR)/$(O)/bin"
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN5)
 
@@ -115,4 +119,4 @@ demo:
 clean:
 	rm -rf obj bin build
 
-.PHONY: all asan check deps demo install uninstall clean lint-man
+.PHONY: all asan bench check deps demo install uninstall clean lint-man
