@@ -297,6 +297,17 @@ check_rules(struct store *st, const struct opts *o, struct userlist *others)
 	userlist_free(&ul);
 }
 
+/* Free the option lists. */
+static void
+opts_free(struct opts *o)
+{
+	strv_free(&o->perms);
+	strv_free(&o->teams);
+	strv_free(&o->noteams);
+	strv_free(&o->contacts);
+	strv_free(&o->nocontacts);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -420,12 +431,14 @@ main(int argc, char **argv)
 		}
 	if ((rc = clock_now(&now)) != 0) {
 		err_print();
+		opts_free(&o);
 		return rc;
 	}
 	rc = store_open(&st, o.store, o.dry_run ? STORE_READ : STORE_WRITE);
 	if (rc) {
 		err_print();
 		store_close(&st);
+		opts_free(&o);
 		return rc;
 	}
 	tg = xcalloc(argc, sizeof *tg);
@@ -499,10 +512,6 @@ main(int argc, char **argv)
 	for (j = 0; j < others.n; j++)
 		user_free(&others.u[j]);
 	free(others.u);
-	strv_free(&o.perms);
-	strv_free(&o.teams);
-	strv_free(&o.noteams);
-	strv_free(&o.contacts);
-	strv_free(&o.nocontacts);
+	opts_free(&o);
 	return out_close(rc);
 }

@@ -561,6 +561,22 @@ line_end(const char *buf, size_t len, size_t i)
 	return i < len ? i + 1 : len;
 }
 
+/* The start of the column-0 comment lines just above the line starting
+ * at ls (ls if there are none): they belong to the key on that line. */
+static size_t
+comments_before(const char *buf, size_t ls)
+{
+	size_t p;
+
+	while (ls > 0) {
+		p = line_start(buf, ls - 1);
+		if (buf[p] != '#')
+			break;
+		ls = p;
+	}
+	return ls;
+}
+
 static void
 add_extra(struct user *u, const char *key, char *text)
 {
@@ -663,10 +679,12 @@ user_parse(const char *buf, size_t len, const char *shown, struct user *u)
 			continue;
 		}
 		if (verbatim) {
-			from = line_start(buf, k->start_mark.index);
+			from = comments_before(buf, line_start(buf,
+			    k->start_mark.index));
 			if (p + 1 < top)
-				to = line_start(buf, yaml_document_get_node(&doc,
-				    p[1].key)->start_mark.index);
+				to = comments_before(buf, line_start(buf,
+				    yaml_document_get_node(&doc,
+				    p[1].key)->start_mark.index));
 			else
 				to = line_end(buf, len, v->end_mark.index > 0 ?
 				    v->end_mark.index - 1 : 0);

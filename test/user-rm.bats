@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# user-rm: the four checks in order, --reassign-to, --force, the move to removed/.
+load helpers/common
+
+local_setup() {
+	user-add --no-welcome --super-admin boss@x.org >/dev/null
+	add_users ada@x.org bob@x.org carol@x.org
+}
+
+records() {
+	printf 'type,id,owner,state\n' >"$ROSTER_DIR/records.csv"
+	printf '%s\n' "$@" >>"$ROSTER_DIR/records.csv"
+}
+
+@test "removes: the file moves to removed/ with removed_at, one audit row" {
+	run user-rm ada@x.org
+	assert_success
+	assert_output ""
+	[ ! -e "$ROSTER_DIR/users/ada@x.org.yaml" ]
+	grep -q '^removed_at: 2026-11-23T10:00:00Z$' "$ROSTER_DIR/removed/ada@x.org.yaml"
+	grep -q '^email: ada@x.org$' "$ROSTER_DIR/removed/ada@x.org.yaml"
+	run grep -c 'user-rm,remove,ada@x.org' "$ROSTER_DIR/audit.csv"
+	assert_output 1
+}
+
+@test "several users at once" {
+	run user-rm ada@x.org BOB@x.org
+	assert_success
+	[ -e "$ROSTER_DIR/removed/ada@x.org.yaml" ]
+	[ -e "$ROSTER_DIR/removed/bob@x.org.yaml" ]
+	run grep -c 'user-rm,remove' "$ROSTER_DIR/audit.csv"
+	assert_output 2
+}
+
+@test "no such user: 4, nothing removed" {
+	sum=$(store_sum)
+	run user-rm ada@x.org ghost@x.org
+	assert_failure 4
+	assert_output --partial "no such user: ghost@x.org"
+	assert_equal "$(store_sum)" "$sum"
+}
+
+@test "bad address: 5; no address, bad option: 2" {
+	run user-rm nope
+	assert_failure 5
+	run user-rm
+	assert_failure 2
+	run user-rm --bogus ada@x.org
+	assert_failure 2
+	run user-rm --force --reassign-to bob@x.org ada@x.org
+	assert_failure 2
+	run user-rm --help
+	assert_success
+	assert_output --partial "usage: user-rm"
+}
+
+@test "1: a paid seat refuses (3) with the way out" {
+	user-mod --seat sales-professional ada@x.org
+	sum=$(store_sum)
+	run user-rm ada@x.org bob@x.org
+	assert_failure 3
+	assert_output --partial "user-mod --seat none ada@x.org"
+	assert_equal "$(store_sum)" "$sum"
+	user-mod --seat none ada@x.org
+	run user-rm ada@x.org
+	assert_success
+}
+
+@test "a seat that is not paid does not refuse" {
+	user-mod --seat viewer ada@x.org
+	run user-rm ada@x.org
+	assert_success
+}
+
+@test "2: a contact role refuses (3); primary must be replaced" {
+	user-mod --contact billing ada@x.org
+	user-mod --contact primary bob@x.org
+	sum=$(store_sum)
+	run user-rm ada@x.org
+	assert_failure 3
+	assert_output --partial "user-mod --no-contact billing ada@x.org"
+	run user-rm bob@x.org
+	assert_failure 3
+	assert_output --partial "user-mod --contact primary OTHER"
+	assert_equal "$(store_sum)" "$sum"
+}
+
+@test "the seat is checked before the contact role" {
+	user-mod --seat sales-starter --contact billing ada@x.org
+	run user-rm ada@x.org
+	assert_failure 3
+	assert_output --partial "paid seat"
+	refute_output --partial "contact"
+}
+
+@test "3: the last super admin refuses (3)" {
+	sum=$(store_sum)
+	run user-rm boss@x.org
+	assert_failure 3
+	assert_output --partial "last super admin"
+	assert_equal "$(store_sum)" "$sum"
+	user-mod --super-admin ada@x.org
+	run user-rm boss@x.org ada@x.org
+	assert_failure 3
+	run user-rm boss@x.org
+	assert_success
+}
+
+@test "4: owned records refuse (3) with counts per type and first ids" {
+	records "deal,12,ada@x.org,open" "ticket,7,ada@x.org,open" \
+	    "deal,14,ada@x.org,closed" "ticket,8,bob@x.org,open"
+	sum=$(store_sum)
+	run user-rm ada@x.org
+	assert_failure 3
+	assert_output --partial "owns 3 records"
+	assert_output --partial "deal: 2, ticket: 1"
+	assert_output --partial "deal 12, ticket 7, deal 14"
+	assert_output --partial "--reassign-to"
+	assert_output --partial "--force"
+	assert_equal "$(store_sum)" "$sum"
+}
+
+@test "--reassign-to moves every record in the same change" {
+	records "deal,12,ada@x.org,open" "ticket,7,Ada@x.org,open" \
+	    "ticket,8,bob@x.org,open" 'note,"1,2",,open'
+	run user-rm --reassign-to carol@x.org ada@x.org
+	assert_success
+	run cat "$ROSTER_DIR/records.csv"
+	assert_output "$(printf 'type,id,owner,state\ndeal,12,carol@x.org,open\nticket,7,carol@x.org,open\nticket,8,bob@x.org,open\nnote,"1,2",,open')"
+	[ -e "$ROSTER_DIR/removed/ada@x.org.yaml" ]
+	run grep 'user-rm,remove,ada@x.org' "$ROSTER_DIR/audit.csv"
+	assert_output --partial "carol@x.org"
+}
+
+@test "--reassign-to: no such user 4, a user being removed 3" {
+	records "deal,12,ada@x.org,open"
+	sum=$(store_sum)
+	run user-rm --reassign-to ghost@x.org ada@x.org
+	assert_failure 4
+	run user-rm --reassign-to bob@x.org ada@x.org bob@x.org
+	assert_failure 3
+	assert_output --partial "being removed"
+	assert_equal "$(store_sum)" "$sum"
+}
+
+@test "--force removes anyway; records keep the address" {
+	records "deal,12,ada@x.org,open"
+	run user-rm --force ada@x.org
+	assert_success
+	run cat "$ROSTER_DIR/records.csv"
+	assert_line "deal,12,ada@x.org,open"
+	[ -e "$ROSTER_DIR/removed/ada@x.org.yaml" ]
+}
+
+@test "--dry-run prints what would happen and writes nothing" {
+	records "deal,12,ada@x.org,open"
+	sum=$(store_sum)
+	run user-rm --dry-run --reassign-to bob@x.org ada@x.org
+	assert_success
+	assert_line "remove ada@x.org"
+	assert_line "reassign 1 record to bob@x.org"
+	assert_equal "$(store_sum)" "$sum"
+}
+
+@test "a malformed records.csv is 7 naming the file and line" {
+	records "deal,12,ada@x.org,open" "deal,13"
+	run user-rm ada@x.org
+	assert_failure 7
+	assert_output --partial "records.csv:3:"
+}
+
+@test "a removed user can be added again and removed again" {
+	user-rm ada@x.org
+	run user-add --no-welcome ada@x.org
+	assert_success
+	[ -e "$ROSTER_DIR/removed/ada@x.org.yaml" ]
+	ROSTER_NOW=2026-11-24T10:00:00Z run user-rm ada@x.org
+	assert_success
+	grep -q '^removed_at: 2026-11-24T10:00:00Z$' "$ROSTER_DIR/removed/ada@x.org.yaml"
+}
+
+@test "the lock held: 6" {
+	python3 "$HELPERS/lockhold.py" "$ROSTER_DIR/.lock" 3 >"$BATS_TEST_TMPDIR/h" &
+	for _ in $(seq 50); do grep -q locked "$BATS_TEST_TMPDIR/h" && break; sleep 0.1; done
+	ROSTER_LOCK_TIMEOUT=1 run user-rm ada@x.org
+	assert_failure 6
+	wait
+}
