@@ -467,3 +467,24 @@ INI
 	[ "$(portal-config session.idle_timeout)" = 20 ]
 	[ "$(grep -c ',set,' "$ROSTER_DIR/audit.csv")" = 5 ]
 }
+
+@test "a CRLF file keeps its line endings on edit" {
+	mkdir -p "$ROSTER_DIR"
+	printf '[portal]\r\nname = A\r\n; note\r\n' >"$ROSTER_DIR/portal.ini"
+	portal-config portal.name B
+	[ "$(portal-config portal.name)" = B ]
+	[ "$(cat "$ROSTER_DIR/portal.ini")" = "$(printf '[portal]\r\nname = B\r\n; note\r')" ]
+}
+
+@test "-d names the store; a fine enabled portal passes --check" {
+	d="$BATS_TEST_TMPDIR/other"
+	portal-config -d "$d" portal.name Help
+	portal-config --store "$d" portal.slug help
+	portal-config -d "$d" portal.default_inbox helpdesk:Main
+	portal-config -d "$d" portal.enabled 1
+	run portal-config -d "$d" --check
+	assert_success
+	[ ! -e "$ROSTER_DIR" ]
+	run portal-config -d "$d" portal.enabled
+	assert_output true
+}
