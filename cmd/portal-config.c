@@ -37,6 +37,7 @@ enum { M_LIST, M_GET, M_SET, M_UNSET, M_ADD, M_REMOVE, M_RESET, M_CHECK };
 
 struct opts {
 	const char *store, *arg;
+	const char *value;	/* M_SET: the new value */
 	int mode, nmodes, fmt, header, dry_run;
 	long position;		/* 0: at the end */
 };
@@ -93,6 +94,8 @@ list_row(struct out *o, const char *name, const char *val, int def)
 		shown = xasprintf("%s (default)", val);
 		cells[1] = shown;
 	}
+	/* The table form is git config's "key = value", not aligned
+	 * columns: it is what a human pastes back into a command. */
 	if (o->fmt == FMT_TABLE) {
 		char *line = xasprintf("%s = %s", name, cells[1]);
 		printf("%s\n", line);
@@ -427,8 +430,10 @@ parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->nmodes == 0 && argc == 1)
 		setmode(o, M_GET, argv[0]);
-	else if (o->nmodes == 0 && argc == 2)
+	else if (o->nmodes == 0 && argc == 2) {
 		setmode(o, M_SET, argv[0]);
+		o->value = argv[1];
+	}
 }
 
 int
@@ -456,7 +461,7 @@ main(int argc, char **argv)
 	}
 	if (rc == 0) {
 		if (write)
-			rc = write_edit(&st, &o, argv[argc - 1]);
+			rc = write_edit(&st, &o, o.value);
 		else if ((rc = load(&st, &d)) == 0) {
 			if (o.mode == M_LIST)
 				rc = list(&st, &d, &o);
