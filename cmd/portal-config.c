@@ -226,7 +226,7 @@ edit_columns(const struct store *st, const struct inidoc *d,
  * an unset). */
 static int
 edit(const struct store *st, struct inidoc *d, const struct opts *op,
-    const char *value, char **name, char **val)
+    const char *value, char **name, char **val, long *line)
 {
 	char *raw = NULL;
 	int rc;
@@ -247,17 +247,23 @@ edit(const struct store *st, struct inidoc *d, const struct opts *op,
 		value = raw;
 	}
 	rc = portal_value(st, *name, value, val);
+	if (rc == RX_RULE) {
+		/* Well-formed but against a rule: write it in memory so that
+		 * check_edit() reports it with its line like any other. */
+		*val = xstrdup(value);
+		rc = 0;
+	}
 	free(raw);
 	if (rc == 0)
-		ini_set(d, *name, *val);
+		*line = ini_set(d, *name, *val);
 	return rc;
 }
 
-/* Refuse the edit if it breaks a rule that held before, or any rule of a
- * portal that is (or becomes) enabled. */
+/* Refuse the edit if it breaks a rule that held before, any rule on the
+ * line it wrote, or any rule of a portal that is (or becomes) enabled. */
 static int
 check_edit(const struct store *st, const struct inidoc *before,
-    const struct inidoc *after)
+    const struct inidoc *after, long line)
 {
 	struct issues old = { 0 }, now = { 0 }, bad = { 0 };
 	const char *v;
@@ -269,7 +275,8 @@ check_edit(const struct store *st, const struct inidoc *before,
 	if ((v = ini_get(after, "portal.enabled", NULL)) != NULL)
 		portal_bool(v, &on);
 	for (i = 0; i < now.n; i++)
-		if (on || !issues_has(&old, now.v[i].msg)) {
+		if (on || (line > 0 && now.v[i].line == line) ||
+		    !issues_has(&old, now.v[i].msg)) {
 			bad.v = xrealloc(bad.v, (bad.n + 1) * sizeof *bad.v);
 			bad.v[bad.n] = now.v[i];
 			bad.v[bad.n++].msg = xstrdup(now.v[i].msg);
@@ -292,6 +299,7 @@ write_edit(struct store *st, const struct opts *op, const char *value)
 	char *name = NULL, *val = NULL, *text;
 	size_t len;
 	time_t now;
+	long line = 0;
 	int rc;
 
 	if ((rc = clock_now(&now)) != 0)
@@ -300,9 +308,9 @@ write_edit(struct store *st, const struct opts *op, const char *value)
 		ini_free(&before);
 		return rc;
 	}
-	rc = edit(st, &after, op, value, &name, &val);
+	rc = edit(st, &after, op, value, &name, &val, &line);
 	if (rc == 0)
-		rc = check_edit(st, &before, &after);
+		rc = check_edit(st, &before, &after, line);
 	if (rc == 0 && op->dry_run) {
 		if (val)
 			printf("%s = %s\n", name, val);

@@ -488,3 +488,17 @@ INI
 	run portal-config -d "$d" portal.enabled
 	assert_output true
 }
+
+@test "setting a value that breaks its own rule again is refused" {
+	mkdir -p "$ROSTER_DIR"
+	printf '[portal]\nlanguage = nl, fr\n' >"$ROSTER_DIR/portal.ini"
+	run portal-config portal.language "nl, fr"
+	assert_failure 3
+	assert_line "portal-config: portal.ini:2: portal.language: 'nl, fr': one language only; multilingual portals are not supported"
+	run portal-config portal.name Help
+	assert_success
+	run portal-config portal.language nl
+	assert_success
+	run portal-config --check
+	assert_success
+}
