@@ -37,6 +37,7 @@ enum { M_LIST, M_GET, M_SET, M_UNSET, M_ADD, M_REMOVE, M_RESET, M_CHECK };
 
 struct opts {
 	const char *store, *arg;
+	const char *value;	/* M_SET: the new value */
 	int mode, nmodes, fmt, header, dry_run;
 	long position;		/* 0: at the end */
 };
@@ -93,6 +94,8 @@ list_row(struct out *o, const char *name, const char *val, int def)
 		shown = xasprintf("%s (default)", val);
 		cells[1] = shown;
 	}
+	/* The table form is git config's "key = value", not aligned
+	 * columns: it is what a human pastes back into a command. */
 	if (o->fmt == FMT_TABLE) {
 		char *line = xasprintf("%s = %s", name, cells[1]);
 		printf("%s\n", line);
@@ -223,7 +226,7 @@ edit_columns(const struct store *st, const struct inidoc *d,
  * an unset). */
 static int
 edit(const struct store *st, struct inidoc *d, const struct opts *op,
-    const char *value, char **name, char **val)
+    const char *value, char **name, char **val, long *line)
 {
 	char *raw = NULL;
 	int rc;
@@ -244,17 +247,23 @@ edit(const struct store *st, struct inidoc *d, const struct opts *op,
 		value = raw;
 	}
 	rc = portal_value(st, *name, value, val);
+	if (rc == RX_RULE) {
+		/* Well-formed but against a rule: write it in memory so that
+		 * check_edit() reports it with its line like any other. */
+		*val = xstrdup(value);
+		rc = 0;
+	}
 	free(raw);
 	if (rc == 0)
-		ini_set(d, *name, *val);
+		*line = ini_set(d, *name, *val);
 	return rc;
 }
 
-/* Refuse the edit if it breaks a rule that held before, or any rule of a
- * portal that is (or becomes) enabled. */
+/* Refuse the edit if it breaks a rule that held before, any rule on the
+ * line it wrote, or any rule of a portal that is (or becomes) enabled. */
 static int
 check_edit(const struct store *st, const struct inidoc *before,
-    const struct inidoc *after)
+    const struct inidoc *after, long line)
 {
 	struct issues old = { 0 }, now = { 0 }, bad = { 0 };
 	const char *v;
@@ -266,7 +275,8 @@ check_edit(const struct store *st, const struct inidoc *before,
 	if ((v = ini_get(after, "portal.enabled", NULL)) != NULL)
 		portal_bool(v, &on);
 	for (i = 0; i < now.n; i++)
-		if (on || !issues_has(&old, now.v[i].msg)) {
+		if (on || (line > 0 && now.v[i].line == line) ||
+		    !issues_has(&old, now.v[i].msg)) {
 			bad.v = xrealloc(bad.v, (bad.n + 1) * sizeof *bad.v);
 			bad.v[bad.n] = now.v[i];
 			bad.v[bad.n++].msg = xstrdup(now.v[i].msg);
@@ -289,6 +299,7 @@ write_edit(struct store *st, const struct opts *op, const char *value)
 	char *name = NULL, *val = NULL, *text;
 	size_t len;
 	time_t now;
+	long line = 0;
 	int rc;
 
 	if ((rc = clock_now(&now)) != 0)
@@ -297,9 +308,9 @@ write_edit(struct store *st, const struct opts *op, const char *value)
 		ini_free(&before);
 		return rc;
 	}
-	rc = edit(st, &after, op, value, &name, &val);
+	rc = edit(st, &after, op, value, &name, &val, &line);
 	if (rc == 0)
-		rc = check_edit(st, &before, &after);
+		rc = check_edit(st, &before, &after, line);
 	if (rc == 0 && op->dry_run) {
 		if (val)
 			printf("%s = %s\n", name, val);
@@ -427,8 +438,10 @@ parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->nmodes == 0 && argc == 1)
 		setmode(o, M_GET, argv[0]);
-	else if (o->nmodes == 0 && argc == 2)
+	else if (o->nmodes == 0 && argc == 2) {
 		setmode(o, M_SET, argv[0]);
+		o->value = argv[1];
+	}
 }
 
 int
@@ -456,7 +469,7 @@ main(int argc, char **argv)
 	}
 	if (rc == 0) {
 		if (write)
-			rc = write_edit(&st, &o, argv[argc - 1]);
+			rc = write_edit(&st, &o, o.value);
 		else if ((rc = load(&st, &d)) == 0) {
 			if (o.mode == M_LIST)
 				rc = list(&st, &d, &o);

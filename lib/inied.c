@@ -135,12 +135,16 @@ static void
 replace_value(struct iniline *ln, const char *val)
 {
 	char *eq = strchr(ln->text, '='), *p, *t;
+	size_t n;
 
 	p = eq + 1;
 	while (blank(*p))
 		p++;
-	/* The key and the spacing around "=" stay as written. */
-	t = xasprintf("%.*s%s", (int)(p - ln->text), ln->text, val);
+	/* The key and the spacing around "=" stay as written, and so does
+	 * a CR of a file written on Windows. */
+	n = strlen(ln->text);
+	t = xasprintf("%.*s%s%s", (int)(p - ln->text), ln->text, val,
+	    n > 0 && ln->text[n - 1] == '\r' ? "\r" : "");
 	free(ln->text);
 	ln->text = t;
 	free(ln->val);

@@ -219,7 +219,8 @@ filter_ok(const char *f)
 	p += n;
 	while (isspace((unsigned char)*p))
 		p++;
-	return *p != '\0';
+	/* "a == b" is a typo, not a value "= b". */
+	return *p != '\0' && strchr("!=<>", *p) == NULL;
 }
 
 static int
