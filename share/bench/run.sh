@@ -4,7 +4,7 @@
 # with /bin/true in the same run) and prints one line per figure:
 #   figure  measured-ms  target  ratio  ok|MISS
 # Binaries not (yet) built print SKIP (binary missing).
-# Environment: BENCH_DIR (default /dev/shm/roster-bench), BENCH_RUNS (30),
+# Environment: BENCH_DIR (default /dev/shm/roster-bench), BENCH_RUNS (50),
 # BENCH_HEAVY_RUNS (10), BENCH_CONC_STORE (100 or 10000; default 100),
 # BENCH_KEEP=1 keeps the stores.
 set -u
@@ -12,7 +12,7 @@ set -u
 BIN=${1:?usage: run.sh BINDIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
 W=${BENCH_DIR:-/dev/shm/roster-bench}
-RUNS=${BENCH_RUNS:-30}
+RUNS=${BENCH_RUNS:-50}
 HRUNS=${BENCH_HEAVY_RUNS:-10}
 CONC=${BENCH_CONC_STORE:-100}
 ROSTER_NOW=2026-11-24T14:00:00Z
