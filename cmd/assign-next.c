@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "roster/audit.h"
 #include "roster/avail.h"
@@ -75,13 +76,29 @@ load_pool(struct store *st, const struct opts *o, time_t at, struct pool *p)
 	return 0;
 }
 
+static int
+cmp_member(const void *key, const void *elem)
+{
+	return strcasecmp(key, ((const struct member *)elem)->email);
+}
+
+/* Open records per member in one pass over the records: members are
+ * sorted by address, so each owner is a binary search. */
 static void
 count_open(struct pool *p, const struct records *rs)
 {
+	struct member *m;
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
-		p->m[i].open = (long)records_count(rs, p->m[i].email, NULL, "open");
+	for (i = 0; i < rs->n; i++) {
+		const struct record *r = &rs->r[i];
+		if (r->owner == NULL || *r->owner == '\0' || r->state == NULL ||
+		    strcmp(r->state, "open") != 0)
+			continue;
+		m = bsearch(r->owner, p->m, p->n, sizeof *p->m, cmp_member);
+		if (m != NULL)
+			m->open++;
+	}
 }
 
 static void
