@@ -278,3 +278,25 @@ st() {
 	assert_failure 7
 	assert_output --regexp '^users/b@x.org.yaml:[0-9]+: '
 }
+
+@test "a period that hides the only hours of the week: until looks past it" {
+	mkuser a@x.org UTC 'working_hours:' '  sun: ["09:00-10:00"]' \
+	    'out_of_office:' '  - start: 2026-11-23T12:00:00Z' '    end: 2026-11-29T12:00:00Z'
+	run st a@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-12-06T09:00:00Z')"
+	run st a@x.org 2026-11-25T10:00:00Z
+	assert_output "$(printf 'away\tout-of-office\t2026-12-06T09:00:00Z')"
+}
+
+@test "a long period inside hours of every day: until is its start, then its end" {
+	mkuser a@x.org Europe/Amsterdam 'working_hours:' '  mon-sun: []' \
+	    '  mon: ["00:00-24:00"]' '  tue: ["00:00-24:00"]' '  wed: ["00:00-24:00"]' \
+	    '  thu: ["00:00-24:00"]' '  fri: ["00:00-24:00"]' '  sat: ["00:00-24:00"]' \
+	    '  sun: ["00:00-24:00"]' \
+	    'out_of_office:' '  - start: 2027-03-01T00:00:00+01:00' '    end: 2027-04-01T00:00:00+02:00'
+	sed -i '/mon-sun/d' "$ROSTER_DIR/users/a@x.org.yaml"
+	run st a@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2027-02-28T23:00:00Z')"
+	run st a@x.org 2027-03-10T10:00:00Z
+	assert_output "$(printf 'away\tout-of-office\t2027-03-31T22:00:00Z')"
+}
