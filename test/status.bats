@@ -300,3 +300,15 @@ st() {
 	run st a@x.org 2027-03-10T10:00:00Z
 	assert_output "$(printf 'away\tout-of-office\t2027-03-31T22:00:00Z')"
 }
+
+@test "removed users are not listed; --removed lists them" {
+	add_users a@x.org
+	mkdir -p "$ROSTER_DIR/removed"
+	printf 'email: r@x.org\nremoved_at: 2026-11-01T00:00:00Z\n' >"$ROSTER_DIR/removed/r@x.org.yaml"
+	run status --format tsv --no-header
+	assert_output "$(printf 'a@x.org\tavailable\tno-hours\t\t')"
+	run status --format tsv --no-header --removed
+	assert_output "$(printf 'r@x.org\tavailable\tno-hours\t\t')"
+	run status r@x.org
+	assert_failure 4
+}
