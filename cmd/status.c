@@ -53,6 +53,29 @@ bad(int code, void *arg)
 	nproblems++;
 }
 
+/* The line of rel that starts with key, 1 if none is found. */
+static long
+key_line(struct store *st, const char *rel, const char *key)
+{
+	char *buf;
+	size_t len, i, kl = strlen(key);
+	long line = 1, found = 1;
+
+	if (file_read(st->dfd, rel, &buf, &len) != 0)
+		return 1;
+	for (i = 0; i < len; i++) {
+		if ((i == 0 || buf[i - 1] == '\n') && len - i >= kl &&
+		    memcmp(buf + i, key, kl) == 0) {
+			found = line;
+			break;
+		}
+		if (buf[i] == '\n')
+			line++;
+	}
+	free(buf);
+	return found;
+}
+
 static void
 check_users(struct store *st, int where)
 {
@@ -65,8 +88,10 @@ check_users(struct store *st, int where)
 		struct user *u = &ul.u[i];
 		const char *dir = where == USER_ACTIVE ? "users" : "removed";
 		if (u->timezone && !zone_valid(u->timezone)) {
-			printf("%s/%s.yaml:0: unknown time zone %s\n", dir,
-			    u->email, u->timezone);
+			char *rel = xasprintf("%s/%s.yaml", dir, u->email);
+			printf("%s:%ld: unknown time zone: %s\n", rel,
+			    key_line(st, rel, "timezone:"), u->timezone);
+			free(rel);
 			nproblems++;
 		}
 	}

@@ -312,3 +312,15 @@ st() {
 	run status r@x.org
 	assert_failure 4
 }
+
+@test "--check: a bad roster.ini line and an unknown zone, with lines" {
+	add_users a@x.org
+	printf 'email: b@x.org\nteams: []\ntimezone: Mars/Base\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	run status --check
+	assert_failure 7
+	assert_output 'users/b@x.org.yaml:3: unknown time zone: Mars/Base'
+	printf '[store]\nversion = 1\nbogus line\n' >"$ROSTER_DIR/roster.ini"
+	run status --check
+	assert_failure 7
+	assert_output 'roster.ini:3: malformed line'
+}
