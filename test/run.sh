@@ -14,6 +14,7 @@ jobs=$(nproc 2>/dev/null || echo 1)
 run() {
 	name=$1
 	dir=$2
+	shift 2
 	echo "# suite: $name ($dir)"
 	if bats --help 2>&1 | grep -q -- '--jobs' && command -v parallel >/dev/null; then
 		ROSTER_BIN=$(cd "$dir" && pwd) bats --jobs "$jobs" "$@" >"$out/$name.tap" 2>&1
