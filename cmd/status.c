@@ -263,7 +263,7 @@ main(int argc, char **argv)
 	};
 	const char *store = NULL, *at = NULL, *team = NULL, *set = NULL;
 	int ch, rc, fmt = FMT_TABLE, header = 1, quiet = 0, only = -1;
-	int removed = 0, end_ooo = 0, check = 0, where;
+	int removed = 0, end_ooo = 0, check = 0, where, bad_zone = 0;
 	struct userlist ul;
 	struct store st;
 	struct out o;
@@ -386,9 +386,10 @@ main(int argc, char **argv)
 		if (team && !strv_has(&u->teams, team))
 			continue;
 		if ((z = zone_of(&st, u)) == NULL) {
+			/* Report it and list the others. */
 			err_print();
-			rc = RX_STORE;
-			break;
+			bad_zone = RX_STORE;
+			continue;
 		}
 		avail_at(u, z, t, &a);
 		if (quiet) {
@@ -417,6 +418,8 @@ main(int argc, char **argv)
 	}
 	if (!quiet && rc == 0)
 		rc = out_flush(&o);
+	if (rc == 0)
+		rc = bad_zone;
 	out_free(&o);
 out:
 	userlist_free(&ul);

@@ -324,3 +324,22 @@ st() {
 	assert_failure 7
 	assert_output 'roster.ini:3: malformed line'
 }
+
+@test "a user with an unknown zone is reported; the others are listed; 7" {
+	add_users a@x.org
+	printf 'email: b@x.org\ntimezone: Mars/Base\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	run status --format tsv --no-header
+	assert_failure 7
+	assert_line "$(printf 'a@x.org\tavailable\tno-hours\t\t')"
+	assert_line --partial 'Mars/Base'
+}
+
+@test "--set across the Amsterdam spring-forward weekend" {
+	mkuser a@x.org Europe/Amsterdam 'working_hours:' '  mon: ["09:00-17:00"]' '  fri: ["09:00-17:00"]'
+	ROSTER_NOW=2026-03-27T20:00:00Z run status --set available a@x.org
+	assert_success
+	run st a@x.org 2026-03-29T12:00:00Z
+	assert_output "$(printf 'available\tmanual\t2026-03-30T07:00:00Z')"
+	run st a@x.org 2026-03-30T07:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-03-30T15:00:00Z')"
+}
