@@ -53,6 +53,29 @@ bad(int code, void *arg)
 	nproblems++;
 }
 
+/* The line of rel that starts with key, 1 if none is found. */
+static long
+key_line(struct store *st, const char *rel, const char *key)
+{
+	char *buf;
+	size_t len, i, kl = strlen(key);
+	long line = 1, found = 1;
+
+	if (file_read(st->dfd, rel, &buf, &len) != 0)
+		return 1;
+	for (i = 0; i < len; i++) {
+		if ((i == 0 || buf[i - 1] == '\n') && len - i >= kl &&
+		    memcmp(buf + i, key, kl) == 0) {
+			found = line;
+			break;
+		}
+		if (buf[i] == '\n')
+			line++;
+	}
+	free(buf);
+	return found;
+}
+
 static void
 check_users(struct store *st, int where)
 {
@@ -65,8 +88,10 @@ check_users(struct store *st, int where)
 		struct user *u = &ul.u[i];
 		const char *dir = where == USER_ACTIVE ? "users" : "removed";
 		if (u->timezone && !zone_valid(u->timezone)) {
-			printf("%s/%s.yaml:0: unknown time zone %s\n", dir,
-			    u->email, u->timezone);
+			char *rel = xasprintf("%s/%s.yaml", dir, u->email);
+			printf("%s:%ld: unknown time zone: %s\n", rel,
+			    key_line(st, rel, "timezone:"), u->timezone);
+			free(rel);
 			nproblems++;
 		}
 	}
@@ -238,7 +263,7 @@ main(int argc, char **argv)
 	};
 	const char *store = NULL, *at = NULL, *team = NULL, *set = NULL;
 	int ch, rc, fmt = FMT_TABLE, header = 1, quiet = 0, only = -1;
-	int removed = 0, end_ooo = 0, check = 0, where;
+	int removed = 0, end_ooo = 0, check = 0, where, bad_zone = 0;
 	struct userlist ul;
 	struct store st;
 	struct out o;
@@ -361,9 +386,10 @@ main(int argc, char **argv)
 		if (team && !strv_has(&u->teams, team))
 			continue;
 		if ((z = zone_of(&st, u)) == NULL) {
+			/* Report it and list the others. */
 			err_print();
-			rc = RX_STORE;
-			break;
+			bad_zone = RX_STORE;
+			continue;
 		}
 		avail_at(u, z, t, &a);
 		if (quiet) {
@@ -392,6 +418,8 @@ main(int argc, char **argv)
 	}
 	if (!quiet && rc == 0)
 		rc = out_flush(&o);
+	if (rc == 0)
+		rc = bad_zone;
 	out_free(&o);
 out:
 	userlist_free(&ul);

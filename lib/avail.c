@@ -161,7 +161,8 @@ next_flip(const struct user *u, struct zone *z, time_t t, int cur)
 		c.lo = ws;
 		c.hi = ws + WINDOW;
 		candidates(u, z, &c);
-		qsort(c.v, c.n, sizeof *c.v, cmp_time);
+		if (c.n > 1)
+			qsort(c.v, c.n, sizeof *c.v, cmp_time);
 		for (i = 0; i < c.n; i++) {
 			if (i > 0 && c.v[i] == c.v[i - 1])
 				continue;
@@ -187,11 +188,13 @@ next_flip(const struct user *u, struct zone *z, time_t t, int cur)
 				}
 			}
 		}
-		if (!more)
+		/* After the last boundary, a whole window of schedule must be
+		 * seen before concluding that nothing ever changes. */
+		if (!more && !bound)
 			break;
 		/* A window with no OOO boundary had a constant schedule over
 		 * more than a week of wall clock: jump to the next boundary. */
-		if (!bound && nb - DAY > c.hi)
+		if (more && !bound && nb - DAY > c.hi)
 			ws = nb - DAY;
 		else
 			ws = c.hi;

@@ -1,0 +1,224 @@
+/* hours-set — set, add to, clear or print users' working hours and zone. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "roster/audit.h"
+#include "roster/err.h"
+#include "roster/hours.h"
+#include "roster/store.h"
+#include "roster/timefmt.h"
+#include "roster/user.h"
+#include "roster/zone.h"
+
+static void
+usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+	    "usage: hours-set [--add | --clear] [--dry-run] [-d dir] "
+	    "[--team team]\n"
+	    "                 [--timezone zone] [email ...] [zone] [spec ...]\n");
+	exit(rc);
+}
+
+/* "ZONE SPEC..." for u. malloc'd. */
+static char *
+describe(const struct store *st, const struct user *u)
+{
+	char *h = hours_format(&u->hours), *s;
+
+	s = xasprintf("%s%s%s", user_zone(st, u), *h ? " " : "", h);
+	free(h);
+	return s;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_ADD = 256, O_CLEAR, O_DRY, O_TEAM, O_ZONE, O_VERSION };
+	static const struct option longopts[] = {
+		{ "add", no_argument, NULL, O_ADD },
+		{ "clear", no_argument, NULL, O_CLEAR },
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "help", no_argument, NULL, 'h' },
+		{ "store", required_argument, NULL, 'd' },
+		{ "team", required_argument, NULL, O_TEAM },
+		{ "timezone", required_argument, NULL, O_ZONE },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *store = NULL, *team = NULL, *zone = NULL;
+	int ch, rc = 0, add = 0, clear = 0, dry = 0, first = 0, writing;
+	struct strv emails = { 0 }, specs = { 0 };
+	struct hours parsed = { { 0 }, { 0 } };
+	struct userlist ul = { 0 };
+	struct store st;
+	time_t now;
+	size_t i;
+	int k;
+
+	prog_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			store = optarg;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case O_ADD:
+			add = 1;
+			break;
+		case O_CLEAR:
+			clear = 1;
+			break;
+		case O_DRY:
+			dry = 1;
+			break;
+		case O_TEAM:
+			team = optarg;
+			break;
+		case O_ZONE:
+			zone = optarg;
+			break;
+		case O_VERSION:
+			puts("hours-set (roster) " ROSTER_VERSION);
+			return 0;
+		default:
+			usage(RX_USAGE);
+		}
+	}
+	for (k = optind; k < argc; k++) {
+		if (strchr(argv[k], '='))
+			strv_add(&specs, argv[k]);
+		else if (strchr(argv[k], '@') == NULL && zone == NULL) {
+			/* The zone as the first word of a printed line. */
+			zone = argv[k];
+		} else
+			strv_add(&emails, argv[k]);
+	}
+	if (add && clear) {
+		warnmsg("give --add or --clear, not both");
+		usage(RX_USAGE);
+	}
+	if (clear && specs.n) {
+		warnmsg("--clear takes no specs");
+		usage(RX_USAGE);
+	}
+	if (add && specs.n == 0) {
+		warnmsg("--add needs a spec");
+		usage(RX_USAGE);
+	}
+	if (emails.n == 0 && team == NULL) {
+		warnmsg("no address given");
+		usage(RX_USAGE);
+	}
+	writing = specs.n || clear || zone;
+	if (zone && !zone_valid(zone)) {
+		fail(RX_INVALID, "unknown time zone: %s", zone);
+		err_print();
+		rc = RX_INVALID;
+		goto out0;
+	}
+	for (i = 0; i < specs.n; i++) {
+		if ((rc = hours_spec_add(&parsed, specs.v[i])) != 0) {
+			err_print();
+			goto out0;
+		}
+	}
+	if ((rc = clock_now(&now)) != 0) {
+		err_print();
+		goto out0;
+	}
+	rc = store_open(&st, store, writing && !dry ? STORE_WRITE : STORE_READ);
+	if (rc) {
+		err_print();
+		store_close(&st);
+		goto out0;
+	}
+	if (team) {
+		struct userlist all;
+		if ((rc = user_list(&st, USER_ACTIVE, &all, NULL, NULL)) != 0) {
+			err_print();
+			goto out;
+		}
+		for (i = 0; i < all.n; i++)
+			if (strv_has(&all.u[i].teams, team) &&
+			    !strv_has(&emails, all.u[i].email))
+				strv_add(&emails, all.u[i].email);
+		userlist_free(&all);
+		if (emails.n == 0) {
+			rc = fail(RX_NOTFOUND, "no members in team %s", team);
+			err_print();
+			goto out;
+		}
+	}
+	ul.u = xcalloc(emails.n, sizeof *ul.u);
+	for (i = 0; i < emails.n; i++) {
+		rc = user_load(&st, emails.v[i], USER_ACTIVE, &ul.u[ul.n]);
+		if (rc) {
+			err_print();
+			if (first == 0)
+				first = rc;
+			continue;
+		}
+		ul.n++;
+	}
+	if ((rc = first) != 0)
+		goto out;
+	for (i = 0; i < ul.n; i++) {
+		struct user *u = &ul.u[i];
+		char *before = describe(&st, u), *after;
+
+		if (!writing) {
+			printf("%s\n", before);
+			free(before);
+			continue;
+		}
+		if (zone) {
+			free(u->timezone);
+			u->timezone = xstrdup(zone);
+		}
+		if (clear || (specs.n && !add))
+			hours_free(&u->hours);
+		if (specs.n) {
+			int d;
+			for (d = 0; d < 7; d++) {
+				if (parsed.n[d] == 0)
+					continue;
+				u->hours.r[d] = xrealloc(u->hours.r[d],
+				    (u->hours.n[d] + parsed.n[d]) *
+				    sizeof *u->hours.r[d]);
+				memcpy(u->hours.r[d] + u->hours.n[d],
+				    parsed.r[d], parsed.n[d] *
+				    sizeof *parsed.r[d]);
+				u->hours.n[d] += parsed.n[d];
+			}
+		}
+		after = describe(&st, u);
+		if (dry)
+			printf("%s: %s -> %s\n", u->email, before, after);
+		else if (strcmp(before, after) != 0)
+			audit_add("hours", u->email, "%s", after);
+		free(before);
+		free(after);
+	}
+	if (writing && !dry) {
+		for (i = 0; i < ul.n && rc == 0; i++)
+			rc = user_save(&st, &ul.u[i], USER_ACTIVE);
+		if (rc == 0)
+			rc = audit_flush(&st, now);
+		if (rc)
+			err_print();
+	} else
+		audit_drop();
+out:
+	userlist_free(&ul);
+	store_close(&st);
+out0:
+	hours_free(&parsed);
+	strv_free(&emails);
+	strv_free(&specs);
+	return out_close(rc);
+}
