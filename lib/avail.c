@@ -161,7 +161,8 @@ next_flip(const struct user *u, struct zone *z, time_t t, int cur)
 		c.lo = ws;
 		c.hi = ws + WINDOW;
 		candidates(u, z, &c);
-		qsort(c.v, c.n, sizeof *c.v, cmp_time);
+		if (c.n > 0)
+			qsort(c.v, c.n, sizeof *c.v, cmp_time);
 		for (i = 0; i < c.n; i++) {
 			if (i > 0 && c.v[i] == c.v[i - 1])
 				continue;
