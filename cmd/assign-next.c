@@ -237,11 +237,12 @@ run(struct store *st, const struct opts *o, time_t at, time_t now)
 	count_open(&p, &rs);
 	if (o->backlog) {
 		run_backlog(&p, o, &rs, &rot, now, &assigned, &waiting);
+		/* Records left waiting: say why, also after a partial drain. */
+		if (o->explain && waiting)
+			explain(&p, -1, NULL);
 		if (assigned == 0 && waiting) {
 			rc = fail(RX_NO, "records wait and nobody in pool %s can take "
 			    "one (see --explain)", p.name);
-			if (o->explain)
-				explain(&p, -1, NULL);
 			goto out;
 		}
 		goto write;

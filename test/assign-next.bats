@@ -399,6 +399,21 @@ ticket:3 b@x.org"
 	[ "$(grep -c ',,open$' "$ROSTER_DIR/records.csv")" -eq 2 ]
 }
 
+@test "--backlog --explain after a partial drain says why the rest wait" {
+	add_users a@x.org b@x.org
+	user-mod --capacity 1 a@x.org
+	status --set away b@x.org
+	records_csv "ticket,1,,open" "ticket,2,,open"
+	run --separate-stderr assign-next --backlog --explain
+	assert_success
+	assert_output "ticket:1 a@x.org"
+	[[ $stderr == *"a@x.org: at capacity 1/1"* ]]
+	[[ $stderr == *"b@x.org: away: manual until "* ]]
+	run --separate-stderr assign-next --backlog --explain
+	assert_failure 1
+	[[ $stderr == *"a@x.org: at capacity 1/1"* ]]
+}
+
 @test "--backlog: records wait and nobody is eligible: exit 1, nothing written" {
 	add_users a@x.org
 	status --set away a@x.org
