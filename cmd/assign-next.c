@@ -249,7 +249,8 @@ run(struct store *st, const struct opts *o, time_t at, time_t now)
 	}
 	set_eligible(&p);
 	i = rotation_choose(p.m, p.n, rotation_last(&rot, p.name), o->mode);
-	if (o->explain && o->json)
+	/* Nobody chosen: no JSON is printed, so the reasons go to stderr. */
+	if (o->explain && o->json && i >= 0)
 		expl = json_array();
 	if (o->explain)
 		explain(&p, i, expl);

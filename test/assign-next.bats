@@ -367,6 +367,15 @@ b@x.org"
 	assert_output --regexp '^b@x.org		2026-11-23T11:00:00Z	2	a@x.org	away: manual until '
 }
 
+@test "--format json --explain with nobody available: reasons on stderr, exit 1" {
+	add_users a@x.org
+	status --set away a@x.org
+	run --separate-stderr assign-next --format json --explain
+	assert_failure 1
+	assert_output ""
+	[[ $stderr == *"a@x.org: away: manual until "* ]]
+}
+
 @test "--backlog drains empty-owner open rows oldest first" {
 	add_users a@x.org b@x.org
 	records_csv "ticket,9,,open" "ticket,2,,closed" "deal,1,,open" \
