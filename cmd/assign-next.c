@@ -254,18 +254,20 @@ run(struct store *st, const struct opts *o, time_t at, time_t now)
 	count_open(&p, &rs);
 	if (o->backlog) {
 		run_backlog(&p, o, &rs, &rot, now, &assigned, &waiting);
+		/* Records left waiting: say why, also after a partial drain. */
+		if (o->explain && waiting)
+			explain(&p, -1, NULL);
 		if (assigned == 0 && waiting) {
 			rc = fail(RX_NO, "records wait and nobody in pool %s can take "
 			    "one (see --explain)", p.name);
-			if (o->explain)
-				explain(&p, -1, NULL);
 			goto out;
 		}
 		goto write;
 	}
 	set_eligible(&p);
 	i = rotation_choose(p.m, p.n, rotation_last(&rot, p.name), o->mode);
-	if (o->explain && o->json)
+	/* Nobody chosen: no JSON is printed, so the reasons go to stderr. */
+	if (o->explain && o->json && i >= 0)
 		expl = json_array();
 	if (o->explain)
 		explain(&p, i, expl);
