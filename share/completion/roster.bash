@@ -227,7 +227,7 @@ _roster_files()
 {
 	local f
 	[[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
-	compopt -o filenames 2>/dev/null
+	compopt -o filenames 2>/dev/null || true
 	while IFS= read -r f; do
 		COMPREPLY+=("$f")
 	done < <(compgen -f -- "$cur")
@@ -236,7 +236,7 @@ _roster_files()
 _roster_dirs()
 {
 	local f
-	compopt -o filenames 2>/dev/null
+	compopt -o filenames 2>/dev/null || true
 	while IFS= read -r f; do
 		COMPREPLY+=("$f")
 	done < <(compgen -d -- "$cur")
@@ -333,7 +333,7 @@ _roster()
 		--set) _roster_words away available ;;
 		--mode) _roster_words round-robin balanced ;;
 		--record)
-			compopt -o nospace 2>/dev/null
+			compopt -o nospace 2>/dev/null || true
 			_roster_words ticket: conversation: contact: company: deal: ;;
 		--type) _roster_words ticket conversation contact company deal ;;
 		--state) _roster_words open closed ;;
@@ -379,8 +379,8 @@ _roster()
 				fi
 				continue
 			fi
-			((n == 0)) && key=$w
-			((n++))
+			[[ $n -eq 0 ]] && key=$w
+			n=$((n + 1))
 		done
 		if ((n == 0)); then
 			_roster_portal_keys "${COMP_WORDS[0]}"
