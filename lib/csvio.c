@@ -92,6 +92,11 @@ csv_read(const char *data, size_t len, const char *shown, int dosniff,
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		return fail(RX_STORE, "cannot start the CSV parser");
 	csv_set_delim(&p, (unsigned char)doc->delim);
+	/* libcsv grows its field buffer by blk_size bytes at a time (128 by
+	 * default), copying it each time: quadratic in the length of a long
+	 * field (a 10 MB line took minutes). No field is longer than the
+	 * input, so one step is enough. */
+	csv_set_blk_size(&p, len > 128 ? len : 128);
 	/* Feed a line at a time so that every record knows its line. */
 	for (r.line = 1; s < end; r.line++, s = nl) {
 		nl = memchr(s, '\n', (size_t)(end - s));

@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# Hostile input: garbage, NUL bytes, huge lines, odd store files. Each must
+# end in a documented exit code with a message naming the file, and change
+# nothing.
+
+load helpers/common
+
+need() {
+	local b
+	for b in "$@"; do
+		[ -x "$ROSTER_BIN/$b" ] || skip "$b not built"
+	done
+}
+
+@test "binary garbage as a CSV import is invalid input (5), nothing written" {
+	need user-add
+	add_users ada@example.org
+	head -c 4096 /dev/urandom >"$BATS_TEST_TMPDIR/garbage.csv"
+	printf 'x\0y\n' >>"$BATS_TEST_TMPDIR/garbage.csv"
+	before=$(store_sum)
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/garbage.csv"
+	assert_failure 5
+	assert_output --partial "garbage.csv"
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a NUL byte in a CSV row is invalid input (5)" {
+	need user-add
+	add_users ada@example.org
+	printf 'Email\nbob@example.org\0\ncarl@example.org\n' >"$BATS_TEST_TMPDIR/nul.csv"
+	before=$(store_sum)
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/nul.csv"
+	assert_failure 5
+	assert_output --partial "nul.csv"
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a 10 MB single-line CSV is refused (5 or 3), not a crash" {
+	need user-add
+	add_users ada@example.org
+	head -c 10485760 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/big.csv"
+	before=$(store_sum)
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/big.csv"
+	[ "$status" -eq 5 ] || [ "$status" -eq 3 ]
+	assert_output --partial "big.csv"
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a user YAML file of binary garbage is a store error (7) naming it" {
+	need user-add status user-mod
+	add_users ada@example.org
+	head -c 2000 /dev/urandom >"$ROSTER_DIR/users/bad@example.org.yaml"
+	before=$(store_sum)
+	run user-mod --first-name X bad@example.org
+	assert_failure 7
+	assert_output --partial "bad@example.org.yaml"
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "roster.ini with version = 2 is a store error (7) for every binary" {
+	add_users ada@example.org
+	printf '[store]\nversion = 2\n' >"$ROSTER_DIR/roster.ini"
+	before=$(store_sum)
+	local b n=0
+	for b in user-mod user-rm hours-set ooo-add ooo-rm status records \
+	    portal-config assign-next user-add; do
+		[ -x "$ROSTER_BIN/$b" ] || continue
+		case $b in
+		user-add) run "$b" --no-welcome bob@example.org ;;
+		user-mod) run "$b" --first-name X ada@example.org ;;
+		user-rm | hours-set | ooo-add) run "$b" ada@example.org ;;
+		ooo-rm) run "$b" --all ada@example.org ;;
+		*) run "$b" ;;
+		esac
+		echo "$b: $status $output"
+		[ "$status" -eq 7 ]
+		[[ $output == *roster.ini* ]]
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a store on a read-only directory is a store error (7) for a writer" {
+	need user-add
+	add_users ada@example.org
+	local as=()
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v setpriv >/dev/null ||
+		    skip "running as root without setpriv: chmod -w does not stop root"
+		as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+		chmod -R a+rX "$BATS_TEST_TMPDIR"
+		chmod a+rwx "$ROSTER_DIR/.lock" 2>/dev/null || true
+		chmod o+x "$(dirname "$BATS_TEST_TMPDIR")" "$BATS_TEST_TMPDIR" 2>/dev/null || true
+	fi
+	chmod a-w "$ROSTER_DIR" "$ROSTER_DIR/users"
+	before=$(store_sum)
+	run "${as[@]}" env PATH="$PATH" ROSTER_DIR="$ROSTER_DIR" \
+	    ROSTER_NOW="$ROSTER_NOW" ROSTER_ACTOR=tester \
+	    "$ROSTER_BIN/user-add" --no-welcome bob@example.org
+	chmod u+w "$ROSTER_DIR" "$ROSTER_DIR/users"
+	echo "$output"
+	assert_failure 7
+	[ "$(store_sum)" = "$before" ]
+	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+}
+
+@test "a users/ entry that is a directory is a store error (7), nothing changes" {
+	need user-add status
+	add_users ada@example.org
+	mkdir "$ROSTER_DIR/users/dir@example.org.yaml"
+	before=$(store_sum)
+	run status
+	assert_failure 7
+	# Known bug: the message is "unknown error" and does not name the file.
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a users/ entry that is a symlink is not followed (7), nothing changes" {
+	need user-add status user-mod
+	add_users ada@example.org
+	echo 'email: ln@example.org' >"$BATS_TEST_TMPDIR/target.yaml"
+	ln -s "$BATS_TEST_TMPDIR/target.yaml" "$ROSTER_DIR/users/ln@example.org.yaml"
+	before=$(store_sum)
+	run status
+	assert_failure 7
+	run user-mod --first-name X ln@example.org
+	assert_failure 7
+	[ "$(store_sum)" = "$before" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/target.yaml")" = 'email: ln@example.org' ]
+}
+
+@test "invalid UTF-8 in a name is invalid input (5)" {
+	need user-add
+	skip "known bug: user-add --first-name with invalid UTF-8 aborts (double free); a CSV name with invalid UTF-8 hangs"
+	run user-add --no-welcome --first-name $'\xff\xfe' carl@example.org
+	assert_failure 5
+}
