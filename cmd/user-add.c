@@ -224,7 +224,11 @@ check_options(struct store *st, const struct opts *o)
 	return 0;
 }
 
-/* Every candidate: a valid address, not twice, not already active. */
+static void build_user(const struct opts *, const struct cand *, time_t,
+    struct user *);
+
+/* Every candidate: a valid address, not twice, not already active, and
+ * text that can be written. */
 static void
 check_cands(struct store *st, const struct opts *o)
 {
@@ -252,6 +256,16 @@ check_cands(struct store *st, const struct opts *o)
 			fail(RX_RULE, "%s%s is already a user (change it with "
 			    "user-mod)", at, norm);
 			report(RX_RULE);
+		} else {
+			struct user u;
+			build_user(o, c, 0, &u);
+			if (user_check_text(&u) != 0) {
+				char *msg = xstrdup(err_msg());
+				fail(RX_INVALID, "%s%s", at, msg);
+				free(msg);
+				report(RX_INVALID);
+			}
+			user_free(&u);
 		}
 		free(norm);
 	}

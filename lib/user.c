@@ -1040,13 +1040,92 @@ emit_known(yaml_emitter_t *e, const struct user *u, const char *zone)
 	return 0;
 }
 
+/* 1 if s is well-formed UTF-8 with no control bytes but tab and newline:
+ * libyaml's emitter cannot write anything else. */
+static int
+utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n, i;
+
+	while (*p) {
+		if (*p < 0x80) {
+			if (*p < 0x20 && *p != '\t' && *p != '\n')
+				return 0;
+			p++;
+			continue;
+		}
+		if (*p >= 0xC2 && *p <= 0xDF)
+			n = 1;
+		else if (*p >= 0xE0 && *p <= 0xEF)
+			n = 2;
+		else if (*p >= 0xF0 && *p <= 0xF4)
+			n = 3;
+		else
+			return 0;
+		for (i = 1; i <= n; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+		if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+		    (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+static int
+strv_utf8_ok(const struct strv *sv)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		if (!utf8_ok(sv->v[i]))
+			return 0;
+	return 1;
+}
+
+int
+user_check_text(const struct user *u)
+{
+	const char *bad = NULL;
+	size_t i;
+
+	if (u->email && !utf8_ok(u->email))
+		bad = "email";
+	else if (u->first_name && !utf8_ok(u->first_name))
+		bad = "first name";
+	else if (u->last_name && !utf8_ok(u->last_name))
+		bad = "last name";
+	else if (u->role && !utf8_ok(u->role))
+		bad = "role";
+	else if (!strv_utf8_ok(&u->perms) || !strv_utf8_ok(&u->teams) ||
+	    !strv_utf8_ok(&u->contacts))
+		bad = "permission, team or contact role";
+	else if ((u->seat && !utf8_ok(u->seat)) ||
+	    (u->timezone && !utf8_ok(u->timezone)) ||
+	    (u->welcome && !utf8_ok(u->welcome)))
+		bad = "seat, time zone or welcome";
+	for (i = 0; bad == NULL && i < u->nooo; i++)
+		if ((u->ooo[i].source && !utf8_ok(u->ooo[i].source)) ||
+		    (u->ooo[i].uid && !utf8_ok(u->ooo[i].uid)))
+			bad = "out-of-office source or uid";
+	if (bad)
+		return fail(RX_INVALID, "%s: %s is not valid UTF-8 text",
+		    u->email && utf8_ok(u->email) ? u->email : "user", bad);
+	return 0;
+}
+
 int
 user_emit(const struct user *u, const char *zone, char **out, size_t *len)
 {
 	yaml_emitter_t e;
 	struct obuf ob, *b = &ob;
 	size_t i;
+	int rc;
 
+	if ((rc = user_check_text(u)) != 0)
+		return rc;
 	if (emit_to_buf(&e, b) != 0)
 		return RX_STORE;
 	if (emit_begin(&e) || emit_map_start(&e, 0) || emit_known(&e, u, zone) ||

@@ -473,3 +473,27 @@ ticket:2 b@x.org"
 	run assign-next --store "$BATS_TEST_TMPDIR/none" --dry-run
 	assert_failure 4
 }
+
+@test "a malformed rotation.csv or records.csv: 7, naming FILE:LINE" {
+	add_users a@x.org
+	printf 'pool,last,updated\n*,a@x.org\n' >"$ROSTER_DIR/rotation.csv"
+	run --separate-stderr assign-next
+	assert_failure 7
+	assert_output ""
+	[[ $stderr == *rotation.csv:2:* ]]
+	rm "$ROSTER_DIR/rotation.csv"
+	printf 'type,id,owner,state\nticket,1\n' >"$ROSTER_DIR/records.csv"
+	before=$(store_sum)
+	run --separate-stderr assign-next --record ticket:2
+	assert_failure 7
+	[[ $stderr == *records.csv:2:* ]]
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "--record keeps an id with a comma or quotes intact" {
+	add_users a@x.org
+	run assign-next --record 'ticket:a,b "q"'
+	assert_success
+	run records --format tsv --no-header
+	assert_output "ticket	a,b \"q\"	a@x.org	open"
+}

@@ -136,7 +136,18 @@ need() {
 
 @test "invalid UTF-8 in a name is invalid input (5)" {
 	need user-add
-	skip "known bug: user-add --first-name with invalid UTF-8 aborts (double free); a CSV name with invalid UTF-8 hangs"
 	run user-add --no-welcome --first-name $'\xff\xfe' carl@example.org
 	assert_failure 5
+	assert_output "user-add: carl@example.org: first name is not valid UTF-8 text"
+	[ ! -e "$ROSTER_DIR/users/carl@example.org.yaml" ]
+}
+
+@test "invalid UTF-8 in one CSV row refuses the whole import (5)" {
+	need user-add
+	printf 'Email,First Name\nann@example.org,Ann\nbob@example.org,\377\376Bob\n' \
+	    >"$BATS_TEST_TMPDIR/u8.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/u8.csv"
+	assert_failure 5
+	assert_output --partial "u8.csv:3: bob@example.org: first name is not valid UTF-8"
+	[ ! -e "$ROSTER_DIR/users/ann@example.org.yaml" ]
 }

@@ -96,6 +96,11 @@ int user_load_at(int dirfd, const char *name, const char *shown,
  * effective zone).  Returns a malloc'd NUL-terminated buffer. */
 int user_emit(const struct user *u, const char *zone, char **out, size_t *len);
 
+/* 0 if every text of u is valid UTF-8 the emitter can write; else
+ * RX_INVALID naming the field.  user_emit() checks it too; batch writers
+ * call it first so that nothing is written when one user is bad. */
+int user_check_text(const struct user *u);
+
 /* Write u atomically to users/ (or removed/). */
 int user_save(struct store *st, const struct user *u, int where);
 
