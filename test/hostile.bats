@@ -87,7 +87,7 @@ need() {
 @test "a store on a read-only directory is a store error (7) for a writer" {
 	need user-add
 	add_users ada@example.org
-	local as=()
+	local as=() bin="$ROSTER_BIN/user-add"
 	if [ "$(id -u)" -eq 0 ]; then
 		command -v setpriv >/dev/null ||
 		    skip "running as root without setpriv: chmod -w does not stop root"
@@ -95,17 +95,28 @@ need() {
 		chmod -R a+rX "$BATS_TEST_TMPDIR"
 		chmod a+rwx "$ROSTER_DIR/.lock" 2>/dev/null || true
 		chmod o+x "$(dirname "$BATS_TEST_TMPDIR")" "$BATS_TEST_TMPDIR" 2>/dev/null || true
+		# The build and the test directory may sit below directories
+		# the other user cannot enter: use a copy in an open one.
+		open_dir=$(mktemp -d /tmp/roster-ro.XXXXXX)
+		chmod 755 "$open_dir"
+		cp "$ROSTER_BIN/user-add" "$open_dir/user-add"
+		chmod a+rx "$open_dir/user-add"
+		cp -a "$ROSTER_DIR" "$open_dir/store"
+		chmod a+rwx "$open_dir/store/.lock" 2>/dev/null || true
+		ROSTER_DIR="$open_dir/store"
+		bin="$open_dir/user-add"
 	fi
 	chmod a-w "$ROSTER_DIR" "$ROSTER_DIR/users"
 	before=$(store_sum)
 	run "${as[@]}" env PATH="$PATH" ROSTER_DIR="$ROSTER_DIR" \
 	    ROSTER_NOW="$ROSTER_NOW" ROSTER_ACTOR=tester \
-	    "$ROSTER_BIN/user-add" --no-welcome bob@example.org
+	    "$bin" --no-welcome bob@example.org
 	chmod u+w "$ROSTER_DIR" "$ROSTER_DIR/users"
 	echo "$output"
 	assert_failure 7
 	[ "$(store_sum)" = "$before" ]
 	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+	[ -z "${open_dir:-}" ] || rm -rf "$open_dir"
 }
 
 @test "a users/ entry that is a directory is a store error (7), nothing changes" {
