@@ -72,6 +72,8 @@ struct cands {
 	time_t *v;
 	size_t n, cap;
 	time_t lo, hi;		/* keep lo < c <= hi */
+	int fixed;		/* the zone's offset is off over the window */
+	long off;
 };
 
 static void
@@ -94,6 +96,12 @@ cand_wall(struct cands *c, struct zone *z, long d, int minute)
 	int y, m, dd, k, i;
 	time_t out[2];
 
+	/* No offset change near the window: plain arithmetic, the common
+	 * case, and far cheaper than the gap/fold search. */
+	if (c->fixed) {
+		cand_add(c, (time_t)(d * DAY + minute * 60L - c->off));
+		return;
+	}
 	civil_from_days(d, &y, &m, &dd);
 	k = zone_instants(z, y, m, dd, minute / 60, minute % 60, 0, out);
 	for (i = 0; i < k; i++)
@@ -134,6 +142,10 @@ candidates(const struct user *u, struct zone *z, struct cands *c)
 		return;
 	for (x = c->lo; (x = zone_next_change(z, x, c->hi)) != -1; )
 		cand_add(c, x);
+	/* Candidates come from wall times of the days around the window:
+	 * a day either side, and offsets are within a day. */
+	c->fixed = zone_next_change(z, c->lo - 2 * DAY, c->hi + 3 * DAY) == -1;
+	c->off = zone_offset(z, c->lo);
 	zone_wall(z, c->lo, &w);
 	d0 = days_from_civil(w.year, w.mon, w.day);
 	for (d = d0 - 1; d <= d0 + (c->hi - c->lo) / DAY + 2; d++) {
@@ -152,14 +164,16 @@ candidates(const struct user *u, struct zone *z, struct cands *c)
 static time_t
 next_flip(const struct user *u, struct zone *z, time_t t, int cur)
 {
-	struct cands c = { NULL, 0, 0, 0, 0 };
+	struct cands c = { NULL, 0, 0, 0, 0, 0, 0 };
 	time_t ws = t, res = -1, nb;
 	size_t i;
-	int more, bound;
+	int more, bound, first = 1;
 
 	for (;;) {
+		/* Most flips come within a day: look there first, then a
+		 * whole window at a time. */
 		c.lo = ws;
-		c.hi = ws + WINDOW;
+		c.hi = ws + (first ? DAY : WINDOW);
 		candidates(u, z, &c);
 		if (c.n > 1)
 			qsort(c.v, c.n, sizeof *c.v, cmp_time);
@@ -187,6 +201,11 @@ next_flip(const struct user *u, struct zone *z, time_t t, int cur)
 						nb = b[k];
 				}
 			}
+		}
+		if (first) {
+			first = 0;
+			ws = c.hi;
+			continue;
 		}
 		/* After the last boundary, a whole window of schedule must be
 		 * seen before concluding that nothing ever changes. */

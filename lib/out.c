@@ -64,6 +64,19 @@ width(const char *s)
 	return w;
 }
 
+/* n spaces: printf("%*s") costs a format parse per cell. */
+static void
+pad(size_t n)
+{
+	static const char sp[] = "                                ";
+
+	while (n > sizeof sp - 1) {
+		fwrite(sp, 1, sizeof sp - 1, stdout);
+		n -= sizeof sp - 1;
+	}
+	fwrite(sp, 1, n, stdout);
+}
+
 static void
 print_table(struct out *o)
 {
@@ -86,7 +99,7 @@ print_table(struct out *o)
 				putchar(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' :
 				    *s == '_' ? ' ' : *s);
 			if (c + 1 < o->ncols)
-				printf("%*s", (int)(w[c] - width(o->cols[c]) + 2), "");
+				pad(w[c] - width(o->cols[c]) + 2);
 		}
 		putchar('\n');
 	}
@@ -97,7 +110,7 @@ print_table(struct out *o)
 				s = "-";
 			fputs(s, stdout);
 			if (c + 1 < o->ncols)
-				printf("%*s", (int)(w[c] - width(s) + 2), "");
+				pad(w[c] - width(s) + 2);
 		}
 		putchar('\n');
 	}

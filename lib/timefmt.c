@@ -153,6 +153,13 @@ time_parse(const char *s, const char *zone, int end_of_day, time_t *t)
 	return resolve(&ts, zone, end_of_day, t);
 }
 
+static void
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 static char *
 format(time_t t, long off, char *buf)
 {
@@ -163,7 +170,24 @@ format(time_t t, long off, char *buf)
 	int y, m, d;
 
 	civil_from_days(days, &y, &m, &d);
-	if (off == 0 && buf[0] == 'Z')
+	/* Listings format thousands of these: digits by hand in the common
+	 * case, snprintf for years outside 0..9999. */
+	if (off == 0 && buf[0] == 'Z' && y >= 0 && y <= 9999) {
+		put2(tmp, y / 100);
+		put2(tmp + 2, y % 100);
+		tmp[4] = '-';
+		put2(tmp + 5, m);
+		tmp[7] = '-';
+		put2(tmp + 8, d);
+		tmp[10] = 'T';
+		put2(tmp + 11, (int)(secs / 3600));
+		tmp[13] = ':';
+		put2(tmp + 14, (int)(secs / 60 % 60));
+		tmp[16] = ':';
+		put2(tmp + 17, (int)(secs % 60));
+		tmp[19] = 'Z';
+		tmp[20] = '\0';
+	} else if (off == 0 && buf[0] == 'Z')
 		snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02ld:%02ld:%02ldZ", y, m, d,
 		    secs / 3600, secs / 60 % 60, secs % 60);
 	else
