@@ -13,6 +13,7 @@
 #include "roster/rotation.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/uindex.h"
 #include "roster/user.h"
 #include "roster/zone.h"
 
@@ -45,6 +46,8 @@ struct pool {
 	struct member *m;
 	struct avail *av;
 	size_t n;
+	char *chosen;		/* the walk's choice, owned */
+	size_t seen;		/* users the walk looked at */
 };
 
 static int
@@ -55,7 +58,7 @@ load_pool(struct store *st, const struct opts *o, time_t at, struct pool *p)
 
 	memset(p, 0, sizeof *p);
 	p->name = o->team ? o->team : "*";
-	if ((rc = user_list(st, USER_ACTIVE, &p->ul, NULL, NULL)) != 0)
+	if ((rc = user_scan(st, o->team, &p->ul, NULL, NULL)) != 0)
 		return rc;
 	p->u = xcalloc(p->ul.n, sizeof *p->u);
 	p->m = xcalloc(p->ul.n, sizeof *p->m);
@@ -76,29 +79,14 @@ load_pool(struct store *st, const struct opts *o, time_t at, struct pool *p)
 	return 0;
 }
 
-static int
-cmp_member(const void *key, const void *elem)
-{
-	return strcasecmp(key, ((const struct member *)elem)->email);
-}
-
-/* Open records per member in one pass over the records: members are
- * sorted by address, so each owner is a binary search. */
+/* Open records per member. */
 static void
-count_open(struct pool *p, const struct records *rs)
+count_open(struct pool *p, const struct opencounts *oc)
 {
-	struct member *m;
 	size_t i;
 
-	for (i = 0; i < rs->n; i++) {
-		const struct record *r = &rs->r[i];
-		if (r->owner == NULL || *r->owner == '\0' || r->state == NULL ||
-		    strcmp(r->state, "open") != 0)
-			continue;
-		m = bsearch(r->owner, p->m, p->n, sizeof *p->m, cmp_member);
-		if (m != NULL)
-			m->open++;
-	}
+	for (i = 0; i < p->n; i++)
+		p->m[i].open = opencounts_get(oc, p->m[i].email);
 }
 
 static void
@@ -111,9 +99,63 @@ set_eligible(struct pool *p)
 		    p->m[i].open < p->m[i].capacity);
 }
 
+/* Round robin over everyone needs only the users from the rotation's
+ * place to the first eligible one: walk there instead of listing all. */
+struct walk {
+	struct store *st;
+	struct pool *p;
+	const struct opencounts *oc;
+	time_t at;
+	int rc;
+};
+
+static int
+pick_first(const struct user *u, void *arg)
+{
+	struct walk *w = arg;
+	struct pool *p = w->p;
+	struct avail a;
+	struct zone *z;
+	long open;
+
+	p->seen++;
+	if ((z = zone_get(user_zone(w->st, u))) == NULL) {
+		w->rc = fail(RX_STORE, "users/%s: %s", u->email, err_msg());
+		return 1;
+	}
+	avail_at(u, z, w->at, &a);
+	open = opencounts_get(w->oc, u->email);
+	if (a.away || (u->capacity >= 0 && open >= u->capacity))
+		return 0;
+	p->chosen = xstrdup(u->email);
+	p->m = xcalloc(1, sizeof *p->m);
+	p->av = xcalloc(1, sizeof *p->av);
+	p->m[0].email = p->chosen;
+	p->m[0].capacity = u->capacity;
+	p->m[0].open = open;
+	p->m[0].eligible = 1;
+	p->av[0] = a;
+	p->n = 1;
+	return 1;
+}
+
+static int
+walk_pool(struct store *st, const struct rotation *rot,
+    const struct opencounts *oc, time_t at, struct pool *p)
+{
+	struct walk w = { st, p, oc, at, 0 };
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	p->name = "*";
+	rc = user_walk(st, rotation_last(rot, "*"), pick_first, &w);
+	return rc ? rc : w.rc;
+}
+
 static void
 pool_free(struct pool *p)
 {
+	free(p->chosen);
 	userlist_free(&p->ul);
 	free(p->u);
 	free(p->m);
@@ -237,6 +279,7 @@ run(struct store *st, const struct opts *o, time_t at, time_t now)
 {
 	struct pool p;
 	struct records rs = { 0 };
+	struct opencounts oc = { 0 };
 	struct rotation rot = { 0 };
 	struct record *r = NULL;
 	char *type = NULL, *id = NULL, ts[32];
@@ -246,12 +289,32 @@ run(struct store *st, const struct opts *o, time_t at, time_t now)
 
 	if (o->record && (rc = parse_record(o->record, &type, &id)) != 0)
 		return rc;
+	memset(&p, 0, sizeof p);
+	/* The rows only when a record changes hands; the counts are cached
+	 * against the file. */
+	if (o->record || o->backlog) {
+		if ((rc = records_load(st, &rs)) != 0)
+			goto out;
+		records_open_of(&rs, &oc);
+	} else if ((rc = records_open(st, &oc)) != 0)
+		goto out;
+	if ((rc = rotation_load(st, &rot)) != 0)
+		goto out;
+	if (o->team == NULL && o->mode == MODE_ROUND_ROBIN && !o->explain &&
+	    !o->backlog) {
+		if ((rc = walk_pool(st, &rot, &oc, at, &p)) != 0)
+			goto out;
+		i = p.n ? 0 : -1;
+		if (i < 0) {
+			rc = fail(RX_NO, p.seen ? "nobody in pool %s is available" :
+			    "pool %s has no users", p.name);
+			goto out;
+		}
+		goto chosen;
+	}
 	if ((rc = load_pool(st, o, at, &p)) != 0)
 		goto out;
-	if ((rc = records_load(st, &rs)) != 0 ||
-	    (rc = rotation_load(st, &rot)) != 0)
-		goto out;
-	count_open(&p, &rs);
+	count_open(&p, &oc);
 	if (o->backlog) {
 		run_backlog(&p, o, &rs, &rot, now, &assigned, &waiting);
 		/* Records left waiting: say why, also after a partial drain. */
@@ -276,6 +339,7 @@ run(struct store *st, const struct opts *o, time_t at, time_t now)
 		    "pool %s has no users", p.name);
 		goto out;
 	}
+chosen:
 	if (o->record) {
 		r = records_find(&rs, type, id);
 		if (r == NULL)
@@ -315,6 +379,7 @@ out:
 	free(type);
 	free(id);
 	records_free(&rs);
+	opencounts_free(&oc);
 	rotation_free(&rot);
 	pool_free(&p);
 	return rc;

@@ -13,6 +13,7 @@
 #include "roster/out.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/uindex.h"
 #include "roster/user.h"
 #include "roster/zone.h"
 
@@ -367,7 +368,9 @@ main(int argc, char **argv)
 			} else
 				ul.n++;
 		}
-	} else
+	} else if (where == USER_ACTIVE)
+		rc = user_scan(&st, team, &ul, NULL, NULL);
+	else
 		rc = user_list(&st, where, &ul, NULL, NULL);
 	if (rc) {
 		if (argc == 0)

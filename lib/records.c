@@ -1,16 +1,22 @@
 /* records.c — records.csv in memory: load, change, save atomically. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "roster/csvio.h"
+#include "roster/cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/records.h"
 #include "roster/store.h"
 
 static const char *const cols[] = { "type", "id", "owner", "state" };
+
+static void open_cache(struct store *st, const struct fid *f,
+    const struct opencounts *oc);
 
 /* A malloc'd copy of s, "" for NULL. */
 static char *
@@ -159,7 +165,10 @@ records_reassign(struct records *rs, const char *from, const char *to)
 int
 records_save(struct store *st, const struct records *rs)
 {
+	struct opencounts oc;
 	struct atomic a;
+	struct stat sb;
+	struct fid f;
 	size_t i;
 	int rc;
 
@@ -171,5 +180,217 @@ records_save(struct store *st, const struct records *rs)
 			rs->r[i].owner, rs->r[i].state };
 		csv_row_write(a.fp, cells, 4, 0);
 	}
-	return atomic_commit(&a);
+	if ((rc = atomic_commit(&a)) != 0)
+		return rc;
+	if (fstatat(st->dfd, RECORDS_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		fid_of(&sb, &f);
+		records_open_of(rs, &oc);
+		open_cache(st, &f, &oc);
+		opencounts_free(&oc);
+	}
+	return 0;
+}
+
+/* --- open counts --------------------------------------------------------- */
+
+#define OPEN_NAME	"open.idx"
+#define OPEN_MAGIC	"roster-open-index 1"
+
+static char *
+lower(const char *s)
+{
+	char *l = xstrdup(s), *p;
+
+	for (p = l; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return l;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+records_open_of(const struct records *rs, struct opencounts *oc)
+{
+	char **o;
+	size_t i, n = 0;
+
+	memset(oc, 0, sizeof *oc);
+	o = xcalloc(rs->n + 1, sizeof *o);
+	for (i = 0; i < rs->n; i++) {
+		const struct record *r = &rs->r[i];
+		if (r->owner && *r->owner && r->state &&
+		    strcmp(r->state, "open") == 0)
+			o[n++] = lower(r->owner);
+	}
+	qsort(o, n, sizeof *o, cmp_str);
+	oc->owner = xcalloc(n + 1, sizeof *oc->owner);
+	oc->n = xcalloc(n + 1, sizeof *oc->n);
+	for (i = 0; i < n; i++) {
+		if (oc->len > 0 && strcmp(oc->owner[oc->len - 1], o[i]) == 0) {
+			oc->n[oc->len - 1]++;
+			free(o[i]);
+			continue;
+		}
+		oc->owner[oc->len] = o[i];
+		oc->n[oc->len++] = 1;
+	}
+	free(o);
+}
+
+long
+opencounts_get(const struct opencounts *oc, const char *owner)
+{
+	size_t lo = 0, hi = oc->len, mid;
+	char *key = lower(owner);
+	long n = 0;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(key, oc->owner[mid])) == 0) {
+			n = oc->n[mid];
+			break;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	free(key);
+	return n;
+}
+
+void
+opencounts_free(struct opencounts *oc)
+{
+	size_t i;
+
+	for (i = 0; i < oc->len; i++)
+		free(oc->owner[i]);
+	free(oc->owner);
+	free(oc->n);
+	memset(oc, 0, sizeof *oc);
+}
+
+static void
+open_cache(struct store *st, const struct fid *f, const struct opencounts *oc)
+{
+	struct sbuf b = { 0 };
+	size_t i;
+
+	sbuf_str(&b, OPEN_MAGIC);
+	sbuf_num(&b, "\t", f->ino);
+	sbuf_num(&b, "\t", f->size);
+	sbuf_num(&b, "\t", f->mtime);
+	sbuf_num(&b, "\t", f->ctime);
+	sbuf_num(&b, "\t", (long long)oc->len);
+	sbuf_str(&b, "\n");
+	for (i = 0; i < oc->len; i++) {
+		sbuf_esc(&b, oc->owner[i]);
+		sbuf_num(&b, "\t", oc->n[i]);
+		sbuf_str(&b, "\n");
+	}
+	sbuf_str(&b, "end\n");
+	cache_write(st, OPEN_NAME, b.p, b.n);
+	free(b.p);
+}
+
+/* The next line of *p as its fields split at tabs (at most max); the
+ * number of fields, or -1 at the end. */
+static int
+line_fields(char **p, char **f, int max)
+{
+	char *nl = strchr(*p, '\n'), *s = *p;
+	int k = 0;
+
+	if (nl == NULL)
+		return -1;
+	*nl = '\0';
+	*p = nl + 1;
+	while (k < max) {
+		f[k++] = s;
+		if ((s = strchr(s, '\t')) == NULL)
+			break;
+		*s++ = '\0';
+	}
+	return s ? -1 : k;
+}
+
+/* The cached counts when they are those of the file f; -1 otherwise. */
+static int
+open_cached(struct store *st, const struct fid *f, struct opencounts *oc)
+{
+	struct fid c;
+	char *buf, *p, *fl[6];
+	long long n, v;
+	size_t len, i;
+
+	memset(oc, 0, sizeof *oc);
+	if (cache_read(st, OPEN_NAME, &buf, &len) != 0)
+		return -1;
+	p = buf;
+	if (line_fields(&p, fl, 6) != 6 || strcmp(fl[0], OPEN_MAGIC) != 0 ||
+	    cache_num(fl[1], strlen(fl[1]), &c.ino) ||
+	    cache_num(fl[2], strlen(fl[2]), &c.size) ||
+	    cache_num(fl[3], strlen(fl[3]), &c.mtime) ||
+	    cache_num(fl[4], strlen(fl[4]), &c.ctime) ||
+	    cache_num(fl[5], strlen(fl[5]), &n) || n < 0 ||
+	    (size_t)n > len || !fid_eq(&c, f))
+		goto bad;
+	oc->owner = xcalloc((size_t)n + 1, sizeof *oc->owner);
+	oc->n = xcalloc((size_t)n + 1, sizeof *oc->n);
+	for (i = 0; i < (size_t)n; i++) {
+		if (line_fields(&p, fl, 2) != 2 ||
+		    cache_num(fl[1], strlen(fl[1]), &v) || v < 1 ||
+		    (oc->owner[i] = cache_unesc(fl[0], strlen(fl[0]))) == NULL)
+			goto bad;
+		oc->n[i] = (long)v;
+		oc->len = i + 1;
+		if (i > 0 && strcmp(oc->owner[i - 1], oc->owner[i]) >= 0)
+			goto bad;
+	}
+	if (strcmp(p, "end\n") != 0)
+		goto bad;
+	free(buf);
+	return 0;
+bad:
+	free(buf);
+	opencounts_free(oc);
+	return -1;
+}
+
+int
+records_open(struct store *st, struct opencounts *oc)
+{
+	struct records rs;
+	struct stat sb;
+	struct fid f;
+	int rc;
+
+	memset(oc, 0, sizeof *oc);
+	/* Identity before content: a change meanwhile only makes the cache
+	 * look stale next time. */
+	if (fstatat(st->dfd, RECORDS_FILE, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+		/* Missing (no records), or records_load() says what is
+		 * wrong with it. */
+		if ((rc = records_load(st, &rs)) == 0) {
+			records_open_of(&rs, oc);
+			records_free(&rs);
+		}
+		return rc;
+	}
+	fid_of(&sb, &f);
+	if (open_cached(st, &f, oc) == 0)
+		return 0;
+	if ((rc = records_load(st, &rs)) != 0)
+		return rc;
+	records_open_of(&rs, oc);
+	records_free(&rs);
+	open_cache(st, &f, oc);
+	return 0;
 }

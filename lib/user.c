@@ -1282,11 +1282,44 @@ load_range(void *arg)
 		shown = xasprintf("%s/%s", j->dir, j->names[i]);
 		j->codes[i] = user_load_at(j->dirfd, j->names[i], shown,
 		    &j->users[i]);
-		if (j->codes[i] != 0)
-			j->msgs[i] = xstrdup(err_msg());
+		j->msgs[i] = j->codes[i] ? xstrdup(err_msg()) : NULL;
 		free(shown);
 	}
 	return NULL;
+}
+
+void
+user_load_many(int dirfd, const char *dir, char **names, size_t n,
+    struct user *users, int *codes, char **msgs)
+{
+	struct job jobs[2];
+	pthread_t th;
+	size_t k;
+	int threaded;
+
+	for (k = 0; k < 2; k++) {
+		jobs[k].dirfd = dirfd;
+		jobs[k].dir = dir;
+		jobs[k].names = names;
+		jobs[k].users = users;
+		jobs[k].codes = codes;
+		jobs[k].msgs = msgs;
+	}
+	/* Parsing dominates a large listing: use both cores. */
+	threaded = n >= 256 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	jobs[0].from = 0;
+	jobs[0].to = n;
+	if (threaded) {
+		jobs[0].to = jobs[1].from = n / 2;
+		jobs[1].to = n;
+		if (pthread_create(&th, NULL, load_range, &jobs[1]) != 0) {
+			jobs[0].to = n;
+			threaded = 0;
+		}
+	}
+	load_range(&jobs[0]);
+	if (threaded)
+		pthread_join(th, NULL);
 }
 
 static int
@@ -1300,13 +1333,11 @@ int
 user_list(struct store *st, int where, struct userlist *ul,
     void (*badf)(int, void *), void *arg)
 {
-	struct job jobs[2];
-	pthread_t th;
 	struct dirent *de;
 	DIR *d;
-	char **names = NULL;
+	char **names = NULL, **msgs;
 	size_t n = 0, cap = 0, i, k;
-	int fd, threaded, rc = 0;
+	int fd, *codes, rc = 0;
 
 	memset(ul, 0, sizeof *ul);
 	fd = dir_open(st->dfd, dirs[where]);
@@ -1333,34 +1364,9 @@ user_list(struct store *st, int where, struct userlist *ul,
 	}
 	closedir(d);
 	ul->u = xcalloc(n, sizeof *ul->u);
-	int *codes = xcalloc(n, sizeof *codes);
-	char **msgs = xcalloc(n, sizeof *msgs);
-	/* Parsing dominates a large listing: use both cores. */
-	threaded = n >= 256 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
-	for (k = 0; k < 2; k++) {
-		jobs[k].dirfd = fd;
-		jobs[k].dir = dirs[where];
-		jobs[k].names = names;
-		jobs[k].users = ul->u;
-		jobs[k].codes = codes;
-		jobs[k].msgs = msgs;
-	}
-	if (threaded) {
-		jobs[0].from = 0;
-		jobs[0].to = jobs[1].from = n / 2;
-		jobs[1].to = n;
-		if (pthread_create(&th, NULL, load_range, &jobs[1]) != 0) {
-			jobs[0].to = n;
-			threaded = 0;
-		}
-		load_range(&jobs[0]);
-		if (threaded)
-			pthread_join(th, NULL);
-	} else {
-		jobs[0].from = 0;
-		jobs[0].to = n;
-		load_range(&jobs[0]);
-	}
+	codes = xcalloc(n, sizeof *codes);
+	msgs = xcalloc(n, sizeof *msgs);
+	user_load_many(fd, dirs[where], names, n, ul->u, codes, msgs);
 	close(fd);
 	for (i = 0, k = 0; i < n; i++) {
 		if (codes[i] == 0) {

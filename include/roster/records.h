@@ -48,7 +48,29 @@ size_t records_count(const struct records *rs, const char *owner,
 /* Give every record of from to to; return how many moved. */
 size_t records_reassign(struct records *rs, const char *from, const char *to);
 
-/* Write rs to STORE/records.csv atomically. 0 or RX_STORE. */
+/* Write rs to STORE/records.csv atomically. 0 or RX_STORE.  The open
+ * counts (below) are cached for the file written. */
 int records_save(struct store *st, const struct records *rs);
+
+/*
+ * Open records per owner, for routing.  Counting 100,000 rows costs more
+ * than a team's whole choice, so the counts are kept in
+ * STORE/.cache/open.idx with the identity of the records.csv they were
+ * counted from (see cache.h); records_open() uses them while that holds,
+ * else counts the file and caches the result.  Owners are compared
+ * without regard to ASCII case.
+ */
+struct opencounts {
+	char **owner;		/* lower-cased, sorted */
+	long *n;
+	size_t len;
+};
+
+int records_open(struct store *st, struct opencounts *oc);
+/* The same counts of rows in memory. */
+void records_open_of(const struct records *rs, struct opencounts *oc);
+/* Open records of owner (0 if none). */
+long opencounts_get(const struct opencounts *oc, const char *owner);
+void opencounts_free(struct opencounts *oc);
 
 #endif

@@ -121,6 +121,12 @@ int user_list(struct store *st, int where, struct userlist *ul,
     void (*bad)(int code, void *arg), void *arg);
 void userlist_free(struct userlist *ul);
 
+/* Load names[0..n) of dirfd (dir names it in messages) into users[i]; codes[i]
+ * is 0 or the error, msgs[i] its malloc'd message (NULL when loaded).  Uses
+ * both cores for a large n. */
+void user_load_many(int dirfd, const char *dir, char **names, size_t n,
+    struct user *users, int *codes, char **msgs);
+
 /* Parse "HH:MM-HH:MM" into r. 0 or -1. */
 int range_parse(const char *s, struct range *r);
 /* Format r as "HH:MM-HH:MM" into buf (12 bytes). */

@@ -20,9 +20,11 @@ setup() {
 }
 
 # A checksum of every file in the store (names and contents), to show that
-# a refused or dry-run command wrote nothing.
+# a refused or dry-run command wrote nothing.  .cache/ is left out: it is
+# derived, and any command may refresh it (see roster(5)).
 store_sum() {
-	(cd "$ROSTER_DIR" && find . -path ./.lock -prune -o -type f -print |
+	(cd "$ROSTER_DIR" && find . \( -path ./.lock -o -path ./.cache \) -prune \
+	    -o -type f -print |
 	    LC_ALL=C sort | while read -r f; do
 		printf '%s ' "$f"
 		cksum <"$f"

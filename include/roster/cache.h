@@ -1,0 +1,52 @@
+/*
+ * cache.h — derived files under STORE/.cache/.
+ *
+ * A cache file holds what a command could work out from the store's own
+ * files, with the identity of those files when it was made; it is used
+ * only while that identity holds, and made again otherwise.  It is never
+ * the source of truth: deleting .cache/ is always safe.  Cache files are
+ * written through a temporary of the writing process and renamed into
+ * place, without fsync: a torn one does not read back and is made again.
+ * Failing to write one (a read-only store) is no error.
+ */
+#ifndef ROSTER_CACHE_H
+#define ROSTER_CACHE_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+struct store;
+
+/* What says that a file is the one that was read. */
+struct fid {
+	long long ino, size, mtime, ctime;
+};
+
+void fid_of(const struct stat *sb, struct fid *f);
+int fid_eq(const struct fid *a, const struct fid *b);
+
+/* A growing text buffer. */
+struct sbuf {
+	char *p;
+	size_t n, cap;
+};
+
+void sbuf_add(struct sbuf *b, const char *s, size_t len);
+void sbuf_str(struct sbuf *b, const char *s);
+/* pre, then v in decimal. */
+void sbuf_num(struct sbuf *b, const char *pre, long long v);
+/* s with %, tab, newline, return and comma as %XX. */
+void sbuf_esc(struct sbuf *b, const char *s);
+
+/* s[0..len) unescaped, malloc'd; NULL if malformed. */
+char *cache_unesc(const char *s, size_t len);
+/* A decimal number filling s[0..len) exactly: 0, or -1. */
+int cache_num(const char *s, size_t len, long long *v);
+
+/* Read .cache/name; 0 or -1 (missing or unreadable). */
+int cache_read(struct store *st, const char *name, char **buf, size_t *len);
+/* Replace .cache/name with buf, best effort. */
+void cache_write(struct store *st, const char *name, const char *buf,
+    size_t len);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * uindex.h — the users index: STORE/.cache/users.idx.
+ *
+ * Listing and routing need a few fields of every user file; parsing
+ * 10,000 YAML files for them costs a second.  The index keeps, per file of
+ * users/, its identity (inode, size, modification and change times) and
+ * those fields: address, teams, capacity, zone, working hours,
+ * out-of-office periods (start and end) and the override.  A file that
+ * failed to load is kept with its error, so that it is reported the same.
+ *
+ * The YAML files stay the only source of truth.  user_scan() trusts an
+ * entry only while the file's identity is unchanged, re-reads the files
+ * that changed, and rewrites the index (best effort: a read-only store is
+ * simply not cached).  It runs under the store lock the caller holds, so no
+ * roster writer changes users/ meanwhile.  A listing of every user checks
+ * every file; a team listing checks the users/ directory (files added,
+ * removed or replaced, as roster and most editors do) and the team's own
+ * members — an edit in place that puts a user into a team is seen by the
+ * next listing of everyone.  Deleting .cache/ is always safe.
+ */
+#ifndef ROSTER_UINDEX_H
+#define ROSTER_UINDEX_H
+
+struct store;
+struct user;
+struct userlist;
+
+/* The active users (of team, or all when team is NULL), sorted by address,
+ * as user_list() gives them but with only the indexed fields set: never
+ * save them.  Files that fail to load are reported through bad() as by
+ * user_list(); without bad() the first one's code is returned. */
+int user_scan(struct store *st, const char *team, struct userlist *ul,
+    void (*bad)(int code, void *arg), void *arg);
+
+/* Round robin over everyone without reading every entry: pick() is
+ * called on the active users in address order, starting with the first
+ * that sorts after after (wrapping around; from the first when NULL),
+ * until it returns 1.  Only the users visited have their files checked:
+ * the others do not change the choice.  0, or an error as user_scan()'s
+ * (then pick() may have been called on users of a listing that failed). */
+int user_walk(struct store *st, const char *after,
+    int (*pick)(const struct user *u, void *arg), void *arg);
+
+/* Build the index anew from every file, whatever it holds now. */
+int uindex_rebuild(struct store *st);
+
+#endif

@@ -1,0 +1,203 @@
+/* cache.c — derived files under STORE/.cache/, and their text format. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "roster/cache.h"
+#include "roster/err.h"
+#include "roster/fileio.h"
+#include "roster/store.h"
+
+#define CACHE_DIR	".cache"
+
+void
+sbuf_add(struct sbuf *b, const char *s, size_t len)
+{
+	if (b->n + len + 1 > b->cap) {
+		while (b->n + len + 1 > b->cap)
+			b->cap = b->cap ? 2 * b->cap : 4096;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->n, s, len);
+	b->n += len;
+	b->p[b->n] = '\0';
+}
+
+void
+sbuf_str(struct sbuf *b, const char *s)
+{
+	sbuf_add(b, s, strlen(s));
+}
+
+void
+sbuf_num(struct sbuf *b, const char *pre, long long v)
+{
+	char num[32];
+
+	snprintf(num, sizeof num, "%s%lld", pre, v);
+	sbuf_str(b, num);
+}
+
+/* Text goes in with %, tab, newline, return and comma as %XX, so that
+ * fields and list items split on plain bytes. */
+void
+sbuf_esc(struct sbuf *b, const char *s)
+{
+	char hex[4];
+
+	for (; *s; s++) {
+		if (*s == '%' || *s == '\t' || *s == '\n' || *s == '\r' ||
+		    *s == ',') {
+			snprintf(hex, sizeof hex, "%%%02X", (unsigned char)*s);
+			sbuf_add(b, hex, 3);
+		} else
+			sbuf_add(b, s, 1);
+	}
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Unescape s[0..len) into a new string; NULL if malformed. */
+char *
+cache_unesc(const char *s, size_t len)
+{
+	char *o = xmalloc(len + 1), *p = o;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '%') {
+			*p++ = s[i];
+			continue;
+		}
+		if (i + 2 >= len || hexval(s[i + 1]) < 0 ||
+		    hexval(s[i + 2]) < 0) {
+			free(o);
+			return NULL;
+		}
+		*p++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		i += 2;
+	}
+	*p = '\0';
+	return o;
+}
+
+void
+fid_of(const struct stat *sb, struct fid *f)
+{
+	f->ino = (long long)sb->st_ino;
+	f->size = (long long)sb->st_size;
+	f->mtime = (long long)sb->st_mtim.tv_sec * 1000000000LL +
+	    sb->st_mtim.tv_nsec;
+	f->ctime = (long long)sb->st_ctim.tv_sec * 1000000000LL +
+	    sb->st_ctim.tv_nsec;
+}
+
+int
+fid_eq(const struct fid *a, const struct fid *b)
+{
+	return a->ino == b->ino && a->size == b->size &&
+	    a->mtime == b->mtime && a->ctime == b->ctime;
+}
+
+/* A decimal number, optionally negative, filling s[0..len) exactly. */
+int
+cache_num(const char *s, size_t len, long long *v)
+{
+	unsigned long long x = 0;
+	size_t i = 0;
+	int neg = 0;
+
+	if (len > 0 && s[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	if (i == len || len - i > 19)
+		return -1;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		x = x * 10 + (unsigned)(s[i] - '0');
+	}
+	if (x > 9223372036854775807ULL)
+		return -1;
+	*v = neg ? -(long long)x : (long long)x;
+	return 0;
+}
+
+/* Remove temporaries (".NAME.PID.tmp") of writers that died. */
+static void
+sweep(int cfd)
+{
+	struct dirent *de;
+	const char *dot;
+	long pid;
+	char *end;
+	DIR *d;
+
+	if ((d = fdopendir(dup(cfd))) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.' ||
+		    (dot = strrchr(de->d_name, '.')) == NULL ||
+		    strcmp(dot, ".tmp") != 0)
+			continue;
+		while (dot > de->d_name && dot[-1] != '.')
+			dot--;
+		pid = strtol(dot, &end, 10);
+		if (end != dot && strcmp(end, ".tmp") == 0 && pid > 0 &&
+		    kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+			unlinkat(cfd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
+void
+cache_write(struct store *st, const char *name, const char *buf, size_t len)
+{
+	char tmp[128];
+	size_t i;
+	ssize_t w;
+	int cfd, fd;
+
+	if (mkdirat(st->dfd, CACHE_DIR, 0777) != 0 && errno != EEXIST)
+		return;
+	if ((cfd = dir_open(st->dfd, CACHE_DIR)) < 0)
+		return;
+	sweep(cfd);
+	snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
+	fd = openat(cfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0666);
+	if (fd >= 0) {
+		for (i = 0; i < len; i += (size_t)w)
+			if ((w = write(fd, buf + i, len - i)) <= 0)
+				break;
+		if (close(fd) != 0 || i < len ||
+		    renameat(cfd, tmp, cfd, name) != 0)
+			unlinkat(cfd, tmp, 0);
+	}
+	close(cfd);
+}
+
+int
+cache_read(struct store *st, const char *name, char **buf, size_t *len)
+{
+	char *rel = xasprintf(CACHE_DIR "/%s", name);
+	int rc = file_read(st->dfd, rel, buf, len);
+
+	free(rel);
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,1151 @@
+/* uindex.c — the users index, a derived copy of what listing needs. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "roster/cache.h"
+#include "roster/err.h"
+#include "roster/fileio.h"
+#include "roster/store.h"
+#include "roster/uindex.h"
+#include "roster/user.h"
+
+#define INDEX_NAME	"users.idx"
+#define INDEX_MAGIC	"roster-users-index 2"
+
+struct ent {
+	char *name;		/* file name in users/ */
+	struct fid id;
+	int code;		/* 0, or the error the file gave */
+	char *data;		/* fields (code 0) or message, escaped */
+	int owned;		/* name and data are malloc'd */
+	int stale;		/* to be read again */
+};
+
+struct index {
+	char *buf;		/* the file read; entries point into it */
+	size_t len, body, toff;	/* its size, entries, teams part */
+	long long dev, ino, mtime;	/* of users/ when it was built */
+	long long count;
+	struct ent *e;
+	size_t n, cap;
+	size_t *want, nwant;	/* offsets of the entries of a team */
+};
+
+/* --- the fields of an entry ---------------------------------------------
+ * email TAB teams TAB capacity TAB zone TAB hours TAB ooo TAB override
+ * teams: a,b   hours: mon;tue;...;sun, each start-end,...  in minutes
+ * ooo: start:end,...   override: empty, or away:UNTIL / available:UNTIL */
+
+static void
+fields_format(struct sbuf *b, const struct user *u)
+{
+	size_t i;
+	int d;
+
+	sbuf_esc(b, u->email);
+	sbuf_str(b, "\t");
+	for (i = 0; i < u->teams.n; i++) {
+		if (i)
+			sbuf_str(b, ",");
+		sbuf_esc(b, u->teams.v[i]);
+	}
+	sbuf_num(b, "\t", u->capacity);
+	sbuf_str(b, "\t");
+	if (u->timezone)
+		sbuf_esc(b, u->timezone);
+	sbuf_str(b, "\t");
+	for (d = 0; d < 7; d++) {
+		if (d)
+			sbuf_str(b, ";");
+		for (i = 0; i < u->hours.n[d]; i++) {
+			if (i)
+				sbuf_str(b, ",");
+			sbuf_num(b, "", u->hours.r[d][i].start);
+			sbuf_num(b, "-", u->hours.r[d][i].end);
+		}
+	}
+	sbuf_str(b, "\t");
+	for (i = 0; i < u->nooo; i++) {
+		if (i)
+			sbuf_str(b, ",");
+		sbuf_num(b, "", (long long)u->ooo[i].start);
+		sbuf_num(b, ":", (long long)u->ooo[i].end);
+	}
+	sbuf_str(b, "\t");
+	if (u->has_override) {
+		sbuf_str(b, u->override_away ? "away" : "available");
+		sbuf_num(b, ":", (long long)u->override_until);
+	}
+}
+
+/* The next field of *s up to sep or the end; advances *s past sep. */
+static const char *
+field(const char **s, int sep, size_t *len)
+{
+	const char *f = *s, *e = strchr(f, sep);
+
+	if (e == NULL) {
+		*len = strlen(f);
+		*s = f + *len;
+	} else {
+		*len = (size_t)(e - f);
+		*s = e + 1;
+	}
+	return f;
+}
+
+static int
+parse_list(const char *s, size_t len, struct strv *sv)
+{
+	const char *p = s, *e = s + len, *c;
+	char *item;
+
+	while (p < e) {
+		c = memchr(p, ',', (size_t)(e - p));
+		if (c == NULL)
+			c = e;
+		if ((item = cache_unesc(p, (size_t)(c - p))) == NULL)
+			return -1;
+		if (sv->n + 1 >= sv->cap) {	/* as strv_add(), without a copy */
+			sv->cap = sv->cap ? 2 * sv->cap : 4;
+			sv->v = xrealloc(sv->v, sv->cap * sizeof *sv->v);
+		}
+		sv->v[sv->n++] = item;
+		sv->v[sv->n] = NULL;
+		p = c + 1;
+	}
+	return 0;
+}
+
+static int
+parse_hours(const char *s, size_t len, struct hours *h)
+{
+	const char *p = s, *e = s + len, *c, *r, *dash;
+	long long a, b;
+	int d;
+
+	for (d = 0; d < 7; d++) {
+		c = memchr(p, ';', (size_t)(e - p));
+		if (c == NULL) {
+			if (d != 6)
+				return -1;
+			c = e;
+		}
+		if (c > p) {
+			size_t k = 1;
+			for (r = p; r < c; r++)
+				k += *r == ',';
+			h->r[d] = xcalloc(k, sizeof *h->r[d]);
+		}
+		for (r = p; r < c; ) {
+			const char *re = memchr(r, ',', (size_t)(c - r));
+			if (re == NULL)
+				re = c;
+			dash = memchr(r, '-', (size_t)(re - r));
+			if (dash == NULL || cache_num(r, (size_t)(dash - r), &a) ||
+			    cache_num(dash + 1, (size_t)(re - dash - 1), &b) ||
+			    a < 0 || a >= 1440 || b < 1 || b > 1440)
+				return -1;
+			h->r[d][h->n[d]].start = (int)a;
+			h->r[d][h->n[d]].end = (int)b;
+			h->n[d]++;
+			r = re + 1;
+		}
+		p = c + 1;
+	}
+	return 0;
+}
+
+static int
+parse_ooo(const char *s, size_t len, struct user *u)
+{
+	const char *p = s, *e = s + len, *c, *colon;
+	long long a, b;
+
+	while (p < e) {
+		c = memchr(p, ',', (size_t)(e - p));
+		if (c == NULL)
+			c = e;
+		colon = memchr(p, ':', (size_t)(c - p));
+		if (colon == NULL || cache_num(p, (size_t)(colon - p), &a) ||
+		    cache_num(colon + 1, (size_t)(c - colon - 1), &b))
+			return -1;
+		u->ooo = xrealloc(u->ooo, (u->nooo + 1) * sizeof *u->ooo);
+		memset(&u->ooo[u->nooo], 0, sizeof *u->ooo);
+		u->ooo[u->nooo].start = (time_t)a;
+		u->ooo[u->nooo].end = (time_t)b;
+		u->nooo++;
+		p = c + 1;
+	}
+	return 0;
+}
+
+static int
+parse_override(const char *s, size_t len, struct user *u)
+{
+	const char *colon;
+	long long t;
+
+	if (len == 0)
+		return 0;
+	colon = memchr(s, ':', len);
+	if (colon == NULL || cache_num(colon + 1, len - (size_t)(colon - s) - 1, &t))
+		return -1;
+	if ((size_t)(colon - s) == 4 && memcmp(s, "away", 4) == 0)
+		u->override_away = 1;
+	else if ((size_t)(colon - s) == 9 && memcmp(s, "available", 9) == 0)
+		u->override_away = 0;
+	else
+		return -1;
+	u->has_override = 1;
+	u->override_until = (time_t)t;
+	return 0;
+}
+
+/* Fill u from the fields text; -1 if it is malformed (u is then freed). */
+static int
+fields_parse(const char *s, struct user *u)
+{
+	const char *f[7];
+	size_t len[7];
+	long long cap;
+	const char *t;
+	int k, tabs = 0;
+
+	for (t = s; (t = strchr(t, '\t')) != NULL; t++)
+		tabs++;
+	if (tabs != 6)
+		return -1;
+	for (k = 0; k < 7; k++)
+		f[k] = field(&s, '\t', &len[k]);
+	user_init(u, NULL);
+	if ((u->email = cache_unesc(f[0], len[0])) == NULL || *u->email == '\0' ||
+	    parse_list(f[1], len[1], &u->teams) ||
+	    cache_num(f[2], len[2], &cap) || cap < -1 ||
+	    (len[3] && (u->timezone = cache_unesc(f[3], len[3])) == NULL) ||
+	    parse_hours(f[4], len[4], &u->hours) ||
+	    parse_ooo(f[5], len[5], u) ||
+	    parse_override(f[6], len[6], u)) {
+		user_free(u);
+		return -1;
+	}
+	u->capacity = (long)cap;
+	return 0;
+}
+
+/* 1 if the fields text lists team (escaped) among its teams. */
+static int
+in_team(const char *data, const char *eteam, size_t tl)
+{
+	const char *t = strchr(data, '\t'), *e, *c;
+
+	if (t == NULL)
+		return 0;
+	t++;
+	if ((e = strchr(t, '\t')) == NULL)
+		return 0;
+	while (t < e) {
+		c = memchr(t, ',', (size_t)(e - t));
+		if (c == NULL)
+			c = e;
+		if ((size_t)(c - t) == tl && memcmp(t, eteam, tl) == 0)
+			return 1;
+		t = c + 1;
+	}
+	return 0;
+}
+
+/* --- the index file ------------------------------------------------------ */
+
+static void
+index_free(struct index *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->e[i].owned) {
+			free(x->e[i].name);
+			free(x->e[i].data);
+		}
+	free(x->e);
+	free(x->buf);
+	free(x->want);
+	memset(x, 0, sizeof *x);
+}
+
+static struct ent *
+index_push(struct index *x)
+{
+	if (x->n == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 1024;
+		x->e = xrealloc(x->e, x->cap * sizeof *x->e);
+	}
+	memset(&x->e[x->n], 0, sizeof *x->e);
+	return &x->e[x->n++];
+}
+
+/* Split off the next tab-separated field of a line, NUL-terminating it. */
+static char *
+cut(char **p)
+{
+	char *f = *p, *t;
+
+	if (f == NULL)
+		return NULL;
+	t = strchr(f, '\t');
+	if (t) {
+		*t = '\0';
+		*p = t + 1;
+	} else
+		*p = NULL;
+	return f;
+}
+
+static int
+cut_num(char **p, long long *v)
+{
+	char *f = cut(p);
+
+	return f ? cache_num(f, strlen(f), v) : -1;
+}
+
+/* Parse one entry line (NUL-terminated) into e; -1 if malformed. */
+static int
+parse_entry(char *line, struct ent *e)
+{
+	char *name, *code, *n;
+	long long v;
+
+	if ((name = cut(&line)) == NULL || *name == '\0' ||
+	    cut_num(&line, &e->id.ino) || cut_num(&line, &e->id.size) ||
+	    cut_num(&line, &e->id.mtime) || cut_num(&line, &e->id.ctime) ||
+	    (code = cut(&line)) == NULL || cache_num(code, strlen(code), &v) ||
+	    v < 0 || v > 255 || line == NULL)
+		return -1;
+	if (strchr(name, '%') != NULL) {
+		if ((n = cache_unesc(name, strlen(name))) == NULL)
+			return -1;
+		strcpy(name, n);	/* never longer */
+		free(n);
+	}
+	e->name = name;
+	e->code = (int)v;
+	e->data = line;
+	return 0;
+}
+
+/* Read the index file and check its frame: the header, the teams part
+ * and the last line.  -1 when it is missing or does not read as an index
+ * (then it is simply built anew). */
+static int
+index_load(struct store *st, struct index *x)
+{
+	char *nl, *line;
+	long long toff;
+	size_t len;
+
+	memset(x, 0, sizeof *x);
+	if (cache_read(st, INDEX_NAME, &x->buf, &len) != 0)
+		return -1;
+	if ((nl = strchr(x->buf, '\n')) == NULL)
+		goto bad;
+	*nl = '\0';
+	line = x->buf;
+	if (strcmp(cut(&line), INDEX_MAGIC) != 0 || cut_num(&line, &x->dev) ||
+	    cut_num(&line, &x->ino) || cut_num(&line, &x->mtime) ||
+	    cut_num(&line, &x->count) || cut_num(&line, &toff) ||
+	    line != NULL || x->count < 0)
+		goto bad;
+	x->body = (size_t)(nl + 1 - x->buf);
+	if (toff < (long long)x->body || toff > (long long)len ||
+	    x->buf[toff - 1] != '\n' || len < 4 ||
+	    strcmp(x->buf + len - 4, "end\n") != 0)
+		goto bad;
+	x->toff = (size_t)toff;
+	x->len = len;
+	return 0;
+bad:
+	index_free(x);
+	return -1;
+}
+
+/* Every entry of a loaded index. */
+static int
+index_entries(struct index *x)
+{
+	char *p = x->buf + x->body, *end = x->buf + x->toff, *nl;
+	long long k;
+
+	for (k = 0; k < x->count; k++) {
+		if (p >= end || (nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return -1;
+		*nl = '\0';
+		if (parse_entry(p, index_push(x)) != 0)
+			return -1;
+		/* Sorted strictly, so that names can be looked up. */
+		if (x->n > 1 && strcmp(x->e[x->n - 2].name, x->e[x->n - 1].name)
+		    >= 0)
+			return -1;
+		p = nl + 1;
+	}
+	return p == end ? 0 : -1;
+}
+
+/* The entries listed on the line of the teams part that starts with
+ * key (the team, escaped, and a tab; or "\t" for broken files). */
+static int
+index_listed(struct index *x, const char *key, size_t kl)
+{
+	char *p = x->buf + x->toff, *end = x->buf + x->len - 4, *nl, *o;
+	long long off;
+	size_t l;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return -1;
+		if ((size_t)(nl - p) < kl || memcmp(p, key, kl) != 0)
+			continue;
+		for (o = p + kl; o < nl; o += l + 1) {
+			const char *c = memchr(o, ',', (size_t)(nl - o));
+			l = (size_t)((c ? c : nl) - o);
+			if (cache_num(o, l, &off) || off < (long long)x->body ||
+			    off >= (long long)x->toff || x->buf[off - 1] != '\n')
+				return -1;
+			x->want = xrealloc(x->want, (x->nwant + 1) *
+			    sizeof *x->want);
+			x->want[x->nwant++] = (size_t)off;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Only the entries of team and the broken ones, without reading the
+ * others: a team of 50 in 10,000 users. */
+static int
+index_team(struct index *x, const char *eteam, size_t tl)
+{
+	char *key = xmalloc(tl + 2), *nl;
+	size_t i;
+	int rc;
+
+	key[0] = 'T';
+	if (tl > 0)
+		memcpy(key + 1, eteam, tl);
+	key[tl + 1] = '\t';
+	rc = index_listed(x, key, tl + 2);
+	free(key);
+	if (rc == 0)
+		rc = index_listed(x, "B\t", 2);
+	if (rc != 0)
+		return -1;
+	if (x->nwant > 1)
+		qsort(x->want, x->nwant, sizeof *x->want, cmp_size);
+	for (i = 0; i < x->nwant; i++) {
+		if (i > 0 && x->want[i] == x->want[i - 1])
+			return -1;
+		nl = memchr(x->buf + x->want[i], '\n', x->toff - x->want[i]);
+		if (nl == NULL)
+			return -1;
+		*nl = '\0';
+		if (parse_entry(x->buf + x->want[i], index_push(x)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A team of an entry, for the teams part. */
+struct tref {
+	const char *team;	/* escaped, in the entry's fields; NULL: broken */
+	size_t len, off;
+};
+
+static int
+same_team(const struct tref *x, const struct tref *y)
+{
+	if (x->team == NULL || y->team == NULL)
+		return x->team == y->team;
+	return x->len == y->len && memcmp(x->team, y->team, x->len) == 0;
+}
+
+static int
+cmp_tref(const void *a, const void *b)
+{
+	const struct tref *x = a, *y = b;
+	size_t l = x->len < y->len ? x->len : y->len;
+	int c;
+
+	if (x->team == NULL || y->team == NULL)
+		c = (x->team != NULL) - (y->team != NULL);
+	else if ((c = memcmp(x->team, y->team, l)) == 0 && x->len != y->len)
+		c = x->len < y->len ? -1 : 1;
+	if (c == 0)
+		c = x->off < y->off ? -1 : x->off > y->off;
+	return c;
+}
+
+static void
+tref_add(struct tref **t, size_t *n, const char *team, size_t len,
+    size_t off)
+{
+	if ((*n & (*n - 1)) == 0)	/* grow at powers of two */
+		*t = xrealloc(*t, (*n ? 2 * *n : 1) * sizeof **t);
+	(*t)[*n].team = team;
+	(*t)[*n].len = len;
+	(*t)[*n].off = off;
+	(*n)++;
+}
+
+/* The teams part: "T" TEAM TAB offsets, one line a team, and "B" TAB
+ * offsets for the broken files; offsets of entry lines in the file. */
+static void
+index_teams(struct sbuf *b, const struct index *x, const size_t *offs)
+{
+	struct tref *t = NULL;
+	const char *p, *e, *c;
+	size_t n = 0, i;
+
+	for (i = 0; i < x->n; i++) {
+		if (x->e[i].code != 0) {
+			tref_add(&t, &n, NULL, 0, offs[i]);
+			continue;
+		}
+		if ((p = strchr(x->e[i].data, '\t')) == NULL)
+			continue;
+		p++;
+		if ((e = strchr(p, '\t')) == NULL)
+			continue;
+		for (; p < e; p = c + 1) {
+			if ((c = memchr(p, ',', (size_t)(e - p))) == NULL)
+				c = e;
+			tref_add(&t, &n, p, (size_t)(c - p), offs[i]);
+		}
+	}
+	if (n > 1)
+		qsort(t, n, sizeof *t, cmp_tref);
+	for (i = 0; i < n; i++) {
+		if (i == 0 || !same_team(&t[i - 1], &t[i])) {
+			if (i > 0)
+				sbuf_str(b, "\n");
+			sbuf_str(b, t[i].team ? "T" : "B");
+			if (t[i].team)
+				sbuf_add(b, t[i].team, t[i].len);
+			sbuf_num(b, "\t", (long long)t[i].off);
+		} else
+			sbuf_num(b, ",", (long long)t[i].off);
+	}
+	if (n > 0)
+		sbuf_str(b, "\n");
+	free(t);
+}
+
+static void
+index_write(struct store *st, const struct index *x)
+{
+	struct sbuf b = { 0 };
+	size_t i, *offs, hdr;
+	char toff[24];
+
+	sbuf_str(&b, INDEX_MAGIC);
+	sbuf_num(&b, "\t", x->dev);
+	sbuf_num(&b, "\t", x->ino);
+	sbuf_num(&b, "\t", x->mtime);
+	sbuf_num(&b, "\t", (long long)x->n);
+	sbuf_str(&b, "\t");
+	hdr = b.n;
+	sbuf_str(&b, "0000000000000000000\n");	/* the teams part, later */
+	offs = xcalloc(x->n + 1, sizeof *offs);
+	for (i = 0; i < x->n; i++) {
+		const struct ent *e = &x->e[i];
+		offs[i] = b.n;
+		sbuf_esc(&b, e->name);
+		sbuf_num(&b, "\t", e->id.ino);
+		sbuf_num(&b, "\t", e->id.size);
+		sbuf_num(&b, "\t", e->id.mtime);
+		sbuf_num(&b, "\t", e->id.ctime);
+		sbuf_num(&b, "\t", e->code);
+		sbuf_str(&b, "\t");
+		sbuf_str(&b, e->data);
+		sbuf_str(&b, "\n");
+	}
+	snprintf(toff, sizeof toff, "%019zu", b.n);
+	memcpy(b.p + hdr, toff, 19);
+	index_teams(&b, x, offs);
+	sbuf_str(&b, "end\n");
+	cache_write(st, INDEX_NAME, b.p, b.n);
+	free(offs);
+	free(b.p);
+}
+
+/* --- scanning ------------------------------------------------------------ */
+
+static int
+cmp_ent(const void *a, const void *b)
+{
+	return strcmp(((const struct ent *)a)->name,
+	    ((const struct ent *)b)->name);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+is_user_file(const char *name)
+{
+	size_t l = strlen(name);
+
+	return name[0] != '.' && l > 5 && strcmp(name + l - 5, ".yaml") == 0;
+}
+
+/* The entries of the users/ directory as it is now, each taken over from
+ * old when its file is unchanged, else marked stale. */
+static int
+entries_from_dir(int dfd, struct index *old, struct index *x)
+{
+	struct dirent *de;
+	struct stat sb;
+	struct ent key, *o, *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	DIR *d;
+
+	if ((d = fdopendir(dup(dfd))) == NULL)
+		return fail_errno(RX_STORE, "users");
+	while ((de = readdir(d)) != NULL) {
+		if (!is_user_file(de->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			names = xrealloc(names, cap * sizeof *names);
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_name);
+	for (i = 0; i < n; i++) {
+		if (fstatat(dfd, names[i], &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+			free(names[i]);	/* gone since the listing */
+			continue;
+		}
+		e = index_push(x);
+		e->name = names[i];
+		e->owned = 1;
+		fid_of(&sb, &e->id);
+		e->stale = 1;
+		key.name = names[i];
+		o = old->n ? bsearch(&key, old->e, old->n, sizeof *old->e,
+		    cmp_ent) : NULL;
+		if (o && fid_eq(&o->id, &e->id)) {
+			e->code = o->code;
+			e->data = xstrdup(o->data);
+			e->stale = 0;
+		}
+	}
+	free(names);
+	return 0;
+}
+
+/* Mark e stale if its file changed; 1 if it is gone. */
+static int
+recheck(int dfd, struct ent *e)
+{
+	struct stat sb;
+	struct fid f;
+
+	if (fstatat(dfd, e->name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		return 1;
+	fid_of(&sb, &f);
+	if (!fid_eq(&f, &e->id)) {
+		e->id = f;
+		e->stale = 1;
+	}
+	return 0;
+}
+
+/* Read the stale entries' files again and record what they hold. */
+static size_t
+refresh(int dfd, struct index *x)
+{
+	struct user *us;
+	char **names, **msgs;
+	int *codes;
+	size_t n = 0, i, k;
+	struct sbuf b;
+
+	for (i = 0; i < x->n; i++)
+		n += x->e[i].stale;
+	if (n == 0)
+		return 0;
+	names = xcalloc(n, sizeof *names);
+	for (i = 0, k = 0; i < x->n; i++)
+		if (x->e[i].stale)
+			names[k++] = x->e[i].name;
+	us = xcalloc(n, sizeof *us);
+	codes = xcalloc(n, sizeof *codes);
+	msgs = xcalloc(n, sizeof *msgs);
+	user_load_many(dfd, "users", names, n, us, codes, msgs);
+	for (i = 0, k = 0; i < x->n; i++) {
+		struct ent *e = &x->e[i];
+		if (!e->stale)
+			continue;
+		if (!e->owned) {
+			e->name = xstrdup(e->name);
+			e->owned = 1;
+		} else
+			free(e->data);
+		memset(&b, 0, sizeof b);
+		if (codes[k] == 0) {
+			fields_format(&b, &us[k]);
+			user_free(&us[k]);
+		} else {
+			/* A file that vanished meanwhile reads as broken until
+			 * the next listing drops it. */
+			e->code = codes[k] == RX_NOTFOUND ? RX_STORE : codes[k];
+			sbuf_esc(&b, msgs[k]);
+			free(msgs[k]);
+		}
+		if (codes[k] == 0)
+			e->code = 0;
+		e->data = b.p ? b.p : xstrdup("");
+		k++;
+	}
+	free(names);
+	free(us);
+	free(codes);
+	free(msgs);
+	return n;
+}
+
+/* Take e into the listing, or report it. */
+static int
+take(struct ent *e, struct userlist *ul, int *rc,
+    void (*badf)(int, void *), void *arg)
+{
+	char *msg;
+
+	if (e->code != 0) {
+		msg = cache_unesc(e->data, strlen(e->data));
+		fail(e->code, "%s", msg ? msg : "users/");
+		free(msg);
+		if (*rc == 0)
+			*rc = err_code();
+		if (badf)
+			badf(err_code(), arg);
+		return 0;
+	}
+	if (ul->n == ul->cap) {
+		ul->cap = ul->cap ? 2 * ul->cap : 64;
+		ul->u = xrealloc(ul->u, ul->cap * sizeof *ul->u);
+	}
+	if (fields_parse(e->data, &ul->u[ul->n]) != 0)
+		return -1;
+	ul->n++;
+	return 0;
+}
+
+static int
+cmp_user(const void *a, const void *b)
+{
+	return strcmp((*(struct user *const *)a)->email,
+	    (*(struct user *const *)b)->email);
+}
+
+/* Sort by address; pointers are sorted, each record moves once. */
+static void
+sort_users(struct userlist *ul)
+{
+	struct user **p, *v;
+	size_t i;
+
+	for (i = 1; i < ul->n; i++)
+		if (strcmp(ul->u[i - 1].email, ul->u[i].email) > 0)
+			break;
+	if (i >= ul->n)
+		return;
+	p = xcalloc(ul->n, sizeof *p);
+	for (i = 0; i < ul->n; i++)
+		p[i] = &ul->u[i];
+	qsort(p, ul->n, sizeof *p, cmp_user);
+	v = xcalloc(ul->n, sizeof *v);
+	for (i = 0; i < ul->n; i++)
+		v[i] = *p[i];
+	free(ul->u);
+	free(p);
+	ul->u = v;
+	ul->cap = ul->n;
+}
+
+/* The entries to list: all when team is NULL, else the team's members
+ * and the broken files. */
+static int
+selected(const struct ent *e, const char *team, const struct sbuf *et)
+{
+	return team == NULL || e->code != 0 || in_team(e->data, et->p, et->n);
+}
+
+/* A team, when the users/ directory is as indexed: read only its entries
+ * and check only its files.  1 when that settles it, 0 when the whole
+ * index must be read (a member's file changed), -1 if malformed. */
+static int
+scan_team(int dfd, struct index *x, const char *team, const struct sbuf *et)
+{
+	size_t i;
+
+	if (index_team(x, et->p, et->n) != 0)
+		return -1;
+	for (i = 0; i < x->n; i++)
+		if (recheck(dfd, &x->e[i]) || x->e[i].stale ||
+		    !selected(&x->e[i], team, et))
+			return 0;
+	return 1;
+}
+
+/* Take over old's entries where users/ is as indexed; check the listed
+ * files, drop the ones that are gone. */
+static void
+scan_known(int dfd, struct index *old, struct index *x, const char *team,
+    const struct sbuf *et, size_t *changed)
+{
+	size_t i, k;
+
+	x->e = old->e;
+	x->n = old->n;
+	x->cap = old->cap;
+	old->e = NULL;
+	old->n = old->cap = 0;
+	for (i = 0, k = 0; i < x->n; i++) {
+		struct ent *e = &x->e[i];
+		if (selected(e, team, et) && recheck(dfd, e)) {
+			if (e->owned) {
+				free(e->name);
+				free(e->data);
+			}
+			*changed = 1;
+			continue;
+		}
+		x->e[k++] = *e;
+	}
+	x->n = k;
+}
+
+static int
+scan(struct store *st, const char *team, struct userlist *ul,
+    void (*badf)(int, void *), void *arg, int rebuild)
+{
+	struct index old, x;
+	struct sbuf et = { 0 };
+	struct stat dsb;
+	size_t i, changed = 0;
+	int dfd, full, rc = 0, fatal = 0, r;
+
+	memset(ul, 0, sizeof *ul);
+	memset(&x, 0, sizeof x);
+	if ((dfd = dir_open(st->dfd, "users")) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return fail_errno(RX_STORE, "users");
+	}
+	if (fstat(dfd, &dsb) != 0) {
+		close(dfd);
+		return fail_errno(RX_STORE, "users");
+	}
+	x.dev = (long long)dsb.st_dev;
+	x.ino = (long long)dsb.st_ino;
+	x.mtime = (long long)dsb.st_mtim.tv_sec * 1000000000LL +
+	    dsb.st_mtim.tv_nsec;
+	if (team) {
+		sbuf_add(&et, "", 0);	/* never NULL, also for team "" */
+		sbuf_esc(&et, team);
+	}
+	if (rebuild || index_load(st, &old) != 0)
+		memset(&old, 0, sizeof old);
+	full = old.buf == NULL || old.dev != x.dev || old.ino != x.ino ||
+	    old.mtime != x.mtime;
+	if (!full && team) {
+		r = scan_team(dfd, &old, team, &et);
+		if (r == 1) {
+			/* The members first: a torn entry sends us the long
+			 * way before anything is reported. */
+			for (i = 0; i < old.n; i++)
+				if (old.e[i].code == 0 &&
+				    take(&old.e[i], ul, &rc, badf, arg) != 0)
+					break;
+			if (i == old.n) {
+				for (i = 0; i < old.n; i++)
+					if (old.e[i].code != 0)
+						take(&old.e[i], ul, &rc, badf, arg);
+				goto sorted;
+			}
+		}
+		/* Read it all again (parsing marked the text). */
+		index_free(&old);
+		if (index_load(st, &old) != 0)
+			memset(&old, 0, sizeof old);
+		userlist_free(ul);
+		rc = 0;
+	}
+	if (old.buf && index_entries(&old) != 0) {
+		index_free(&old);
+		memset(&old, 0, sizeof old);
+	}
+	full = full || old.buf == NULL;
+	if (full) {
+		if ((fatal = entries_from_dir(dfd, &old, &x)) != 0)
+			goto out;
+		changed = 1;
+	} else
+		scan_known(dfd, &old, &x, team, &et, &changed);
+	if (refresh(dfd, &x) > 0)
+		changed = 1;
+	for (i = 0; i < x.n; i++) {
+		struct ent *e = &x.e[i];
+		if (team && e->code == 0 && !in_team(e->data, et.p, et.n))
+			continue;
+		if (take(e, ul, &rc, badf, arg) == 0)
+			continue;
+		/* A torn entry: read its file again. */
+		e->stale = 1;
+		refresh(dfd, &x);
+		changed = 1;
+		if (team && e->code == 0 && !in_team(e->data, et.p, et.n))
+			continue;
+		if (take(e, ul, &rc, badf, arg) != 0) {
+			fatal = fail(RX_STORE, "users/%s: cannot be indexed",
+			    e->name);
+			goto out;
+		}
+	}
+	if (changed)
+		index_write(st, &x);
+sorted:
+	sort_users(ul);
+out:
+	close(dfd);
+	free(et.p);
+	x.buf = old.buf;	/* entries may point into it */
+	old.buf = NULL;
+	index_free(&old);
+	index_free(&x);
+	if (fatal)
+		return fatal;
+	return badf ? 0 : rc;
+}
+
+/* --- round robin over everyone -------------------------------------- */
+
+/* An entry line of the index, for the walk. */
+struct wline {
+	char *line;
+	const char *email;	/* escaped, in the line */
+	size_t len;
+};
+
+static int
+cmp_wline(const void *a, const void *b)
+{
+	const struct wline *x = a, *y = b;
+	char *ux, *uy;
+	size_t l;
+	int c;
+
+	if (memchr(x->email, '%', x->len) || memchr(y->email, '%', y->len)) {
+		ux = cache_unesc(x->email, x->len);
+		uy = cache_unesc(y->email, y->len);
+		c = ux && uy ? strcmp(ux, uy) : 0;
+		free(ux);
+		free(uy);
+		return c;
+	}
+	l = x->len < y->len ? x->len : y->len;
+	if ((c = memcmp(x->email, y->email, l)) != 0)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* The entry lines of a loaded index with their addresses, in address
+ * order; -1 if malformed. */
+static int
+walk_lines(struct index *x, struct wline **wp, size_t *np)
+{
+	char *p = x->buf + x->body, *end = x->buf + x->toff, *nl, *t, *f;
+	struct wline *w;
+	size_t n = 0, i;
+	int k;
+
+	w = xcalloc((size_t)x->count + 1, sizeof *w);
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    n == (size_t)x->count)
+			goto bad;
+		for (t = p, k = 0; k < 6 && t; k++)
+			if ((t = memchr(t, '\t', (size_t)(nl - t))) != NULL)
+				t++;
+		if (t == NULL)
+			goto bad;
+		w[n].line = p;
+		w[n].email = t;
+		f = memchr(t, '\t', (size_t)(nl - t));
+		w[n].len = (size_t)((f ? f : nl) - t);
+		n++;
+	}
+	if (n != (size_t)x->count)
+		goto bad;
+	for (i = 1; i < n; i++)
+		if (cmp_wline(&w[i - 1], &w[i]) > 0)
+			break;
+	if (i < n)
+		qsort(w, n, sizeof *w, cmp_wline);
+	*wp = w;
+	*np = n;
+	return 0;
+bad:
+	free(w);
+	return -1;
+}
+
+/* The first line whose address sorts after after. */
+static size_t
+walk_start(const struct wline *w, size_t n, const char *after)
+{
+	struct wline key;
+	struct sbuf e = { 0 };
+	size_t lo = 0, hi = n, mid;
+
+	if (after == NULL)
+		return 0;
+	sbuf_esc(&e, after);
+	key.email = e.p ? e.p : "";
+	key.len = e.n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cmp_wline(&w[mid], &key) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	free(e.p);
+	return lo < n ? lo : 0;
+}
+
+/* Walk the index itself: 1 done, 0 when it cannot be trusted for this
+ * (the caller then lists everyone), or an error code < 0 never. */
+static int
+walk_index(struct store *st, int dfd, const struct stat *dsb,
+    const char *after, int (*pick)(const struct user *, void *), void *arg,
+    int *rc)
+{
+	struct index x;
+	struct wline *w = NULL;
+	struct userlist one = { 0 };
+	struct ent e;
+	size_t n = 0, s, k;
+	int done = 0, r;
+
+	if (index_load(st, &x) != 0)
+		return 0;
+	if (x.dev != (long long)dsb->st_dev || x.ino != (long long)dsb->st_ino ||
+	    x.mtime != (long long)dsb->st_mtim.tv_sec * 1000000000LL +
+	    dsb->st_mtim.tv_nsec)
+		goto out;
+	/* A broken file is reported by the listing of everyone. */
+	if (index_listed(&x, "B\t", 2) != 0 || x.nwant > 0)
+		goto out;
+	if (walk_lines(&x, &w, &n) != 0)
+		goto out;
+	s = walk_start(w, n, after);
+	for (k = 0; k < n; k++) {
+		char *nl = strchr(w[(s + k) % n].line, '\n');
+		memset(&e, 0, sizeof e);
+		if (nl == NULL)
+			goto out;
+		*nl = '\0';
+		if (parse_entry(w[(s + k) % n].line, &e) != 0 ||
+		    e.code != 0 || recheck(dfd, &e) || e.stale ||
+		    take(&e, &one, rc, NULL, NULL) != 0)
+			goto out;	/* changed since: the long way */
+		r = pick(&one.u[0], arg);
+		userlist_free(&one);
+		if (r)
+			break;
+	}
+	done = 1;
+out:
+	userlist_free(&one);
+	free(w);
+	index_free(&x);
+	return done;
+}
+
+int
+user_walk(struct store *st, const char *after,
+    int (*pick)(const struct user *u, void *arg), void *arg)
+{
+	struct userlist ul;
+	struct stat dsb;
+	size_t i, s;
+	int dfd, rc = 0;
+
+	if ((dfd = dir_open(st->dfd, "users")) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return fail_errno(RX_STORE, "users");
+	}
+	if (fstat(dfd, &dsb) != 0) {
+		close(dfd);
+		return fail_errno(RX_STORE, "users");
+	}
+	if (walk_index(st, dfd, &dsb, after, pick, arg, &rc)) {
+		close(dfd);
+		return 0;
+	}
+	close(dfd);
+	if ((rc = user_scan(st, NULL, &ul, NULL, NULL)) != 0) {
+		userlist_free(&ul);
+		return rc;
+	}
+	for (s = 0; after && s < ul.n && strcmp(ul.u[s].email, after) <= 0; s++)
+		;
+	if (s == ul.n)
+		s = 0;
+	for (i = 0; i < ul.n; i++)
+		if (pick(&ul.u[(s + i) % ul.n], arg))
+			break;
+	userlist_free(&ul);
+	return 0;
+}
+
+int
+user_scan(struct store *st, const char *team, struct userlist *ul,
+    void (*badf)(int, void *), void *arg)
+{
+	return scan(st, team, ul, badf, arg, 0);
+}
+
+int
+uindex_rebuild(struct store *st)
+{
+	struct userlist ul;
+	int rc;
+
+	rc = scan(st, NULL, &ul, NULL, NULL, 1);
+	userlist_free(&ul);
+	return rc;
+}
