@@ -186,8 +186,9 @@ csv_column(const struct csvrow *hdr, const char *const names[])
 	return -1;
 }
 
-/* 1 if cell needs quotes: a delimiter, quote, line break, or blanks at
- * either end (which a reader would trim). */
+/* 1 if cell needs quotes: a delimiter, quote, line break, blanks at
+ * either end (which a reader would trim), or a leading byte-order mark
+ * (which a reader would drop as the file's own, were it the first cell). */
 static int
 needs_quotes(const char *s)
 {
@@ -196,6 +197,8 @@ needs_quotes(const char *s)
 	if (n == 0)
 		return 0;
 	if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
+		return 1;
+	if (strncmp(s, "\xEF\xBB\xBF", 3) == 0)
 		return 1;
 	return strpbrk(s, ",;\"\r\n") != NULL;
 }
