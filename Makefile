@@ -134,6 +134,12 @@ fuzz: $(FUZZBINS)
 		    test/fuzz/regress/$$f || exit 1; \
 	done
 
+# A longer crash-safety loop than the one in check (test/crash.bats).
+CRASHITER ?= 5000
+crashtest: all
+	CRASH_ITERATIONS=$(CRASHITER) ROSTER_BIN="$(CURDIR)/$(O)/bin" \
+	    $(BATS) test/crash.bats
+
 # Benchmarks of SPEC 7 (by hand, never part of check).
 bench: all
 	@sh share/bench/run.sh "$(CURDIR)/$(O)/bin"
@@ -174,4 +180,4 @@ demo:
 clean:
 	rm -rf obj bin fuzz build
 
-.PHONY: all asan bench check deps demo fuzz install uninstall clean lint-man
+.PHONY: all asan bench check crashtest deps demo fuzz install uninstall clean lint-man

@@ -18,9 +18,11 @@ run() {
 	shift 2
 	echo "# suite: $name ($dir)"
 	if bats --help 2>&1 | grep -q -- '--jobs' && command -v parallel >/dev/null; then
-		ROSTER_BIN=$(cd "$dir" && pwd) bats --jobs "$jobs" "$@" >"$out/$name.tap" 2>&1
+		ROSTER_SUITE=$name ROSTER_BIN=$(cd "$dir" && pwd) \
+		    bats --jobs "$jobs" "$@" >"$out/$name.tap" 2>&1
 	else
-		ROSTER_BIN=$(cd "$dir" && pwd) bats "$@" >"$out/$name.tap" 2>&1
+		ROSTER_SUITE=$name ROSTER_BIN=$(cd "$dir" && pwd) \
+		    bats "$@" >"$out/$name.tap" 2>&1
 	fi
 	rc=$?
 	cat "$out/$name.tap"
