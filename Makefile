@@ -127,8 +127,9 @@ fuzz: $(FUZZBINS)
 	@for f in $(FUZZ); do \
 		mkdir -p $(FUZZDIR)/corpus/$$f test/fuzz/regress/$$f; \
 		echo "# fuzz $$f for $(FUZZTIME) s"; \
+		dict=; [ ! -f test/fuzz/$$f.dict ] || dict=-dict=test/fuzz/$$f.dict; \
 		$(FUZZDIR)/$$f -max_total_time=$(FUZZTIME) -timeout=10 \
-		    -rss_limit_mb=2048 -print_final_stats=1 \
+		    -rss_limit_mb=2048 -print_final_stats=1 $$dict \
 		    -artifact_prefix=$(FUZZDIR)/crash-$$f- \
 		    $(FUZZDIR)/corpus/$$f test/fuzz/corpus/$$f \
 		    test/fuzz/regress/$$f || exit 1; \
