@@ -72,7 +72,7 @@ $(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
 
 # Objects reached only through a pattern chain would be deleted as
 # intermediate; keep them so that a second make does nothing.
-.SECONDARY: $(FUZZOBJ)
+.SECONDARY: $(CMDOBJ) $(FUZZOBJ)
 
 -include $(LIBOBJ:.o=.d) $(CMDOBJ:.o=.d) $(FUZZOBJ:.o=.d)
 
