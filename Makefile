@@ -44,7 +44,14 @@ MAN5    := $(sort $(wildcard man/man5/*.5))
 # for it at start-up.
 ICALCMDS := ooo-add
 
-all: $(BINS)
+# Fuzz harnesses (test/fuzz/NAME.c).  make check replays their corpus and
+# regression inputs through $(O)/fuzz/NAME, built with $(CC) and a small
+# main(); make fuzz builds them with libFuzzer and fuzzes each in turn.
+FUZZ     := csv user ini inied time hours
+FUZZOBJ  := $(FUZZ:%=$(O)/obj/test/fuzz/%.o) $(O)/obj/test/fuzz/replay.o
+REPLAYS  := $(FUZZ:%=$(O)/fuzz/%)
+
+all: $(BINS) $(REPLAYS)
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -59,7 +66,15 @@ $(O)/bin/%: $(O)/obj/cmd/%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(if $(filter $*,$(ICALCMDS)),$(ICALLIBS)) $(LIBS)
 
--include $(LIBOBJ:.o=.d) $(CMDOBJ:.o=.d)
+$(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(O)/obj/test/fuzz/replay.o $(LIBA) $(LIBS)
+
+# Objects reached only through a pattern chain would be deleted as
+# intermediate; keep them so that a second make does nothing.
+.SECONDARY: $(CMDOBJ) $(FUZZOBJ)
+
+-include $(LIBOBJ:.o=.d) $(CMDOBJ:.o=.d) $(FUZZOBJ:.o=.d)
 
 # --- tests -----------------------------------------------------------------
 
@@ -78,6 +93,53 @@ TESTS ?= test
 
 check: all asan
 	@sh test/run.sh "$(O)/bin" "build/asan/bin" $(TESTS)
+
+# Fuzzing with libFuzzer (by hand, never part of check): each harness for
+# FUZZTIME seconds, new inputs kept in $(FUZZDIR)/corpus/NAME, a crash
+# written to $(FUZZDIR)/crash-NAME-*.  A finding, once fixed, goes into
+# test/fuzz/regress/NAME/ so that make check replays it.
+FUZZCC    ?= clang-14
+FUZZTIME  ?= 60
+FUZZDIR   ?= build/fuzz
+FUZZFLAGS ?= -g -O1 -fno-omit-frame-pointer
+FUZZSAN    = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZLIBA  := $(FUZZDIR)/obj/libroster.a
+FUZZBINS  := $(FUZZ:%=$(FUZZDIR)/%)
+
+$(FUZZDIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) $(FUZZSAN) -fsanitize=fuzzer-no-link \
+	    -std=c11 -Wall -Wextra -MMD -MP -c -o $@ $<
+
+$(FUZZLIBA): $(LIBSRC:%.c=$(FUZZDIR)/obj/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZDIR)/%: $(FUZZDIR)/obj/test/fuzz/%.o $(FUZZLIBA)
+	$(FUZZCC) $(FUZZFLAGS) $(FUZZSAN) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZLIBA) $(LIBS) -lpthread
+
+.SECONDARY: $(FUZZ:%=$(FUZZDIR)/obj/test/fuzz/%.o)
+
+-include $(wildcard $(FUZZDIR)/obj/*/*.d $(FUZZDIR)/obj/test/fuzz/*.d)
+
+fuzz: $(FUZZBINS)
+	@for f in $(FUZZ); do \
+		mkdir -p $(FUZZDIR)/corpus/$$f test/fuzz/regress/$$f; \
+		echo "# fuzz $$f for $(FUZZTIME) s"; \
+		dict=; [ ! -f test/fuzz/$$f.dict ] || dict=-dict=test/fuzz/$$f.dict; \
+		$(FUZZDIR)/$$f -max_total_time=$(FUZZTIME) -timeout=10 \
+		    -rss_limit_mb=2048 -print_final_stats=1 $$dict \
+		    -artifact_prefix=$(FUZZDIR)/crash-$$f- \
+		    $(FUZZDIR)/corpus/$$f test/fuzz/corpus/$$f \
+		    test/fuzz/regress/$$f || exit 1; \
+	done
+
+# A longer crash-safety loop than the one in check (test/crash.bats).
+CRASHITER ?= 5000
+crashtest: all
+	CRASH_ITERATIONS=$(CRASHITER) ROSTER_BIN="$(CURDIR)/$(O)/bin" \
+	    $(BATS) test/crash.bats
 
 # Benchmarks of SPEC 7 (by hand, never part of check).
 bench: all
@@ -117,6 +179,6 @@ demo:
 	@sh share/demo.sh "$(CURDIR)/$(O)/bin"
 
 clean:
-	rm -rf obj bin build
+	rm -rf obj bin fuzz build
 
-.PHONY: all asan bench check deps demo install uninstall clean lint-man
+.PHONY: all asan bench check crashtest deps demo fuzz install uninstall clean lint-man

@@ -14,7 +14,21 @@ struct rd {
 	size_t n, cap;
 	long line;		/* line being fed */
 	long start;		/* line the current record started on, or -1 */
+	long first;		/* first non-blank line fed since the last
+				 * record, or -1: where a record that has no
+				 * field yet (an open quote) started */
 };
+
+/* The line a message about the record being parsed should name. */
+static long
+rec_line(const struct rd *r)
+{
+	if (r->start >= 0)
+		return r->start;
+	if (r->first >= 0)
+		return r->first;
+	return r->line;
+}
 
 static void
 on_field(void *s, size_t len, void *arg)
@@ -22,7 +36,7 @@ on_field(void *s, size_t len, void *arg)
 	struct rd *r = arg;
 
 	if (r->start < 0)
-		r->start = r->line;
+		r->start = r->first >= 0 ? r->first : r->line;
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 8;
 		r->f = xrealloc(r->f, r->cap * sizeof *r->f);
@@ -47,7 +61,17 @@ on_record(int c, void *arg)
 	d->n++;
 	r->f = NULL;
 	r->n = r->cap = 0;
-	r->start = -1;
+	r->start = r->first = -1;
+}
+
+/* 1 if the line [s, e) holds only blanks and its line ending. */
+static int
+blank_line(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return 0;
+	return 1;
 }
 
 /* ';' if the first record has more semicolons than commas outside quotes. */
@@ -82,7 +106,7 @@ csv_read(const char *data, size_t len, const char *shown, int dosniff,
 	memset(doc, 0, sizeof *doc);
 	memset(&r, 0, sizeof r);
 	r.doc = doc;
-	r.start = -1;
+	r.start = r.first = -1;
 	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		s += 3;
 	if (memchr(s, '\0', (size_t)(end - s)) != NULL)
@@ -97,20 +121,25 @@ csv_read(const char *data, size_t len, const char *shown, int dosniff,
 	 * field (a 10 MB line took minutes). No field is longer than the
 	 * input, so one step is enough. */
 	csv_set_blk_size(&p, len > 128 ? len : 128);
-	/* Feed a line at a time so that every record knows its line. */
-	for (r.line = 1; s < end; r.line++, s = nl) {
+	/* Feed a line at a time so that every record knows its line.  The
+	 * loop leaves r.line on the last line fed, so that what csv_fini()
+	 * finds in a last line without a newline is not put on the next. */
+	for (r.line = 0; s < end; s = nl) {
+		r.line++;
 		nl = memchr(s, '\n', (size_t)(end - s));
 		nl = nl ? nl + 1 : end;
+		if (r.start < 0 && r.first < 0 && !blank_line(s, nl))
+			r.first = r.line;
 		if (csv_parse(&p, s, (size_t)(nl - s), on_field, on_record, &r) !=
 		    (size_t)(nl - s)) {
-			rc = fail_at(RX_INVALID, shown, r.start >= 0 ? r.start :
-			    r.line, "%s", csv_strerror(csv_error(&p)));
+			rc = fail_at(RX_INVALID, shown, rec_line(&r), "%s",
+			    csv_strerror(csv_error(&p)));
 			break;
 		}
 	}
 	if (rc == 0 && csv_fini(&p, on_field, on_record, &r) != 0)
-		rc = fail_at(RX_INVALID, shown, r.start >= 0 ? r.start : r.line,
-		    "%s", csv_strerror(csv_error(&p)));
+		rc = fail_at(RX_INVALID, shown, rec_line(&r), "%s",
+		    csv_strerror(csv_error(&p)));
 	csv_free(&p);
 	for (i = 0; i < r.n; i++)
 		free(r.f[i]);
@@ -157,8 +186,9 @@ csv_column(const struct csvrow *hdr, const char *const names[])
 	return -1;
 }
 
-/* 1 if cell needs quotes: a delimiter, quote, line break, or blanks at
- * either end (which a reader would trim). */
+/* 1 if cell needs quotes: a delimiter, quote, line break, blanks at
+ * either end (which a reader would trim), or a leading byte-order mark
+ * (which a reader would drop as the file's own, were it the first cell). */
 static int
 needs_quotes(const char *s)
 {
@@ -167,6 +197,8 @@ needs_quotes(const char *s)
 	if (n == 0)
 		return 0;
 	if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
+		return 1;
+	if (strncmp(s, "\xEF\xBB\xBF", 3) == 0)
 		return 1;
 	return strpbrk(s, ",;\"\r\n") != NULL;
 }

@@ -23,16 +23,21 @@ prog_init(const char *argv0)
 	progname = s ? s + 1 : argv0;
 }
 
+/* Format into a scratch buffer first: callers re-record the last message
+ * with fail(code, "%s", err_msg()), and formatting straight into errbuf
+ * would read it while overwriting it (the message came out empty). */
 static int
 record(int code, const char *prefix, const char *fmt, va_list ap)
 {
+	char tmp[sizeof errbuf];
 	size_t n = 0;
 
-	errbuf[0] = '\0';
+	tmp[0] = '\0';
 	if (prefix != NULL)
-		n = (size_t)snprintf(errbuf, sizeof errbuf, "%s", prefix);
-	if (n < sizeof errbuf)
-		vsnprintf(errbuf + n, sizeof errbuf - n, fmt, ap);
+		n = (size_t)snprintf(tmp, sizeof tmp, "%s", prefix);
+	if (n < sizeof tmp)
+		vsnprintf(tmp + n, sizeof tmp - n, fmt, ap);
+	memcpy(errbuf, tmp, sizeof errbuf);
 	errcode = code;
 	return code;
 }

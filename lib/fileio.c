@@ -146,6 +146,13 @@ file_open_read(int dfd, const char *rel, FILE **fpp)
 int
 file_read(int dfd, const char *rel, char **data, size_t *len)
 {
+	return file_read_as(dfd, rel, rel, data, len);
+}
+
+int
+file_read_as(int dfd, const char *rel, const char *shown, char **data,
+    size_t *len)
+{
 	const char *name;
 	struct stat sb;
 	char *buf;
@@ -155,18 +162,18 @@ file_read(int dfd, const char *rel, char **data, size_t *len)
 
 	pfd = open_parent(dfd, rel, &name);
 	if (pfd < 0)
-		return open_err(rel, 0);
+		return open_err(shown, 0);
 	fd = openat(pfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	close(pfd);
 	if (fd < 0)
-		return open_err(rel, 0);
+		return open_err(shown, 0);
 	if (fstat(fd, &sb) != 0) {
 		close(fd);
-		return fail_errno(RX_STORE, "%s", rel);
+		return fail_errno(RX_STORE, "%s", shown);
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		return fail(RX_STORE, "%s: not a regular file", rel);
+		return fail(RX_STORE, "%s: not a regular file", shown);
 	}
 	cap = (size_t)sb.st_size + 1;
 	buf = xmalloc(cap);
@@ -181,7 +188,7 @@ file_read(int dfd, const char *rel, char **data, size_t *len)
 				continue;
 			free(buf);
 			close(fd);
-			return fail_errno(RX_STORE, "%s", rel);
+			return fail_errno(RX_STORE, "%s", shown);
 		}
 		if (r == 0)
 			break;

@@ -211,35 +211,23 @@ on_ini(void *arg, const char *section, const char *key, const char *value)
 	return 1;
 }
 
-/* Read roster.ini, if there is one. */
-static int
-read_ini(struct store *st)
+int
+store_ini_parse(struct store *st, const char *text, size_t len)
 {
 	struct iniparse ip;
-	char *text;
-	size_t len;
-	int rc, line;
+	int line;
 
 	memset(&ip, 0, sizeof ip);
 	ip.st = st;
 	ip.version = STORE_VERSION;
-	rc = file_read(st->dfd, "roster.ini", &text, &len);
-	if (rc == RX_NOTFOUND)
-		return 0;
-	if (rc)
-		return rc;
-	if (memchr(text, '\0', len) != NULL) {
-		free(text);
+	if (memchr(text, '\0', len) != NULL)
 		return fail(RX_STORE, "roster.ini: contains a NUL byte");
-	}
 	line = ini_parse_string(text, on_ini, &ip);
 	if (ip.badline) {
 		line = key_line(text, strstr(ip.bad, "version") ? "version" :
 		    "timezone");
-		free(text);
 		return fail_at(RX_STORE, "roster.ini", line, "%s", ip.bad);
 	}
-	free(text);
 	if (line > 0)
 		return fail_at(RX_STORE, "roster.ini", line, "malformed line");
 	if (line < 0)
@@ -249,6 +237,24 @@ read_ini(struct store *st)
 		    "newer than this roster understands (%d)", ip.version,
 		    STORE_VERSION);
 	return 0;
+}
+
+/* Read roster.ini, if there is one. */
+static int
+read_ini(struct store *st)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	rc = file_read(st->dfd, "roster.ini", &text, &len);
+	if (rc == RX_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	rc = store_ini_parse(st, text, len);
+	free(text);
+	return rc;
 }
 
 /* Lay out a new store's files and directories (under the lock). */

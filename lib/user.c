@@ -1164,11 +1164,9 @@ user_load_at(int dirfd, const char *name, const char *shown, struct user *u)
 	size_t len;
 	int rc;
 
-	rc = file_read(dirfd, name, &buf, &len);
-	if (rc == RX_NOTFOUND)
-		return rc;
+	rc = file_read_as(dirfd, name, shown, &buf, &len);
 	if (rc)
-		return fail(rc, "%s", err_msg());
+		return rc;
 	if (memchr(buf, '\0', len) != NULL) {
 		free(buf);
 		return fail_at(RX_STORE, shown, 0, "contains a NUL byte");

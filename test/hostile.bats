@@ -120,14 +120,16 @@ need() {
 }
 
 @test "a users/ entry that is a directory is a store error (7), nothing changes" {
-	need user-add status
+	need user-add status user-mod
 	add_users ada@example.org
 	mkdir "$ROSTER_DIR/users/dir@example.org.yaml"
 	before=$(store_sum)
 	run status
 	assert_failure 7
-	# Known bug: the message is "unknown error" and does not name the file.
-	[ "${#lines[@]}" -eq 1 ]
+	assert_output "status: users/dir@example.org.yaml: not a regular file"
+	run user-mod --first-name X dir@example.org
+	assert_failure 7
+	assert_output "user-mod: users/dir@example.org.yaml: not a regular file"
 	[ "$(store_sum)" = "$before" ]
 }
 
@@ -139,8 +141,13 @@ need() {
 	before=$(store_sum)
 	run status
 	assert_failure 7
+	assert_output --partial \
+	    "status: users/ln@example.org.yaml: is a symbolic link; not followed"
+	[ "${#lines[@]}" -eq 1 ]
 	run user-mod --first-name X ln@example.org
 	assert_failure 7
+	assert_output \
+	    "user-mod: users/ln@example.org.yaml: is a symbolic link; not followed"
 	[ "$(store_sum)" = "$before" ]
 	[ "$(cat "$BATS_TEST_TMPDIR/target.yaml")" = 'email: ln@example.org' ]
 }

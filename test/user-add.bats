@@ -169,6 +169,27 @@ ada@x.org"
 	[ ! -e "$ROSTER_DIR/users/ada@x.org.yaml" ]
 }
 
+@test "CSV: an error in a last line without a newline names that line" {
+	printf 'Name' >"$BATS_TEST_TMPDIR/one.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/one.csv"
+	assert_failure 5
+	assert_output --partial "one.csv:1: no Email column"
+	printf '"Email' >"$BATS_TEST_TMPDIR/open.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/open.csv"
+	assert_failure 5
+	assert_output --partial "open.csv:1: "
+	printf 'Email\nada@x.org\nbad' >"$BATS_TEST_TMPDIR/last.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/last.csv"
+	assert_failure 5
+	assert_output --partial "last.csv:3: "
+	# A quote left open names the line where it was opened.
+	printf 'Email\n\n"ada@x.org\nx\n' >"$BATS_TEST_TMPDIR/q.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/q.csv"
+	assert_failure 5
+	assert_output --partial "q.csv:3: "
+	[ ! -e "$ROSTER_DIR/users/ada@x.org.yaml" ]
+}
+
 @test "CSV: no Email column: 5; a missing file: 4; a duplicate: 3" {
 	printf 'Name\nada\n' >"$BATS_TEST_TMPDIR/n.csv"
 	run user-add --csv "$BATS_TEST_TMPDIR/n.csv"

@@ -20,6 +20,10 @@
  * 0, RX_NOTFOUND (no such file: nothing recorded unless shown != NULL),
  * or RX_STORE (symlink, not a regular file, I/O error). */
 int file_read(int dfd, const char *rel, char **data, size_t *len);
+/* The same, naming the file shown in messages (rel is relative to dfd,
+ * which may be a subdirectory of the store). */
+int file_read_as(int dfd, const char *rel, const char *shown, char **data,
+    size_t *len);
 
 /* Open rel for reading as a stream; same returns as file_read(). */
 int file_open_read(int dfd, const char *rel, FILE **fp);

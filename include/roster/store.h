@@ -48,6 +48,11 @@ char *store_locate(const char *opt);
 /* Open, lock and read the store; 0 or an exit code. */
 int store_open(struct store *st, const char *opt, int mode);
 
+/* Parse the text of roster.ini (len bytes, NUL-terminated) into st's
+ * zone, roles and pipelines; the store is read by store_open().  0 or
+ * RX_STORE with "roster.ini:LINE: reason". */
+int store_ini_parse(struct store *st, const char *text, size_t len);
+
 /* Release the lock and free everything. Safe on a zeroed or closed store. */
 void store_close(struct store *st);
 

@@ -12,7 +12,9 @@ setup() {
 	export ROSTER_ACTOR=tester
 	export ROSTER_LOCK_TIMEOUT=10
 	unset XDG_DATA_HOME
+	# shellcheck disable=SC2034 # used by the test files
 	HELPERS="$BATS_TEST_DIRNAME/helpers"
+	# shellcheck disable=SC2034
 	DATA="$BATS_TEST_DIRNAME/data"
 	if declare -F local_setup >/dev/null; then
 		local_setup
