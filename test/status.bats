@@ -343,3 +343,85 @@ st() {
 	run st a@x.org 2026-03-30T07:00:00Z
 	assert_output "$(printf 'available\tworking-hours\t2026-03-30T15:00:00Z')"
 }
+
+# Lord Howe moves its clocks by 30 minutes: 02:00 LHST (+10:30) becomes
+# 02:30 LHDT (+11:00) on Sunday 2026-10-04 (15:30Z), and 02:00 LHDT becomes
+# 01:30 LHST on Sunday 2026-04-05 (15:00Z).
+@test "Australia/Lord_Howe: a range across the 30-minute gap is 2h30, across the fold 3h30" {
+	mkuser a@x.org Australia/Lord_Howe 'working_hours:' '  sun: ["01:00-04:00"]'
+	# 01:00 LHST is 14:30Z; 04:00 LHDT is 17:00Z.
+	run st a@x.org 2026-10-03T14:00:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-10-03T14:30:00Z')"
+	run st a@x.org 2026-10-03T14:30:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-10-03T17:00:00Z')"
+	# 01:00 LHDT is 14:00Z; 04:00 LHST is 17:30Z.
+	run st a@x.org 2026-04-04T14:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T17:30:00Z')"
+}
+
+@test "Australia/Lord_Howe: a start inside the gap is the instant the clock jumps past it" {
+	mkuser a@x.org Australia/Lord_Howe 'working_hours:' '  sun: ["02:15-05:00"]'
+	# 02:15 never shows on 2026-10-04: the clock reads 02:30 at 15:30Z
+	# (not 15:45Z, which the input rule would give an offset-less 02:15).
+	run st a@x.org 2026-10-03T12:00:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-10-03T15:30:00Z')"
+	run st a@x.org 2026-10-03T15:29:59Z
+	assert_output "$(printf 'away\toff-hours\t2026-10-03T15:30:00Z')"
+	run st a@x.org 2026-10-03T15:30:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-10-03T18:00:00Z')"
+	ROSTER_NOW=2026-10-03T12:00:00Z run status --set available a@x.org
+	assert_success
+	run st a@x.org 2026-10-03T13:00:00Z
+	assert_output "$(printf 'available\tmanual\t2026-10-03T15:30:00Z')"
+}
+
+@test "Australia/Lord_Howe: a range ending inside the repeated half hour happens twice" {
+	mkuser a@x.org Australia/Lord_Howe 'working_hours:' '  sun: ["00:00-01:45"]'
+	# 01:45 LHDT is 14:45Z; at 15:00Z the clock goes back to 01:30, and
+	# 01:45 LHST is 15:15Z.  Next Sunday 00:00 LHST is 13:30Z on the 11th.
+	run st a@x.org 2026-04-04T13:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T14:45:00Z')"
+	run st a@x.org 2026-04-04T14:45:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-04-04T15:00:00Z')"
+	run st a@x.org 2026-04-04T15:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T15:15:00Z')"
+	run st a@x.org 2026-04-04T15:15:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-04-11T13:30:00Z')"
+}
+
+# Chatham is 12:45 (CHAST) or 13:45 (CHADT) ahead: 02:45 CHAST becomes
+# 03:45 CHADT on Sunday 2026-09-27 (14:00Z), and 03:45 CHADT becomes 02:45
+# CHAST on Sunday 2026-04-05 (14:00Z).
+@test "Pacific/Chatham: a range across the gap is 2h, across the fold 4h" {
+	mkuser a@x.org Pacific/Chatham 'working_hours:' '  sun: ["02:00-05:00"]'
+	# 02:00 CHAST is 13:15Z; 05:00 CHADT is 15:15Z.
+	run st a@x.org 2026-09-26T13:00:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-09-26T13:15:00Z')"
+	run st a@x.org 2026-09-26T13:15:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-09-26T15:15:00Z')"
+	# 02:00 CHADT is 12:15Z; 05:00 CHAST is 16:15Z.
+	run st a@x.org 2026-04-04T12:15:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T16:15:00Z')"
+}
+
+@test "Pacific/Chatham: a start in the gap, an end in the repeated hour" {
+	mkuser a@x.org Pacific/Chatham 'working_hours:' '  sun: ["03:00-06:00"]'
+	# 03:00 does not exist on 2026-09-27: the clock jumps past it at 14:00Z
+	# (the input rule would say 14:15Z); 06:00 CHADT is 16:15Z.
+	run st a@x.org 2026-09-26T10:00:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-09-26T14:00:00Z')"
+	run st a@x.org 2026-09-26T14:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-09-26T16:15:00Z')"
+	hours-set a@x.org sun=00:00-03:00
+	# On 2026-04-05, 00:00 CHADT is 10:15Z; 03:00 CHADT is 13:15Z; the
+	# clock goes back at 14:00Z and reads 03:00 CHAST at 14:15Z.  Next
+	# Sunday 00:00 CHAST is 11:15Z on the 11th.
+	run st a@x.org 2026-04-04T10:15:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T13:15:00Z')"
+	run st a@x.org 2026-04-04T13:15:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-04-04T14:00:00Z')"
+	run st a@x.org 2026-04-04T14:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T14:15:00Z')"
+	run st a@x.org 2026-04-04T14:15:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-04-11T11:15:00Z')"
+}
