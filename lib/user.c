@@ -1167,8 +1167,8 @@ user_load_at(int dirfd, const char *name, const char *shown, struct user *u)
 	rc = file_read(dirfd, name, &buf, &len);
 	if (rc == RX_NOTFOUND)
 		return rc;
-	if (rc)
-		return fail(rc, "%s", err_msg());
+	if (rc)		/* file_read() has recorded why */
+		return rc;
 	if (memchr(buf, '\0', len) != NULL) {
 		free(buf);
 		return fail_at(RX_STORE, shown, 0, "contains a NUL byte");

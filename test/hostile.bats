@@ -126,8 +126,8 @@ need() {
 	before=$(store_sum)
 	run status
 	assert_failure 7
-	# Known bug: the message is "unknown error" and does not name the file.
 	[ "${#lines[@]}" -eq 1 ]
+	assert_output --partial 'dir@example.org.yaml: not a regular file'
 	[ "$(store_sum)" = "$before" ]
 }
 
