@@ -7,9 +7,8 @@
 
 #include "roster/audit.h"
 #include "roster/avail.h"
-#include "roster/csvio.h"
+#include "roster/check.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
 #include "roster/out.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
@@ -42,98 +41,21 @@ zone_of(struct store *st, const struct user *u)
 
 /* --- --check ------------------------------------------------------------ */
 
-static int nproblems;
-
-static void
-bad(int code, void *arg)
-{
-	(void)code;
-	(void)arg;
-	printf("%s\n", err_msg());
-	nproblems++;
-}
-
-/* The line of rel that starts with key, 1 if none is found. */
-static long
-key_line(struct store *st, const char *rel, const char *key)
-{
-	char *buf;
-	size_t len, i, kl = strlen(key);
-	long line = 1, found = 1;
-
-	if (file_read(st->dfd, rel, &buf, &len) != 0)
-		return 1;
-	for (i = 0; i < len; i++) {
-		if ((i == 0 || buf[i - 1] == '\n') && len - i >= kl &&
-		    memcmp(buf + i, key, kl) == 0) {
-			found = line;
-			break;
-		}
-		if (buf[i] == '\n')
-			line++;
-	}
-	free(buf);
-	return found;
-}
-
-static void
-check_users(struct store *st, int where)
-{
-	struct userlist ul;
-	size_t i;
-
-	if (user_list(st, where, &ul, bad, NULL) != 0)
-		bad(RX_STORE, NULL);
-	for (i = 0; i < ul.n; i++) {
-		struct user *u = &ul.u[i];
-		const char *dir = where == USER_ACTIVE ? "users" : "removed";
-		if (u->timezone && !zone_valid(u->timezone)) {
-			char *rel = xasprintf("%s/%s.yaml", dir, u->email);
-			printf("%s:%ld: unknown time zone: %s\n", rel,
-			    key_line(st, rel, "timezone:"), u->timezone);
-			free(rel);
-			nproblems++;
-		}
-	}
-	userlist_free(&ul);
-}
-
+/* Print each problem of the store on stdout; 7 if any. */
 static int
 do_check(const char *store)
 {
-	struct store st;
-	char *buf;
-	size_t len;
+	struct strv probs = { 0 };
+	size_t i;
 	int rc;
 
-	rc = store_open(&st, store, STORE_READ);
-	if (rc == RX_NOTFOUND || rc == RX_BUSY) {
+	rc = store_check(store, &probs);
+	if (rc != 0 && probs.n == 0)
 		err_print();
-		store_close(&st);
-		return rc;
-	}
-	if (rc) {
-		printf("%s\n", err_msg());
-		store_close(&st);
-		return RX_STORE;
-	}
-	check_users(&st, USER_ACTIVE);
-	check_users(&st, USER_REMOVED);
-	rc = file_read(st.dfd, "records.csv", &buf, &len);
-	if (rc == 0) {
-		struct csvdoc doc;
-		if (csv_read(buf, len, "records.csv", 1, &doc) != 0) {
-			printf("%s\n", err_msg());
-			nproblems++;
-		} else
-			csvdoc_free(&doc);
-		free(buf);
-	} else if (rc != RX_NOTFOUND) {
-		printf("%s\n", err_msg());
-		nproblems++;
-	}
-	store_close(&st);
-	return nproblems ? RX_STORE : 0;
+	for (i = 0; i < probs.n; i++)
+		printf("%s\n", probs.v[i]);
+	strv_free(&probs);
+	return rc;
 }
 
 /* --- --set -------------------------------------------------------------- */

@@ -322,7 +322,8 @@ st() {
 	printf '[store]\nversion = 1\nbogus line\n' >"$ROSTER_DIR/roster.ini"
 	run status --check
 	assert_failure 7
-	assert_output 'roster.ini:3: malformed line'
+	assert_output "$(printf '%s\n' 'roster.ini:3: malformed line' \
+	    'users/b@x.org.yaml:3: unknown time zone: Mars/Base')"
 }
 
 @test "a user with an unknown zone is reported; the others are listed; 7" {
