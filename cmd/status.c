@@ -60,6 +60,35 @@ do_check(const char *store)
 
 /* --- --set -------------------------------------------------------------- */
 
+/*
+ * Set u's override to away (1) or available (0) from now until the
+ * schedule next changes.  When it never changes (no hours or every minute
+ * of the week, no absence ahead), the schedule says available for good:
+ * away then holds with no until, until it is set again; available is the
+ * schedule itself, so any override is dropped and the schedule takes over.
+ */
+static void
+set_override(struct user *u, struct zone *z, int away, time_t now)
+{
+	const char *what = away ? "away" : "available";
+	time_t until = avail_sched_change(u, z, now);
+
+	if (until == -1 && avail_sched(u, z, now, NULL) == away) {
+		u->has_override = 0;
+		audit_add("status", u->email, "%s: the schedule, no override",
+		    what);
+		return;
+	}
+	u->has_override = 1;
+	u->override_away = away;
+	u->override_until = until;
+	if (until == -1)
+		audit_add("status", u->email, "%s until set again", what);
+	else
+		audit_add("status", u->email, "%s until %s", what,
+		    time_utc(until, (char[32]){0}));
+}
+
 static int
 do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 {
@@ -125,15 +154,7 @@ do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 			}
 			us[i].nooo = j;
 		}
-		us[i].has_override = 1;
-		us[i].override_away = away;
-		us[i].override_until = avail_sched_change(&us[i], z, now);
-		if (us[i].override_until == -1) {
-			/* The schedule never changes: hold for a century. */
-			us[i].override_until = now + 100L * 365 * 86400;
-		}
-		audit_add("status", us[i].email, "%s until %s", what,
-		    time_utc(us[i].override_until, (char[32]){0}));
+		set_override(&us[i], z, away, now);
 		continue;
 bad:
 		err_print();

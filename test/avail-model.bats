@@ -21,7 +21,7 @@ model_run() {
 	rm -f "$ROSTER_DIR/users/seed@x.org.yaml"
 	python3 "$HELPERS/availref.py" gen --seed "$seed" --users "$users" \
 	    --instants "$n" --store "$ROSTER_DIR" \
-	    --model "$BATS_TEST_TMPDIR/model.json" "$@" \
+	    --model "$BATS_TEST_TMPDIR/model.json" --no-until "$@" \
 	    >"$BATS_TEST_TMPDIR/instants"
 	: >"$BATS_TEST_TMPDIR/results"
 	while read -r t; do

@@ -426,3 +426,67 @@ st() {
 	run st a@x.org 2026-04-04T14:15:00Z
 	assert_output "$(printf 'away\toff-hours\t2026-04-11T11:15:00Z')"
 }
+
+@test "--set away on a schedule that never changes: no until, holds until set again" {
+	add_users a@x.org
+	run status --set away a@x.org
+	assert_success
+	run sed -n '/status_override/,/^[a-z]/p' "$ROSTER_DIR/users/a@x.org.yaml"
+	assert_output "$(printf 'status_override:\n  status: away\nwelcome: skipped')"
+	run st a@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'away\tmanual\t')"
+	run st a@x.org 2126-11-23T10:00:00Z
+	assert_output "$(printf 'away\tmanual\t')"
+	run status -q a@x.org
+	assert_failure 1
+	run tail -1 "$ROSTER_DIR/audit.csv"
+	assert_output --partial 'away until set again'
+	# Available is what the schedule says anyway: the override goes.
+	run status --set available a@x.org
+	assert_success
+	run grep -c status_override "$ROSTER_DIR/users/a@x.org.yaml"
+	assert_output 0
+	run st a@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'available\tno-hours\t')"
+	run tail -1 "$ROSTER_DIR/audit.csv"
+	assert_output --partial 'available: the schedule, no override'
+	run status --check
+	assert_success
+}
+
+@test "--set on hours every minute of the week; on no hours with a period ahead" {
+	mkuser a@x.org Europe/London 'working_hours:' '  mon: ["00:00-24:00"]' '  tue: ["00:00-24:00"]' \
+	    '  wed: ["00:00-24:00"]' '  thu: ["00:00-24:00"]' '  fri: ["00:00-24:00"]' \
+	    '  sat: ["00:00-24:00"]' '  sun: ["00:00-24:00"]'
+	run status --set away a@x.org
+	assert_success
+	run st a@x.org 2027-03-28T01:30:00Z
+	assert_output "$(printf 'away\tmanual\t')"
+	run status --set available a@x.org
+	run st a@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t')"
+	# A period ahead is a change of the schedule: the override ends there.
+	mkuser b@x.org UTC 'out_of_office:' '  - start: 2026-12-01T00:00:00Z' '    end: 2026-12-02T00:00:00Z'
+	run status --set away b@x.org
+	assert_success
+	run st b@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'away\tmanual\t2026-12-01T00:00:00Z')"
+	run st b@x.org 2026-12-02T00:00:00Z
+	assert_output "$(printf 'available\tno-hours\t')"
+}
+
+@test "an override written without until holds; with --end-ooo and no hours it goes" {
+	mkuser a@x.org UTC 'working_hours:' '  mon: ["09:00-17:00"]' \
+	    'status_override:' '  status: away'
+	run st a@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'away\tmanual\t')"
+	run status --check
+	assert_success
+	mkuser b@x.org UTC 'out_of_office:' '  - start: 2026-11-23T00:00:00Z' '    end: 2026-11-25T00:00:00Z'
+	run status --set available --end-ooo b@x.org
+	assert_success
+	run grep -c status_override "$ROSTER_DIR/users/b@x.org.yaml"
+	assert_output 0
+	run st b@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'available\tno-hours\t')"
+}
