@@ -7,9 +7,8 @@
 
 #include "roster/audit.h"
 #include "roster/avail.h"
-#include "roster/csvio.h"
+#include "roster/check.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
 #include "roster/out.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
@@ -43,101 +42,53 @@ zone_of(struct store *st, const struct user *u)
 
 /* --- --check ------------------------------------------------------------ */
 
-static int nproblems;
-
-static void
-bad(int code, void *arg)
-{
-	(void)code;
-	(void)arg;
-	printf("%s\n", err_msg());
-	nproblems++;
-}
-
-/* The line of rel that starts with key, 1 if none is found. */
-static long
-key_line(struct store *st, const char *rel, const char *key)
-{
-	char *buf;
-	size_t len, i, kl = strlen(key);
-	long line = 1, found = 1;
-
-	if (file_read(st->dfd, rel, &buf, &len) != 0)
-		return 1;
-	for (i = 0; i < len; i++) {
-		if ((i == 0 || buf[i - 1] == '\n') && len - i >= kl &&
-		    memcmp(buf + i, key, kl) == 0) {
-			found = line;
-			break;
-		}
-		if (buf[i] == '\n')
-			line++;
-	}
-	free(buf);
-	return found;
-}
-
-static void
-check_users(struct store *st, int where)
-{
-	struct userlist ul;
-	size_t i;
-
-	if (user_list(st, where, &ul, bad, NULL) != 0)
-		bad(RX_STORE, NULL);
-	for (i = 0; i < ul.n; i++) {
-		struct user *u = &ul.u[i];
-		const char *dir = where == USER_ACTIVE ? "users" : "removed";
-		if (u->timezone && !zone_valid(u->timezone)) {
-			char *rel = xasprintf("%s/%s.yaml", dir, u->email);
-			printf("%s:%ld: unknown time zone: %s\n", rel,
-			    key_line(st, rel, "timezone:"), u->timezone);
-			free(rel);
-			nproblems++;
-		}
-	}
-	userlist_free(&ul);
-}
-
+/* Print each problem of the store on stdout; 7 if any. */
 static int
 do_check(const char *store)
 {
-	struct store st;
-	char *buf;
-	size_t len;
+	struct strv probs = { 0 };
+	size_t i;
 	int rc;
 
-	rc = store_open(&st, store, STORE_READ);
-	if (rc == RX_NOTFOUND || rc == RX_BUSY) {
+	rc = store_check(store, &probs);
+	if (rc != 0 && probs.n == 0)
 		err_print();
-		store_close(&st);
-		return rc;
-	}
-	if (rc) {
-		printf("%s\n", err_msg());
-		store_close(&st);
-		return RX_STORE;
-	}
-	check_users(&st, USER_ACTIVE);
-	check_users(&st, USER_REMOVED);
-	rc = file_read(st.dfd, "records.csv", &buf, &len);
-	if (rc == 0) {
-		struct csvdoc doc;
-		if (csv_read(buf, len, "records.csv", 1, &doc) != 0) {
-			printf("%s\n", err_msg());
-			nproblems++;
-		} else
-			csvdoc_free(&doc);
-		free(buf);
-	} else if (rc != RX_NOTFOUND) {
-		printf("%s\n", err_msg());
-		nproblems++;
-	}
-	store_close(&st);
-	return nproblems ? RX_STORE : 0;
+	for (i = 0; i < probs.n; i++)
+		printf("%s\n", probs.v[i]);
+	strv_free(&probs);
+	return rc;
 }
 
 /* --- --set -------------------------------------------------------------- */
+
+/*
+ * Set u's override to away (1) or available (0) from now until the
+ * schedule next changes.  When it never changes (no hours or every minute
+ * of the week, no absence ahead), the schedule says available for good:
+ * away then holds with no until, until it is set again; available is the
+ * schedule itself, so any override is dropped and the schedule takes over.
+ */
+static void
+set_override(struct user *u, struct zone *z, int away, time_t now)
+{
+	const char *what = away ? "away" : "available";
+	time_t until = avail_sched_change(u, z, now);
+
+	if (until == -1 && avail_sched(u, z, now, NULL) == away) {
+		u->has_override = 0;
+		audit_add("status", u->email, "%s: the schedule, no override",
+		    what);
+		return;
+	}
+	u->has_override = 1;
+	u->override_away = away;
+	u->override_until = until;
+	if (until == -1)
+		audit_add("status", u->email, "%s until set again", what);
+	else
+		audit_add("status", u->email, "%s until %s", what,
+		    time_utc(until, (char[32]){0}));
+}
 
 static int
 do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
@@ -204,15 +155,7 @@ do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 			}
 			us[i].nooo = j;
 		}
-		us[i].has_override = 1;
-		us[i].override_away = away;
-		us[i].override_until = avail_sched_change(&us[i], z, now);
-		if (us[i].override_until == -1) {
-			/* The schedule never changes: hold for a century. */
-			us[i].override_until = now + 100L * 365 * 86400;
-		}
-		audit_add("status", us[i].email, "%s until %s", what,
-		    time_utc(us[i].override_until, (char[32]){0}));
+		set_override(&us[i], z, away, now);
 		continue;
 bad:
 		err_print();

@@ -232,7 +232,9 @@ avail_sched_change(const struct user *u, struct zone *z, time_t t)
 void
 avail_at(const struct user *u, struct zone *z, time_t t, struct avail *a)
 {
-	if (u->has_override && u->override_until > t) {
+	/* An override without until holds until it is set again. */
+	if (u->has_override && (u->override_until == -1 ||
+	    u->override_until > t)) {
 		a->away = u->override_away;
 		a->reason = AV_MANUAL;
 		a->until = u->override_until;

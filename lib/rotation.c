@@ -80,8 +80,14 @@ rotation_load(struct store *st, struct rotation *rot)
 		return rc;
 	rc = csv_read(data, len, "rotation.csv", 0, &doc);
 	free(data);
-	if (rc)
-		return fail(RX_STORE, "%s", err_msg());
+	if (rc) {
+		/* Keep csv_read()'s message as a store error; a copy, since
+		 * fail() writes the buffer err_msg() points to. */
+		char *m = xstrdup(err_msg());
+		rc = fail(RX_STORE, "%s", m);
+		free(m);
+		return rc;
+	}
 	for (i = 0; i < doc.n; i++) {
 		struct csvrow *r = &doc.rows[i];
 		if (i == 0 && r->n > 0 && strcmp(r->f[0], "pool") == 0)

@@ -322,7 +322,8 @@ st() {
 	printf '[store]\nversion = 1\nbogus line\n' >"$ROSTER_DIR/roster.ini"
 	run status --check
 	assert_failure 7
-	assert_output 'roster.ini:3: malformed line'
+	assert_output "$(printf '%s\n' 'roster.ini:3: malformed line' \
+	    'users/b@x.org.yaml:3: unknown time zone: Mars/Base')"
 }
 
 @test "a user with an unknown zone is reported; the others are listed; 7" {
@@ -342,4 +343,150 @@ st() {
 	assert_output "$(printf 'available\tmanual\t2026-03-30T07:00:00Z')"
 	run st a@x.org 2026-03-30T07:00:00Z
 	assert_output "$(printf 'available\tworking-hours\t2026-03-30T15:00:00Z')"
+}
+
+# Lord Howe moves its clocks by 30 minutes: 02:00 LHST (+10:30) becomes
+# 02:30 LHDT (+11:00) on Sunday 2026-10-04 (15:30Z), and 02:00 LHDT becomes
+# 01:30 LHST on Sunday 2026-04-05 (15:00Z).
+@test "Australia/Lord_Howe: a range across the 30-minute gap is 2h30, across the fold 3h30" {
+	mkuser a@x.org Australia/Lord_Howe 'working_hours:' '  sun: ["01:00-04:00"]'
+	# 01:00 LHST is 14:30Z; 04:00 LHDT is 17:00Z.
+	run st a@x.org 2026-10-03T14:00:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-10-03T14:30:00Z')"
+	run st a@x.org 2026-10-03T14:30:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-10-03T17:00:00Z')"
+	# 01:00 LHDT is 14:00Z; 04:00 LHST is 17:30Z.
+	run st a@x.org 2026-04-04T14:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T17:30:00Z')"
+}
+
+@test "Australia/Lord_Howe: a start inside the gap is the instant the clock jumps past it" {
+	mkuser a@x.org Australia/Lord_Howe 'working_hours:' '  sun: ["02:15-05:00"]'
+	# 02:15 never shows on 2026-10-04: the clock reads 02:30 at 15:30Z
+	# (not 15:45Z, which the input rule would give an offset-less 02:15).
+	run st a@x.org 2026-10-03T12:00:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-10-03T15:30:00Z')"
+	run st a@x.org 2026-10-03T15:29:59Z
+	assert_output "$(printf 'away\toff-hours\t2026-10-03T15:30:00Z')"
+	run st a@x.org 2026-10-03T15:30:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-10-03T18:00:00Z')"
+	ROSTER_NOW=2026-10-03T12:00:00Z run status --set available a@x.org
+	assert_success
+	run st a@x.org 2026-10-03T13:00:00Z
+	assert_output "$(printf 'available\tmanual\t2026-10-03T15:30:00Z')"
+}
+
+@test "Australia/Lord_Howe: a range ending inside the repeated half hour happens twice" {
+	mkuser a@x.org Australia/Lord_Howe 'working_hours:' '  sun: ["00:00-01:45"]'
+	# 01:45 LHDT is 14:45Z; at 15:00Z the clock goes back to 01:30, and
+	# 01:45 LHST is 15:15Z.  Next Sunday 00:00 LHST is 13:30Z on the 11th.
+	run st a@x.org 2026-04-04T13:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T14:45:00Z')"
+	run st a@x.org 2026-04-04T14:45:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-04-04T15:00:00Z')"
+	run st a@x.org 2026-04-04T15:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T15:15:00Z')"
+	run st a@x.org 2026-04-04T15:15:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-04-11T13:30:00Z')"
+}
+
+# Chatham is 12:45 (CHAST) or 13:45 (CHADT) ahead: 02:45 CHAST becomes
+# 03:45 CHADT on Sunday 2026-09-27 (14:00Z), and 03:45 CHADT becomes 02:45
+# CHAST on Sunday 2026-04-05 (14:00Z).
+@test "Pacific/Chatham: a range across the gap is 2h, across the fold 4h" {
+	mkuser a@x.org Pacific/Chatham 'working_hours:' '  sun: ["02:00-05:00"]'
+	# 02:00 CHAST is 13:15Z; 05:00 CHADT is 15:15Z.
+	run st a@x.org 2026-09-26T13:00:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-09-26T13:15:00Z')"
+	run st a@x.org 2026-09-26T13:15:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-09-26T15:15:00Z')"
+	# 02:00 CHADT is 12:15Z; 05:00 CHAST is 16:15Z.
+	run st a@x.org 2026-04-04T12:15:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T16:15:00Z')"
+}
+
+@test "Pacific/Chatham: a start in the gap, an end in the repeated hour" {
+	mkuser a@x.org Pacific/Chatham 'working_hours:' '  sun: ["03:00-06:00"]'
+	# 03:00 does not exist on 2026-09-27: the clock jumps past it at 14:00Z
+	# (the input rule would say 14:15Z); 06:00 CHADT is 16:15Z.
+	run st a@x.org 2026-09-26T10:00:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-09-26T14:00:00Z')"
+	run st a@x.org 2026-09-26T14:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-09-26T16:15:00Z')"
+	hours-set a@x.org sun=00:00-03:00
+	# On 2026-04-05, 00:00 CHADT is 10:15Z; 03:00 CHADT is 13:15Z; the
+	# clock goes back at 14:00Z and reads 03:00 CHAST at 14:15Z.  Next
+	# Sunday 00:00 CHAST is 11:15Z on the 11th.
+	run st a@x.org 2026-04-04T10:15:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T13:15:00Z')"
+	run st a@x.org 2026-04-04T13:15:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-04-04T14:00:00Z')"
+	run st a@x.org 2026-04-04T14:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t2026-04-04T14:15:00Z')"
+	run st a@x.org 2026-04-04T14:15:00Z
+	assert_output "$(printf 'away\toff-hours\t2026-04-11T11:15:00Z')"
+}
+
+@test "--set away on a schedule that never changes: no until, holds until set again" {
+	add_users a@x.org
+	run status --set away a@x.org
+	assert_success
+	run sed -n '/status_override/,/^[a-z]/p' "$ROSTER_DIR/users/a@x.org.yaml"
+	assert_output "$(printf 'status_override:\n  status: away\nwelcome: skipped')"
+	run st a@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'away\tmanual\t')"
+	run st a@x.org 2126-11-23T10:00:00Z
+	assert_output "$(printf 'away\tmanual\t')"
+	run status -q a@x.org
+	assert_failure 1
+	run tail -1 "$ROSTER_DIR/audit.csv"
+	assert_output --partial 'away until set again'
+	# Available is what the schedule says anyway: the override goes.
+	run status --set available a@x.org
+	assert_success
+	run grep -c status_override "$ROSTER_DIR/users/a@x.org.yaml"
+	assert_output 0
+	run st a@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'available\tno-hours\t')"
+	run tail -1 "$ROSTER_DIR/audit.csv"
+	assert_output --partial 'available: the schedule, no override'
+	run status --check
+	assert_success
+}
+
+@test "--set on hours every minute of the week; on no hours with a period ahead" {
+	mkuser a@x.org Europe/London 'working_hours:' '  mon: ["00:00-24:00"]' '  tue: ["00:00-24:00"]' \
+	    '  wed: ["00:00-24:00"]' '  thu: ["00:00-24:00"]' '  fri: ["00:00-24:00"]' \
+	    '  sat: ["00:00-24:00"]' '  sun: ["00:00-24:00"]'
+	run status --set away a@x.org
+	assert_success
+	run st a@x.org 2027-03-28T01:30:00Z
+	assert_output "$(printf 'away\tmanual\t')"
+	run status --set available a@x.org
+	run st a@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'available\tworking-hours\t')"
+	# A period ahead is a change of the schedule: the override ends there.
+	mkuser b@x.org UTC 'out_of_office:' '  - start: 2026-12-01T00:00:00Z' '    end: 2026-12-02T00:00:00Z'
+	run status --set away b@x.org
+	assert_success
+	run st b@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'away\tmanual\t2026-12-01T00:00:00Z')"
+	run st b@x.org 2026-12-02T00:00:00Z
+	assert_output "$(printf 'available\tno-hours\t')"
+}
+
+@test "an override written without until holds; with --end-ooo and no hours it goes" {
+	mkuser a@x.org UTC 'working_hours:' '  mon: ["09:00-17:00"]' \
+	    'status_override:' '  status: away'
+	run st a@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'away\tmanual\t')"
+	run status --check
+	assert_success
+	mkuser b@x.org UTC 'out_of_office:' '  - start: 2026-11-23T00:00:00Z' '    end: 2026-11-25T00:00:00Z'
+	run status --set available --end-ooo b@x.org
+	assert_success
+	run grep -c status_override "$ROSTER_DIR/users/b@x.org.yaml"
+	assert_output 0
+	run st b@x.org 2026-11-23T10:00:00Z
+	assert_output "$(printf 'available\tno-hours\t')"
 }

@@ -2,9 +2,10 @@
  * avail.h — the availability model of SPEC 4.
  *
  * avail_at() decides a user's status at an instant: a manual override whose
- * until is later than t, else an out-of-office period, else working hours
- * read on the wall clock of t in the user's zone.  until is the next instant
- * at which available/away flips (-1: never).
+ * until is later than t (or that has no until: it holds until it is set
+ * again), else an out-of-office period, else working hours read on the
+ * wall clock of t in the user's zone.  until is the next instant at which
+ * available/away flips (-1: never), or the override's own until.
  */
 #ifndef ROSTER_AVAIL_H
 #define ROSTER_AVAIL_H

@@ -41,6 +41,7 @@ struct period {
 	time_t start, end;
 	char *source;		/* calendar name, or NULL when added by hand */
 	char *uid;		/* event UID + occurrence, or NULL */
+	long line;		/* its line in the file, 0 for one added since */
 };
 
 /* A top-level key roster does not know, kept verbatim. */

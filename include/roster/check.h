@@ -1,0 +1,33 @@
+/*
+ * check.h — status --check: read and validate every file of the store.
+ *
+ * store_check() opens the store for reading (the shared lock is held while
+ * it reads) and reads every file, in this order: roster.ini, portal.ini,
+ * users/ and removed/ (each by file name), records.csv, rotation.csv,
+ * audit.csv.  Each problem is appended to probs as "FILE:LINE: message"
+ * ("FILE: message" where no line applies), and the check goes on, so that
+ * one run lists them all; only a store of a newer format version is not
+ * read past roster.ini.
+ *
+ * Beyond each file's syntax (the same parsers the tools use, so a file the
+ * tools refuse is reported with their message, once), it checks: user file
+ * names against their email: keys, time zones and roles that exist,
+ * out-of-office periods that end after they start; records.csv rows of
+ * four fields, one row per record, owners that are active or removed users
+ * (an empty owner is unassigned, which is fine); rotation.csv rows
+ * pool,last,updated, one per pool, whose last is a user; audit.csv rows of
+ * six fields starting with a time; portal.ini's rules (portal.h).
+ *
+ * Returns 0 if the store is clean, RX_STORE if probs holds problems, or
+ * the code of a failure that kept the check from reading the store at all
+ * (RX_NOTFOUND no store, RX_BUSY, RX_STORE not a directory...), with the
+ * message recorded and probs left empty.
+ */
+#ifndef ROSTER_CHECK_H
+#define ROSTER_CHECK_H
+
+#include "roster/err.h"
+
+int store_check(const char *opt, struct strv *probs);
+
+#endif

@@ -1,0 +1,185 @@
+#!/usr/bin/env bats
+# status --check: every file of the store read and validated; each problem
+# as FILE:LINE: message on stdout, exit 7; a clean store is silent, exit 0.
+load helpers/common
+
+# A store that uses every file: users with hours and periods, a removed
+# user who still owns a record, records (one unassigned), rotation, audit,
+# portal settings.
+local_setup() {
+	user-add --no-welcome a@x.org b@x.org c@x.org --team Support >/dev/null
+	hours-set a@x.org mon-fri=09:00-17:00
+	ooo-add b@x.org --from 2026-12-01 --to 2026-12-03
+	assign-next --record ticket:1 >/dev/null
+	assign-next --team Support --record ticket:2 >/dev/null
+	user-rm --force c@x.org
+	printf 'ticket,3,C@x.org,open\nticket,4,,open\n' >>"$ROSTER_DIR/records.csv"
+	portal-config portal.name Help
+}
+
+@test "a clean store: exit 0, nothing printed" {
+	run status --check
+	assert_success
+	assert_output ''
+}
+
+@test "no store: 4 on stderr; usage: 2" {
+	ROSTER_DIR=$BATS_TEST_TMPDIR/none run status --check
+	assert_failure 4
+	assert_output --partial 'no store at'
+	run status --check a@x.org
+	assert_failure 2
+}
+
+@test "user file: email that does not match the file name" {
+	printf 'teams: []\nemail: z@x.org\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	run status --check
+	assert_failure 7
+	assert_output 'users/b@x.org.yaml:2: email: z@x.org does not match the file name (want z@x.org.yaml)'
+}
+
+@test "user file: a name that is not EMAIL.yaml, a bad escape" {
+	echo notes >"$ROSTER_DIR/users/notes.txt"
+	echo 'email: q@x.org' >"$ROSTER_DIR/removed/q%zz@x.org.yaml"
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' 'users/notes.txt: not a user file (EMAIL.yaml)' \
+	    'removed/q%zz@x.org.yaml: not a user file name: a bad %XX escape')"
+}
+
+@test "user file: malformed YAML, once, with its line" {
+	printf 'email: b@x.org\nteams: [unclosed\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	run status --check
+	assert_failure 7
+	assert_equal "${#lines[@]}" 1
+	assert_output --regexp '^users/b@x.org.yaml:[23]: '
+}
+
+@test "user file: a period that ends before it starts" {
+	cat >"$ROSTER_DIR/users/b@x.org.yaml" <<-'EOF'
+	email: b@x.org
+	out_of_office:
+	  - start: 2026-12-01T00:00:00Z
+	    end: 2026-12-03T00:00:00Z
+	  - start: 2026-12-10T00:00:00+01:00
+	    end: 2026-12-09T00:00:00+01:00
+	  - {start: 2026-12-20T00:00:00Z, end: 2026-12-20T00:00:00Z}
+	EOF
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    'users/b@x.org.yaml:5: out_of_office: end 2026-12-08T23:00:00Z is not after start 2026-12-09T23:00:00Z' \
+	    'users/b@x.org.yaml:7: out_of_office: end 2026-12-20T00:00:00Z is not after start 2026-12-20T00:00:00Z')"
+}
+
+@test "user file: capacity that is not a positive whole number, once each" {
+	local v n=0
+	for v in 0 -2 ten 1.5 '""'; do
+		printf 'email: b@x.org\nteams: [Support]\ncapacity: %s\n' "$v" \
+		    >"$ROSTER_DIR/users/b@x.org.yaml"
+		run status --check
+		assert_failure 7
+		assert_output "users/b@x.org.yaml:3: capacity: expected a positive whole number, not '${v//\"/}'"
+		n=$((n + 1))
+	done
+	[ "$n" -eq 5 ]
+	printf 'email: b@x.org\ncapacity: 3\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	run status --check
+	assert_success
+}
+
+@test "user file: unknown time zone and role, with their lines" {
+	printf 'email: b@x.org\nrole: Wizard\ntimezone: Mars/Base\n' \
+	    >"$ROSTER_DIR/users/b@x.org.yaml"
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    'users/b@x.org.yaml:3: unknown time zone: Mars/Base' \
+	    "users/b@x.org.yaml:2: role 'Wizard' is not defined in roster.ini")"
+}
+
+@test "records.csv: owners that are no user; removed and empty owners are fine" {
+	printf 'deal,7,ghost@x.org,open\nticket,8,nobody,closed\n' >>"$ROSTER_DIR/records.csv"
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    'records.csv:6: owner ghost@x.org is neither an active nor a removed user' \
+	    'records.csv:7: owner nobody is neither an active nor a removed user')"
+}
+
+@test "records.csv: field count, empty id, a record twice, header, CSV syntax" {
+	printf 'ticket,5,a@x.org\nticket,,a@x.org,open\nticket,1,b@x.org,open\n' \
+	    >>"$ROSTER_DIR/records.csv"
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    'records.csv:6: want 4 fields (type,id,owner,state), found 3' \
+	    'records.csv:7: empty type or id' \
+	    'records.csv:8: record ticket:1 repeats line 2')"
+	printf 'kind,id,owner,state\nticket,1,a@x.org,open\n' >"$ROSTER_DIR/records.csv"
+	run status --check
+	assert_failure 7
+	assert_output 'records.csv:1: want the header type,id,owner,state'
+	printf 'type,id,owner,state\nticket,1,"a@x.org,open\n' >"$ROSTER_DIR/records.csv"
+	run status --check
+	assert_failure 7
+	assert_output --regexp '^records.csv:2: '
+}
+
+@test "rotation.csv: fields, empty and unknown last, bad time, a pool twice" {
+	cat >>"$ROSTER_DIR/rotation.csv" <<-'EOF'
+	Sales,a@x.org
+	Nights,,2026-11-23T10:00:00Z
+	Weekend,ghost@x.org,2026-11-23T10:00:00Z
+	Days,c@x.org,yesterday
+	Support,b@x.org,2026-11-23T10:00:00Z
+	EOF
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    'rotation.csv:4: want 3 fields (pool,last,updated), found 2' \
+	    'rotation.csv:5: pool Nights: empty last user' \
+	    'rotation.csv:6: pool Weekend: last user ghost@x.org is neither an active nor a removed user' \
+	    "rotation.csv:7: pool Days: updated: 'yesterday' is not an RFC 3339 time" \
+	    'rotation.csv:8: pool Support repeats line 3')"
+}
+
+@test "roster.ini: a malformed line is reported and the rest is read" {
+	printf 'email: b@x.org\ntimezone: Mars/Base\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	printf '[store]\nversion = 1\nbogus line\n' >"$ROSTER_DIR/roster.ini"
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' 'roster.ini:3: malformed line' \
+	    'users/b@x.org.yaml:2: unknown time zone: Mars/Base')"
+}
+
+@test "roster.ini: a newer format version stops the check there" {
+	printf 'email: b@x.org\ntimezone: Mars/Base\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	printf '[store]\nversion = 2\n' >"$ROSTER_DIR/roster.ini"
+	run status --check
+	assert_failure 7
+	assert_output --regexp '^roster.ini: store format version 2 is newer'
+	assert_equal "${#lines[@]}" 1
+}
+
+@test "portal.ini and audit.csv problems" {
+	printf 'slug = -bad-\n' >>"$ROSTER_DIR/portal.ini"
+	printf 'yesterday,tester,status,set,a@x.org,away\nshort,row\n' >>"$ROSTER_DIR/audit.csv"
+	n=$(wc -l <"$ROSTER_DIR/audit.csv")
+	run status --check
+	assert_failure 7
+	assert_line --index 0 --regexp '^portal.ini:3: .*slug'
+	assert_line --index 1 "audit.csv:$((n - 1)): 'yesterday' is not an RFC 3339 time"
+	assert_line --index 2 "audit.csv:$n: want 6 fields (time,actor,tool,action,subject,detail), found 2"
+	assert_equal "${#lines[@]}" 3
+}
+
+@test "a symlink and a directory in users/ are reported, not followed" {
+	ln -s /etc/passwd "$ROSTER_DIR/users/l@x.org.yaml"
+	mkdir "$ROSTER_DIR/users/d@x.org.yaml"
+	run status --check
+	assert_failure 7
+	assert_line --index 0 --regexp '^users/d@x.org.yaml'
+	assert_line --index 1 --regexp '^users/l@x.org.yaml'
+	assert_equal "${#lines[@]}" 2
+}
