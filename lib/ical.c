@@ -216,21 +216,33 @@ check_values(struct pstate *ps, const char *line, long at)
 	return 0;
 }
 
-/* A BEGIN line was taken: remember it and tag the new component. */
-static void
+/* A BEGIN line was taken: remember it and tag the new component.  A
+ * component inside one of its own kind means an END is missing. */
+static int
 begun(struct pstate *ps, icalparser *parser, const char *line, long at)
 {
-	char tag[48];
+	char tag[48], *name = comp_name(line);
+	size_t i;
+	int rc;
 
+	for (i = 0; i < ps->depth; i++)
+		if (strcmp(ps->stack[i].name, name) == 0) {
+			rc = fail_at(RX_INVALID, ps->shown, at, "BEGIN:%s inside "
+			    "the %s of line %ld: END:%s missing", name, name,
+			    ps->stack[i].line, name);
+			free(name);
+			return rc;
+		}
 	if (ps->depth == ps->cap) {
 		ps->cap = ps->cap ? ps->cap * 2 : 8;
 		ps->stack = xrealloc(ps->stack, ps->cap * sizeof *ps->stack);
 	}
-	ps->stack[ps->depth].name = comp_name(line);
+	ps->stack[ps->depth].name = name;
 	ps->stack[ps->depth].line = at;
 	ps->depth++;
 	snprintf(tag, sizeof tag, LINE_PROP ":%ld", at);
 	icalparser_add_line(parser, tag);
+	return 0;
 }
 
 /* An END line was taken: it must close the innermost BEGIN. */
@@ -276,10 +288,8 @@ take_line(struct pstate *ps, icalparser *parser, char *line, long at)
 		    "outside BEGIN:VCALENDAR ... END:VCALENDAR: %.60s" :
 		    "not a valid iCalendar line: %.60s", line);
 	}
-	if (st == ICALPARSER_BEGIN_COMP && strcmp(name, "BEGIN") == 0) {
-		begun(ps, parser, line, at);
-		return 0;
-	}
+	if (st == ICALPARSER_BEGIN_COMP && strcmp(name, "BEGIN") == 0)
+		return begun(ps, parser, line, at);
 	if (strcmp(name, "END") == 0 && st != ICALPARSER_ERROR) {
 		if ((rc = ended(ps, line, at)) != 0) {
 			if (c)
@@ -524,6 +534,7 @@ struct occ {
 	time_t orig, start, end;
 	struct icaltimetype wall;	/* orig as a wall clock */
 	char *key;			/* UID/orig, for the period's uid */
+	int series;			/* of a recurring event */
 	size_t seq;			/* file order */
 	int used;
 };
@@ -707,7 +718,7 @@ expand(struct ctx *c, const struct ev *e, struct occ **v, size_t *n,
 	struct span sp;
 	time_t start, s, x, end;
 	size_t i, k;
-	int rc;
+	int rc, series = 0;
 
 	if ((pstart = icalcomponent_get_first_property(e->c,
 	    ICAL_DTSTART_PROPERTY)) == NULL)
@@ -742,6 +753,7 @@ expand(struct ctx *c, const struct ev *e, struct occ **v, size_t *n,
 			occ_add(v, n, cap, s, s, span_end(&sp, &rs, t, s), t);
 		}
 		icalrecur_iterator_free(it);
+		series = 1;
 	}
 	for (p = icalcomponent_get_first_property(e->c, ICAL_RDATE_PROPERTY);
 	    p; p = icalcomponent_get_next_property(e->c, ICAL_RDATE_PROPERTY)) {
@@ -762,6 +774,7 @@ expand(struct ctx *c, const struct ev *e, struct occ **v, size_t *n,
 			return fail_at(RX_INVALID, c->cal->shown, e->line,
 			    "RDATE: a period that ends before it starts");
 		occ_add(v, n, cap, s, s, end, w);
+		series = 1;
 	}
 	for (p = icalcomponent_get_first_property(e->c, ICAL_EXDATE_PROPERTY);
 	    p; p = icalcomponent_get_next_property(e->c, ICAL_EXDATE_PROPERTY)) {
@@ -780,6 +793,8 @@ expand(struct ctx *c, const struct ev *e, struct occ **v, size_t *n,
 			}
 		}
 	}
+	for (i = 0; i < *n; i++)
+		(*v)[i].series = series;
 	return 0;
 }
 
@@ -961,6 +976,7 @@ occurrences(struct ctx *c)
 			    counts(c, e)) {
 				one = v[0];
 				one.orig = e->rid;
+				one.series = 1;
 				keep(c, e, &one);
 			}
 		} else if ((rc = expand(c, e, &v, &n, &cap)) == 0 &&
@@ -1107,8 +1123,8 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 	paired = xcalloc(u->nooo ? u->nooo : 1, 1);
 	/* Pass 0: the same occurrence (uid), moved or not.  Pass 1: the
 	 * same times under another uid (an export of these very periods
-	 * read back).  Pass 2: another occurrence of the same event (a
-	 * single event or a whole series moved), in order of time. */
+	 * read back).  Pass 2: a single event that moved (its uid holds its
+	 * start); in a series another date is another occurrence. */
 	for (pass = 0; pass < 3; pass++) {
 		for (i = 0; i < u->nooo; i++) {
 			struct period *p = &u->ooo[i];
@@ -1124,7 +1140,7 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 				if (pass == 1 && p->start == o->start &&
 				    p->end == o->end)
 					break;
-				if (pass == 2 && p->uid &&
+				if (pass == 2 && p->uid && !o->series &&
 				    (len = uid_event_len(p->uid)) ==
 				    uid_event_len(o->key) &&
 				    strncmp(p->uid, o->key, len) == 0)
