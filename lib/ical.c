@@ -929,6 +929,10 @@ collect(struct ctx *c, struct ev **evs, size_t *nev)
 			if (e->uid == NULL)
 				e->uid = "";
 			e->line = comp_line(x);
+			/* The UID goes into the user's file. */
+			if (!user_text_ok(e->uid))
+				return fail_at(RX_INVALID, c->cal->shown,
+				    e->line, "UID is not UTF-8 text");
 		}
 	}
 	for (i = 0; i < *nev; i++) {

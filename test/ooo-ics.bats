@@ -251,6 +251,12 @@ copy() {
 	assert_failure 5
 	assert_output --partial "$f:2: DTSTART: unknown time zone \"Mars/Olympus\""
 	[ "$(store_sum)" = "$sum" ]
+	# A UID that is not UTF-8 cannot go into the user's file.
+	printf 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\377b\r\nDTSTART:20261214T090000Z\r\nDTEND:20261214T100000Z\r\nSUMMARY:OOO\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$f"
+	run ooo-add a@x.org --ics "$f" --calendar google
+	assert_failure 5
+	assert_output "ooo-add: $f:2: UID is not UTF-8 text"
+	[ "$(store_sum)" = "$sum" ]
 }
 
 @test "--dry-run prints the changes and writes nothing" {
