@@ -153,43 +153,44 @@ read_ics(const char *path, struct ical **cal)
 	return rc;
 }
 
-/* Print one line per change of a sync; queue its audit rows. */
+/* Print one line per change of a sync; queue its audit rows.  Times are
+ * shown in the user's zone: ns/ne the new period, os/oe the old one. */
 static void
 report(const struct opts *o, const struct user *u, const char *zname,
     const struct ical_changes *ch)
 {
 	const struct ical_change *c;
-	char a[40], b[40], c0[40], d[40];
+	char ns[40], ne[40], os[40], oe[40];
 	size_t i;
 
 	for (i = 0; i < ch->n; i++) {
 		c = &ch->v[i];
 		if (c->op != '+') {
-			time_in_zone(c->old.start, zname, c0);
-			time_in_zone(c->old.end, zname, d);
+			time_in_zone(c->old.start, zname, os);
+			time_in_zone(c->old.end, zname, oe);
 		}
 		if (c->op != '-') {
-			time_in_zone(c->new.start, zname, a);
-			time_in_zone(c->new.end, zname, b);
+			time_in_zone(c->new.start, zname, ns);
+			time_in_zone(c->new.end, zname, ne);
 		}
 		if (c->op == '+')
-			printf("%s: + %s %s\n", u->email, a, b);
+			printf("%s: + %s %s\n", u->email, ns, ne);
 		else if (c->op == '-')
-			printf("%s: - %s %s\n", u->email, c0, d);
+			printf("%s: - %s %s\n", u->email, os, oe);
 		else
-			printf("%s: ~ %s %s (was %s %s)\n", u->email, a, b,
-			    c0, d);
+			printf("%s: ~ %s %s (was %s %s)\n", u->email, ns, ne,
+			    os, oe);
 		if (o->dry)
 			continue;
 		if (c->op == '+')
 			audit_add("ooo-add", u->email, "%s %s %s",
-			    o->io.source, a, b);
+			    o->io.source, ns, ne);
 		else if (c->op == '-')
 			audit_add("ooo-rm", u->email, "%s %s %s",
-			    o->io.source, c0, d);
+			    o->io.source, os, oe);
 		else
 			audit_add("ooo-move", u->email, "%s %s %s -> %s %s",
-			    o->io.source, c0, d, a, b);
+			    o->io.source, os, oe, ns, ne);
 	}
 }
 

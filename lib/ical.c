@@ -631,7 +631,8 @@ span_end(const struct span *sp, const struct tzref *r,
 
 /* The span of event e from DTEND or DURATION. */
 static int
-event_span(struct ctx *c, const struct ev *e, struct icaltimetype ds, time_t start, struct span *sp)
+event_span(struct ctx *c, const struct ev *e, struct icaltimetype ds,
+    time_t start, struct span *sp)
 {
 	icalproperty *p;
 	struct icaltimetype de;
