@@ -1074,6 +1074,12 @@ utf8_ok(const char *s)
 	return 1;
 }
 
+int
+user_text_ok(const char *s)
+{
+	return utf8_ok(s);
+}
+
 static int
 strv_utf8_ok(const struct strv *sv)
 {

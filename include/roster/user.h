@@ -102,6 +102,10 @@ int user_emit(const struct user *u, const char *zone, char **out, size_t *len);
  * call it first so that nothing is written when one user is bad. */
 int user_check_text(const struct user *u);
 
+/* 1 if s is text the emitter can write (the test user_check_text() makes
+ * of each field): for a caller that can name where bad text came from. */
+int user_text_ok(const char *s);
+
 /* Write u atomically to users/ (or removed/). */
 int user_save(struct store *st, const struct user *u, int where);
 

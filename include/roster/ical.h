@@ -1,0 +1,84 @@
+/*
+ * ical.h — calendar sync of out-of-office periods through iCalendar
+ * (RFC 5545), read and written with libical.
+ *
+ * Calling sequence: ical_parse() the whole input (before the store is
+ * locked: a slow feed never holds the lock), load the user under the
+ * exclusive lock, ical_import() to bring the user's periods of one calendar
+ * in line with the file's events, then save.  ical_import() edits the
+ * user in memory only and describes each change, so that --dry-run is the
+ * same run without the save.
+ *
+ * Which events count, how recurrences are expanded, how zones are resolved
+ * and which part of the user's periods a sync may touch (the window from
+ * now to the horizon) are described in ooo-add(1), CALENDAR SYNC.
+ *
+ * Errors are recorded with fail_at() as "FILE:LINE: reason" and returned
+ * as RX_INVALID; nothing in the user changes then.
+ */
+#ifndef ROSTER_ICAL_H
+#define ROSTER_ICAL_H
+
+#include <stddef.h>
+#include <time.h>
+#include "roster/user.h"
+
+/* The default --match: the words people put in an absence's title. */
+#define ICAL_MATCH_DEFAULT \
+	"out of office|ooo|afwezig|absent|vacation|vakantie|holiday|congé"
+
+/* The default --calendar, and --horizon in days. */
+#define ICAL_SOURCE_DEFAULT "ics"
+#define ICAL_HORIZON_DEFAULT 365
+
+/* A parsed calendar file. */
+struct ical;
+
+struct ical_opts {
+	const char *source;	/* --calendar: the periods' source */
+	const char *match;	/* --match ERE, case-insensitive */
+	int busy;		/* --busy: every opaque event counts */
+	long horizon;		/* --horizon, days ahead of now */
+};
+
+/* One change made by a sync.  old is set for '-' and '~', new for '+'
+ * and '~' (the strings point into the user or are owned by the change
+ * list). */
+struct ical_change {
+	int op;			/* '+', '-' or '~' */
+	struct period old, new;
+};
+
+struct ical_changes {
+	struct ical_change *v;
+	size_t n;
+};
+
+/* 1 if name can be a --calendar name: 1 to 64 of [A-Za-z0-9._-]. */
+int ical_source_valid(const char *name);
+
+/* Parse len bytes of buf as one or more VCALENDARs; shown names the input
+ * in messages.  0, or RX_INVALID with the line of the first fault. */
+int ical_parse(const char *buf, size_t len, const char *shown,
+    struct ical **out);
+void ical_free(struct ical *cal);
+
+/* Make u's periods of source o->source that overlap [now, now + horizon)
+ * equal to the counted events of cal in that window, zone being u's
+ * effective zone (all-day and floating times are read in it).  Periods
+ * of other sources and periods added by hand are never changed.  The
+ * changes, in order of time, go to *ch (empty when the user is already
+ * in step).  0, RX_INVALID (an event that cannot be placed in time, or a
+ * bad --match), with u unchanged on error. */
+int ical_import(struct ical *cal, const struct ical_opts *o, struct user *u,
+    const char *zone, time_t now, struct ical_changes *ch);
+void ical_changes_free(struct ical_changes *ch);
+
+/* u's periods as one VCALENDAR (CRLF lines, folded as RFC 5545 wants):
+ * a malloc'd NUL-terminated string in *out.  now is the DTSTAMP. */
+int ical_export(const struct user *u, time_t now, char **out);
+
+/* Release what libical and ICU keep for the life of the process. */
+void ical_cleanup(void);
+
+#endif
