@@ -383,6 +383,7 @@ get_ooo(struct ctx *c, yaml_node_t *n, struct user *u)
 			return bad(c, m, "out_of_office: expected start: and end:%s",
 			    NULL);
 		memset(&per, 0, sizeof per);
+		per.line = (long)m->start_mark.line + 1;
 		has_start = has_end = 0;
 		for (p = m->data.mapping.pairs.start;
 		    p < m->data.mapping.pairs.top; p++) {
