@@ -1,0 +1,199 @@
+#!/usr/bin/env bats
+# .cache/: the users index and the open-record counts are derived; every
+# answer must be the one the store's own files give, whatever the cache
+# holds and however the files were changed.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+idx() { printf '%s' "$ROSTER_DIR/.cache/users.idx"; }
+
+# The listing with no cache at all: the reference answer.
+fresh_status() {
+	rm -rf "$ROSTER_DIR/.cache"
+	status --format tsv "$@"
+}
+
+@test "a listing builds the index; the next one gives the same answer" {
+	add_users --team Support a@x.org b@x.org
+	hours-set b@x.org 'mon-fri=09:00-17:00' >/dev/null
+	run status --format tsv
+	assert_success
+	first=$output
+	[ -f "$(idx)" ]
+	run status --format tsv
+	assert_output "$first"
+	run fresh_status
+	assert_output "$first"
+}
+
+@test "a file edited in place is read again by the next listing" {
+	add_users a@x.org b@x.org
+	status >/dev/null
+	ino=$(stat -c %i "$ROSTER_DIR/users/b@x.org.yaml")
+	# Appending keeps the inode and the directory: only the file's own
+	# size and times say that it changed.
+	printf 'status_override:\n  status: away\n  until: 2026-11-24T00:00:00Z\n' \
+	    >>"$ROSTER_DIR/users/b@x.org.yaml"
+	[ "$(stat -c %i "$ROSTER_DIR/users/b@x.org.yaml")" = "$ino" ]
+	run status --format tsv --no-header b@x.org
+	assert_output "$(printf 'b@x.org\taway\tmanual\t2026-11-24T00:00:00Z\t')"
+	run status --format tsv --no-header --away
+	assert_output "$(printf 'b@x.org\taway\tmanual\t2026-11-24T00:00:00Z\t')"
+}
+
+@test "files added and removed by hand are seen" {
+	add_users a@x.org b@x.org
+	status >/dev/null
+	sed 's/b@x.org/c@x.org/' "$ROSTER_DIR/users/b@x.org.yaml" \
+	    >"$ROSTER_DIR/users/c@x.org.yaml"
+	rm "$ROSTER_DIR/users/a@x.org.yaml"
+	run status --format tsv --no-header
+	assert_output "$(printf 'b@x.org\tavailable\tno-hours\t\t\nc@x.org\tavailable\tno-hours\t\t')"
+}
+
+@test "a team listing sees members join and leave through roster" {
+	add_users --team Support a@x.org b@x.org
+	add_users c@x.org
+	run status --team Support --format tsv --no-header
+	assert_line --index 1 --partial 'b@x.org'
+	user-mod --team Support c@x.org >/dev/null
+	user-mod --no-team Support a@x.org >/dev/null
+	run status --team Support --format tsv --no-header
+	assert_output "$(printf 'b@x.org\tavailable\tno-hours\t\tSupport\nc@x.org\tavailable\tno-hours\t\tSupport')"
+	run assign-next --team Support
+	assert_output "b@x.org"
+}
+
+@test "a team member edited in place (leaving the team) is seen by --team" {
+	add_users --team Support a@x.org b@x.org
+	status --team Support >/dev/null
+	# Rewrite in place: same inode, no change to the directory.
+	f=$ROSTER_DIR/users/a@x.org.yaml
+	sed 's/Support/Sales/' "$f" >"$BATS_TEST_TMPDIR/a.yaml"
+	cat "$BATS_TEST_TMPDIR/a.yaml" >"$f"
+	run status --team Support --format tsv --no-header
+	assert_output "$(printf 'b@x.org\tavailable\tno-hours\t\tSupport')"
+	run assign-next --team Support --dry-run
+	assert_output "b@x.org"
+}
+
+@test "round robin over everyone skips a user made away in place" {
+	add_users a@x.org b@x.org c@x.org
+	run assign-next
+	assert_output "a@x.org"
+	printf 'status_override:\n  status: away\n  until: 2026-11-24T00:00:00Z\n' \
+	    >>"$ROSTER_DIR/users/b@x.org.yaml"
+	run assign-next
+	assert_output "c@x.org"
+}
+
+@test "a garbage, truncated or foreign index is built again" {
+	add_users --team Support a@x.org b@x.org
+	want=$(fresh_status)
+	for junk in 'garbage' '' 'roster-users-index 2	1	2	3	9	0000000000000000099'; do
+		printf '%s\n' "$junk" >"$(idx)"
+		run status --format tsv
+		assert_success
+		assert_output "$want"
+	done
+	status >/dev/null
+	head -c 200 "$(idx)" >"$BATS_TEST_TMPDIR/t" && cp "$BATS_TEST_TMPDIR/t" "$(idx)"
+	run status --format tsv --team Support
+	assert_success
+	assert_output "$(fresh_status --team Support)"
+	# An entry that lies about a file whose identity it has right.
+	status >/dev/null
+	sed -i 's/\tSupport\t/\tSales\t/' "$(idx)"
+	run status --format tsv --team Support
+	assert_output "$(fresh_status --team Support)"
+}
+
+@test "the index of another store (copied with its times) is not trusted" {
+	add_users a@x.org
+	status >/dev/null
+	cp -a "$ROSTER_DIR" "$BATS_TEST_TMPDIR/copy"
+	sed -i 's/^teams: .*/teams: [Copy]/' "$BATS_TEST_TMPDIR/copy/users/a@x.org.yaml"
+	grep -q '^teams: \[Copy\]' "$BATS_TEST_TMPDIR/copy/users/a@x.org.yaml"
+	touch -r "$ROSTER_DIR/users/a@x.org.yaml" "$BATS_TEST_TMPDIR/copy/users/a@x.org.yaml"
+	run status -d "$BATS_TEST_TMPDIR/copy" --format tsv --no-header --team Copy
+	assert_output "$(printf 'a@x.org\tavailable\tno-hours\t\tCopy')"
+}
+
+@test "a broken user file is reported the same with the index" {
+	add_users a@x.org
+	printf 'email: [b@x.org\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	run status
+	assert_failure 7
+	first=$output
+	[ "${#lines[@]}" -eq 1 ]
+	run status
+	assert_failure 7
+	assert_output "$first"
+	run assign-next --team Nobody
+	assert_failure 7
+	assert_output --partial 'b@x.org.yaml'
+}
+
+@test "a read-only store is listed without a cache" {
+	[ "$(id -u)" -ne 0 ] || skip "root writes anywhere"
+	add_users a@x.org
+	chmod a-w "$ROSTER_DIR"
+	run status --format tsv --no-header
+	chmod u+w "$ROSTER_DIR"
+	assert_success
+	assert_output "$(printf 'a@x.org\tavailable\tno-hours\t\t')"
+	[ ! -e "$ROSTER_DIR/.cache" ]
+}
+
+@test "a stale temporary of a dead writer is removed, a live one kept" {
+	add_users a@x.org
+	status >/dev/null
+	# pid 2^22+1 is above pid_max's default and cannot be running.
+	: >"$ROSTER_DIR/.cache/.users.idx.4194305.tmp"
+	: >"$ROSTER_DIR/.cache/.users.idx.$$.tmp"
+	user-add --no-welcome b@x.org >/dev/null
+	status >/dev/null
+	[ ! -e "$ROSTER_DIR/.cache/.users.idx.4194305.tmp" ]
+	[ -e "$ROSTER_DIR/.cache/.users.idx.$$.tmp" ]
+}
+
+@test "open counts follow records.csv edited by hand (capacity)" {
+	add_users a@x.org b@x.org
+	user-mod --capacity 1 a@x.org >/dev/null
+	printf 'type,id,owner,state\nticket,1,a@x.org,open\n' >"$ROSTER_DIR/records.csv"
+	run assign-next --dry-run
+	assert_output "b@x.org"
+	[ -f "$ROSTER_DIR/.cache/open.idx" ]
+	# Closing the ticket by hand frees a@x.org again.
+	printf 'type,id,owner,state\nticket,1,a@x.org,closed\n' >"$ROSTER_DIR/records.csv"
+	run assign-next --dry-run
+	assert_output "a@x.org"
+	run assign-next --dry-run --mode balanced --team ''
+	assert_failure 1
+}
+
+@test "open counts follow assign-next --record" {
+	add_users a@x.org b@x.org
+	user-mod --capacity 1 a@x.org b@x.org >/dev/null
+	run assign-next --record ticket:1
+	assert_output "a@x.org"
+	run assign-next --record ticket:2
+	assert_output "b@x.org"
+	run assign-next --mode balanced --dry-run
+	assert_failure 1
+	grep -q 'a@x.org	1' "$ROSTER_DIR/.cache/open.idx"
+}
+
+@test "status --check says nothing of .cache, and deleting it changes nothing" {
+	add_users --team Support a@x.org b@x.org
+	assign-next --record ticket:1 >/dev/null
+	status >/dev/null
+	run status --check
+	assert_success
+	assert_output ""
+	want=$(status --format tsv)
+	rm -rf "$ROSTER_DIR/.cache"
+	run status --format tsv
+	assert_output "$want"
+}
