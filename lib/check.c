@@ -17,6 +17,7 @@
 #include "roster/portal.h"
 #include "roster/records.h"
 #include "roster/store.h"
+#include "roster/uindex.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
 #include "roster/zone.h"
@@ -530,6 +531,9 @@ store_check(const char *opt, struct strv *probs)
 	check_records(&c);
 	check_rotation(&c);
 	check_audit(&c);
+	/* The check has read every file: make the index from them too, so
+	 * that no edit the index could not see outlives a check. */
+	uindex_rebuild(&st);
 out:
 	strv_free(&c.known);
 	store_close(&st);

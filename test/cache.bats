@@ -197,3 +197,19 @@ fresh_status() {
 	run status --format tsv
 	assert_output "$want"
 }
+
+@test "status --check makes the index anew: an unseen edit does not outlive it" {
+	add_users --team Support a@x.org
+	add_users b@x.org
+	status --team Support >/dev/null
+	# Same size, same times: nothing the index can see.
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	touch -r "$f" "$BATS_TEST_TMPDIR/stamp"
+	sed 's/^teams: \[\]$/teams: [Support]/' "$f" >"$BATS_TEST_TMPDIR/b.yaml"
+	[ "$(wc -c <"$BATS_TEST_TMPDIR/b.yaml")" -ne "$(wc -c <"$f")" ] || skip "no teams: [] line"
+	cat "$BATS_TEST_TMPDIR/b.yaml" >"$f"
+	run status --check
+	assert_success
+	run status --team Support --format tsv --no-header
+	assert_line --index 1 --partial "b@x.org"
+}
