@@ -5,7 +5,7 @@
 #   figure  measured-ms  target  ratio  ok|MISS
 # Binaries not (yet) built print SKIP (binary missing).
 # Environment: BENCH_DIR (default /dev/shm/roster-bench), BENCH_RUNS (50),
-# BENCH_HEAVY_RUNS (10), BENCH_CONC_STORE (100 or 10000; default 100),
+# BENCH_HEAVY_RUNS (10), BENCH_CONC_STORE (100 or 10000; default 10000),
 # BENCH_KEEP=1 keeps the stores.
 set -u
 
@@ -14,7 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 W=${BENCH_DIR:-/dev/shm/roster-bench}
 RUNS=${BENCH_RUNS:-50}
 HRUNS=${BENCH_HEAVY_RUNS:-10}
-CONC=${BENCH_CONC_STORE:-100}
+CONC=${BENCH_CONC_STORE:-10000}
 ROSTER_NOW=2026-11-24T14:00:00Z
 ROSTER_ACTOR=bench
 export ROSTER_NOW ROSTER_ACTOR
@@ -167,6 +167,17 @@ single "user-add (one user)" user-add \
     "rm -f @S@/users/new.one@example.org.yaml" --no-welcome new.one@example.org
 
 absolute "status, all 10,000 users" status 100 "" "$S10K"
+# For information: the same with no .cache/ (the first command after the
+# store was made, or after .cache/ was deleted, builds the users index).
+cold() {
+	id=cold_status
+	hf "$id" "$HRUNS" --prepare "rm -rf $S10K/.cache" /bin/true \
+	    "$(quote "$BIN/status" --store "$S10K")" || return
+	t=$(median "$W/$id.json" 0)
+	m=$(median "$W/$id.json" 1)
+	line "status, 10,000 users, no .cache/ (info)" "$m" "(true $t)" - info
+}
+have status && cold
 absolute "assign-next, pool of 10,000 (--dry-run)" assign-next 50 "" "$S10K" --dry-run
 absolute "assign-next, team of 50 (--dry-run)" assign-next 5 "" "$S10K" --team Team002 --dry-run
 absolute "assign-next balanced, team 50, 100k rec (--dry-run)" assign-next 20 "" \
