@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -200,4 +201,38 @@ cache_read(struct store *st, const char *name, char **buf, size_t *len)
 
 	free(rel);
 	return rc ? -1 : 0;
+}
+
+int
+cache_map(struct store *st, const char *name, char **buf, size_t *len)
+{
+	struct stat sb;
+	void *p;
+	int cfd, fd;
+
+	if ((cfd = dir_open(st->dfd, CACHE_DIR)) < 0)
+		return -1;
+	fd = openat(cfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(cfd);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0) {
+		close(fd);
+		return -1;
+	}
+	p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE,
+	    fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	*buf = p;
+	*len = (size_t)sb.st_size;
+	return 0;
+}
+
+void
+cache_unmap(char *buf, size_t len)
+{
+	if (buf != NULL)
+		munmap(buf, len);
 }

@@ -28,13 +28,16 @@ struct ent {
 };
 
 struct index {
-	char *buf;		/* the file read; entries point into it */
+	char *buf;		/* the file, mapped; entries point into it */
 	size_t len, body, toff;	/* its size, entries, teams part */
 	long long dev, ino, mtime;	/* of users/ when it was built */
 	long long count;
 	struct ent *e;
 	size_t n, cap;
 	size_t *want, nwant;	/* offsets of the entries of a team */
+	char *copy;		/* the entries, copied to be cut up */
+	char **lines;		/* or only some of them */
+	size_t nlines;
 };
 
 /* --- the fields of an entry ---------------------------------------------
@@ -274,7 +277,11 @@ index_free(struct index *x)
 			free(x->e[i].data);
 		}
 	free(x->e);
-	free(x->buf);
+	cache_unmap(x->buf, x->len);
+	free(x->copy);
+	for (i = 0; i < x->nlines; i++)
+		free(x->lines[i]);
+	free(x->lines);
 	free(x->want);
 	memset(x, 0, sizeof *x);
 }
@@ -283,7 +290,7 @@ static struct ent *
 index_push(struct index *x)
 {
 	if (x->n == x->cap) {
-		x->cap = x->cap ? 2 * x->cap : 1024;
+		x->cap = x->cap ? 2 * x->cap : 64;
 		x->e = xrealloc(x->e, x->cap * sizeof *x->e);
 	}
 	memset(&x->e[x->n], 0, sizeof *x->e);
@@ -313,6 +320,15 @@ cut_num(char **p, long long *v)
 	char *f = cut(p);
 
 	return f ? cache_num(f, strlen(f), v) : -1;
+}
+
+/* A NUL-terminated copy of the line at p (which ends before end). */
+static char *
+line_copy(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	return xstrndup(p, (size_t)((nl ? nl : end) - p));
 }
 
 /* Parse one entry line (NUL-terminated) into e; -1 if malformed. */
@@ -346,31 +362,36 @@ parse_entry(char *line, struct ent *e)
 static int
 index_load(struct store *st, struct index *x)
 {
-	char *nl, *line;
+	char *nl, *line, *hdr = NULL;
 	long long toff;
 	size_t len;
 
 	memset(x, 0, sizeof *x);
-	if (cache_read(st, INDEX_NAME, &x->buf, &len) != 0)
+	/* Mapped, not read: a team needs a few pages of 2 MB.  The map is
+	 * read-only (read faults map neighbouring pages too); lines are
+	 * copied before they are cut up. */
+	if (cache_map(st, INDEX_NAME, &x->buf, &len) != 0)
 		return -1;
-	if ((nl = strchr(x->buf, '\n')) == NULL)
+	x->len = len;
+	if ((nl = memchr(x->buf, '\n', len)) == NULL)
 		goto bad;
-	*nl = '\0';
-	line = x->buf;
+	line = hdr = line_copy(x->buf, nl);
 	if (strcmp(cut(&line), INDEX_MAGIC) != 0 || cut_num(&line, &x->dev) ||
 	    cut_num(&line, &x->ino) || cut_num(&line, &x->mtime) ||
 	    cut_num(&line, &x->count) || cut_num(&line, &toff) ||
 	    line != NULL || x->count < 0)
 		goto bad;
+	free(hdr);
+	hdr = NULL;
 	x->body = (size_t)(nl + 1 - x->buf);
 	if (toff < (long long)x->body || toff > (long long)len ||
 	    x->buf[toff - 1] != '\n' || len < 4 ||
-	    strcmp(x->buf + len - 4, "end\n") != 0)
+	    memcmp(x->buf + len - 4, "end\n", 4) != 0)
 		goto bad;
 	x->toff = (size_t)toff;
-	x->len = len;
 	return 0;
 bad:
+	free(hdr);
 	index_free(x);
 	return -1;
 }
@@ -379,9 +400,12 @@ bad:
 static int
 index_entries(struct index *x)
 {
-	char *p = x->buf + x->body, *end = x->buf + x->toff, *nl;
+	char *p, *end, *nl;
 	long long k;
 
+	x->copy = xstrndup(x->buf + x->body, x->toff - x->body);
+	p = x->copy;
+	end = p + (x->toff - x->body);
 	for (k = 0; k < x->count; k++) {
 		if (p >= end || (nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			return -1;
@@ -397,31 +421,74 @@ index_entries(struct index *x)
 	return p == end ? 0 : -1;
 }
 
-/* The entries listed on the line of the teams part that starts with
- * key (the team, escaped, and a tab; or "\t" for broken files). */
+/* Compare the team of a teams-part line (p, up to its tab) with team. */
 static int
-index_listed(struct index *x, const char *key, size_t kl)
+cmp_team_line(const char *p, const char *nl, const char *team, size_t tl)
 {
-	char *p = x->buf + x->toff, *end = x->buf + x->len - 4, *nl, *o;
+	const char *t = memchr(p, '\t', (size_t)(nl - p));
+	size_t l, m;
+	int c;
+
+	if (*p == 'B')
+		return -1;	/* the broken files' line comes first */
+	l = (size_t)((t ? t : nl) - p - 1);
+	m = l < tl ? l : tl;
+	if ((c = memcmp(p + 1, team, m)) != 0)
+		return c;
+	return l < tl ? -1 : l > tl;
+}
+
+/* Add the offsets listed after the tab of the line p..nl. */
+static int
+add_listed(struct index *x, const char *p, const char *nl)
+{
+	const char *o = memchr(p, '\t', (size_t)(nl - p)), *c;
 	long long off;
 	size_t l;
 
-	for (; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+	if (o == NULL)
+		return -1;
+	for (o++; o < nl; o += l + 1) {
+		c = memchr(o, ',', (size_t)(nl - o));
+		l = (size_t)((c ? c : nl) - o);
+		if (cache_num(o, l, &off) || off < (long long)x->body ||
+		    off >= (long long)x->toff || x->buf[off - 1] != '\n')
 			return -1;
-		if ((size_t)(nl - p) < kl || memcmp(p, key, kl) != 0)
-			continue;
-		for (o = p + kl; o < nl; o += l + 1) {
-			const char *c = memchr(o, ',', (size_t)(nl - o));
-			l = (size_t)((c ? c : nl) - o);
-			if (cache_num(o, l, &off) || off < (long long)x->body ||
-			    off >= (long long)x->toff || x->buf[off - 1] != '\n')
-				return -1;
-			x->want = xrealloc(x->want, (x->nwant + 1) *
-			    sizeof *x->want);
-			x->want[x->nwant++] = (size_t)off;
-		}
+		x->want = xrealloc(x->want, (x->nwant + 1) * sizeof *x->want);
+		x->want[x->nwant++] = (size_t)off;
+	}
+	return 0;
+}
+
+/* The entries listed for team (escaped; NULL: the broken files).  The
+ * teams part is sorted, so it is searched by halves: a team touches a few
+ * pages of it, not all. */
+static int
+index_listed(struct index *x, const char *team, size_t tl)
+{
+	char *lo = x->buf + x->toff, *hi = x->buf + x->len - 4, *p, *nl;
+	int c;
+
+	if (lo >= hi)
 		return 0;
+	if (team == NULL) {
+		if ((nl = memchr(lo, '\n', (size_t)(hi - lo))) == NULL)
+			return -1;
+		return *lo == 'B' ? add_listed(x, lo, nl) : 0;
+	}
+	while (lo < hi) {
+		p = lo + (hi - lo) / 2;
+		while (p > lo && p[-1] != '\n')
+			p--;
+		if ((nl = memchr(p, '\n', (size_t)(hi - p))) == NULL ||
+		    (*p != 'T' && *p != 'B'))
+			return -1;
+		if ((c = cmp_team_line(p, nl, team, tl)) == 0)
+			return add_listed(x, p, nl);
+		if (c < 0)
+			lo = nl + 1;
+		else
+			hi = p;
 	}
 	return 0;
 }
@@ -439,30 +506,20 @@ cmp_size(const void *a, const void *b)
 static int
 index_team(struct index *x, const char *eteam, size_t tl)
 {
-	char *key = xmalloc(tl + 2), *nl;
+	char *line;
 	size_t i;
-	int rc;
 
-	key[0] = 'T';
-	if (tl > 0)
-		memcpy(key + 1, eteam, tl);
-	key[tl + 1] = '\t';
-	rc = index_listed(x, key, tl + 2);
-	free(key);
-	if (rc == 0)
-		rc = index_listed(x, "B\t", 2);
-	if (rc != 0)
+	if (index_listed(x, eteam, tl) != 0 || index_listed(x, NULL, 0) != 0)
 		return -1;
 	if (x->nwant > 1)
 		qsort(x->want, x->nwant, sizeof *x->want, cmp_size);
+	x->lines = xcalloc(x->nwant + 1, sizeof *x->lines);
 	for (i = 0; i < x->nwant; i++) {
 		if (i > 0 && x->want[i] == x->want[i - 1])
 			return -1;
-		nl = memchr(x->buf + x->want[i], '\n', x->toff - x->want[i]);
-		if (nl == NULL)
-			return -1;
-		*nl = '\0';
-		if (parse_entry(x->buf + x->want[i], index_push(x)) != 0)
+		line = x->lines[x->nlines++] = line_copy(x->buf + x->want[i],
+		    x->buf + x->toff);
+		if (parse_entry(line, index_push(x)) != 0)
 			return -1;
 	}
 	return 0;
@@ -940,8 +997,15 @@ sorted:
 out:
 	close(dfd);
 	free(et.p);
-	x.buf = old.buf;	/* entries may point into it */
-	old.buf = NULL;
+	/* Entries may point into old's text: free it with x. */
+	x.buf = old.buf;
+	x.len = old.len;
+	x.copy = old.copy;
+	x.lines = old.lines;
+	x.nlines = old.nlines;
+	old.buf = old.copy = NULL;
+	old.lines = NULL;
+	old.nlines = 0;
 	index_free(&old);
 	index_free(&x);
 	if (fatal)
@@ -1056,6 +1120,7 @@ walk_index(struct store *st, int dfd, const struct stat *dsb,
 	struct wline *w = NULL;
 	struct userlist one = { 0 };
 	struct ent e;
+	char *line = NULL;
 	size_t n = 0, s, k;
 	int done = 0, r;
 
@@ -1066,18 +1131,16 @@ walk_index(struct store *st, int dfd, const struct stat *dsb,
 	    dsb->st_mtim.tv_nsec)
 		goto out;
 	/* A broken file is reported by the listing of everyone. */
-	if (index_listed(&x, "B\t", 2) != 0 || x.nwant > 0)
+	if (index_listed(&x, NULL, 0) != 0 || x.nwant > 0)
 		goto out;
 	if (walk_lines(&x, &w, &n) != 0)
 		goto out;
 	s = walk_start(w, n, after);
 	for (k = 0; k < n; k++) {
-		char *nl = strchr(w[(s + k) % n].line, '\n');
 		memset(&e, 0, sizeof e);
-		if (nl == NULL)
-			goto out;
-		*nl = '\0';
-		if (parse_entry(w[(s + k) % n].line, &e) != 0 ||
+		free(line);
+		line = line_copy(w[(s + k) % n].line, x.buf + x.toff);
+		if (parse_entry(line, &e) != 0 ||
 		    e.code != 0 || recheck(dfd, &e) || e.stale ||
 		    take(&e, &one, rc, NULL, NULL) != 0)
 			goto out;	/* changed since: the long way */
@@ -1088,6 +1151,7 @@ walk_index(struct store *st, int dfd, const struct stat *dsb,
 	}
 	done = 1;
 out:
+	free(line);
 	userlist_free(&one);
 	free(w);
 	index_free(&x);

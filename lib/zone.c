@@ -12,6 +12,8 @@
 #define DAY	86400L
 #define STEP	(12 * 3600L)	/* probe step: no zone changes twice in 12h */
 #define CHUNK	(64 * DAY)	/* how far a cache grows at a time */
+#define FIRST	(16 * DAY)	/* the first span: most questions are about
+				 * the coming week, and each probe costs */
 #define FAR	(800 * DAY)	/* beyond this, ask glibc directly */
 
 struct trans {
@@ -254,8 +256,8 @@ cover(struct zone *z, time_t a, time_t b)
 	long olo;
 
 	if (!z->covered) {
-		z->lo = a - CHUNK / 2;
-		z->hi = b + CHUNK;
+		z->lo = a - FIRST / 4;
+		z->hi = b + FIRST;
 		z->off_lo = glibc_offset(z, z->lo);
 		probe(z, z->lo, z->off_lo, z->hi);
 		z->covered = 1;

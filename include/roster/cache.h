@@ -45,6 +45,12 @@ int cache_num(const char *s, size_t len, long long *v);
 
 /* Read .cache/name; 0 or -1 (missing or unreadable). */
 int cache_read(struct store *st, const char *name, char **buf, size_t *len);
+/* Map .cache/name read-only: 0, or -1 when missing, empty or not a
+ * regular file.  The map is
+ * not NUL-terminated.  Cache files are only ever replaced by rename, so
+ * the mapped file does not change underneath. */
+int cache_map(struct store *st, const char *name, char **buf, size_t *len);
+void cache_unmap(char *buf, size_t len);
 /* Replace .cache/name with buf, best effort. */
 void cache_write(struct store *st, const char *name, const char *buf,
     size_t len);
