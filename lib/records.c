@@ -270,8 +270,10 @@ opencounts_free(struct opencounts *oc)
 {
 	size_t i;
 
-	for (i = 0; i < oc->len; i++)
-		free(oc->owner[i]);
+	if (oc->text == NULL)
+		for (i = 0; i < oc->len; i++)
+			free(oc->owner[i]);
+	free(oc->text);
 	free(oc->owner);
 	free(oc->n);
 	memset(oc, 0, sizeof *oc);
@@ -326,13 +328,15 @@ static int
 open_cached(struct store *st, const struct fid *f, struct opencounts *oc)
 {
 	struct fid c;
-	char *buf, *p, *fl[6];
+	char *buf, *p, *fl[6], *o;
 	long long n, v;
 	size_t len, i;
 
 	memset(oc, 0, sizeof *oc);
 	if (cache_read(st, OPEN_NAME, &buf, &len) != 0)
 		return -1;
+	/* The owners point into the text read: no copy each. */
+	oc->text = buf;
 	p = buf;
 	if (line_fields(&p, fl, 6) != 6 || strcmp(fl[0], OPEN_MAGIC) != 0 ||
 	    cache_num(fl[1], strlen(fl[1]), &c.ino) ||
@@ -346,9 +350,15 @@ open_cached(struct store *st, const struct fid *f, struct opencounts *oc)
 	oc->n = xcalloc((size_t)n + 1, sizeof *oc->n);
 	for (i = 0; i < (size_t)n; i++) {
 		if (line_fields(&p, fl, 2) != 2 ||
-		    cache_num(fl[1], strlen(fl[1]), &v) || v < 1 ||
-		    (oc->owner[i] = cache_unesc(fl[0], strlen(fl[0]))) == NULL)
+		    cache_num(fl[1], strlen(fl[1]), &v) || v < 1)
 			goto bad;
+		if (strchr(fl[0], '%') != NULL) {
+			if ((o = cache_unesc(fl[0], strlen(fl[0]))) == NULL)
+				goto bad;
+			strcpy(fl[0], o);	/* never longer */
+			free(o);
+		}
+		oc->owner[i] = fl[0];
 		oc->n[i] = (long)v;
 		oc->len = i + 1;
 		if (i > 0 && strcmp(oc->owner[i - 1], oc->owner[i]) >= 0)
@@ -356,11 +366,9 @@ open_cached(struct store *st, const struct fid *f, struct opencounts *oc)
 	}
 	if (strcmp(p, "end\n") != 0)
 		goto bad;
-	free(buf);
 	return 0;
 bad:
-	free(buf);
-	opencounts_free(oc);
+	opencounts_free(oc);	/* frees buf */
 	return -1;
 }
 

@@ -64,6 +64,7 @@ struct opencounts {
 	char **owner;		/* lower-cased, sorted */
 	long *n;
 	size_t len;
+	char *text;		/* the owners' text when read from the cache */
 };
 
 int records_open(struct store *st, struct opencounts *oc);
