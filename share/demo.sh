@@ -31,6 +31,14 @@ if has assign-next; then
 		run assign-next --team Support --record ticket:$t
 	done
 	has records && run records
+	# Routing by load: ann may hold 2 open records; balanced mode gives
+	# the next one to whoever has the most room, and --explain says why
+	# each of the team was chosen or skipped.
+	if has user-mod; then
+		run user-mod --capacity 2 ann@example.org
+		run assign-next --team Support --mode balanced --record ticket:105
+		run assign-next --team Support --explain --dry-run
+	fi
 fi
 if has user-rm; then
 	printf 'type,id,owner,state\nticket,7,dirk@example.org,open\n' \

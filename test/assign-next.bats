@@ -497,3 +497,29 @@ ticket:2 b@x.org"
 	run records --format tsv --no-header
 	assert_output "ticket	a,b \"q\"	a@x.org	open"
 }
+
+@test "4 concurrent --backlog runs never assign one record twice" {
+	add_users a@x.org b@x.org c@x.org d@x.org
+	rows=()
+	for i in $(seq 1 40); do rows+=("ticket,$i,,open"); done
+	records_csv "${rows[@]}"
+	for p in 1 2 3 4; do
+		assign-next --backlog --limit 5 >"$BATS_TEST_TMPDIR/out.$p" \
+		    2>"$BATS_TEST_TMPDIR/err.$p" &
+	done
+	wait
+	cat "$BATS_TEST_TMPDIR"/err.* >"$BATS_TEST_TMPDIR/err"
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	cat "$BATS_TEST_TMPDIR"/out.* >"$BATS_TEST_TMPDIR/out"
+	# 20 assignments, each record once, the oldest 20.
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 20 ]
+	[ -z "$(cut -d' ' -f1 "$BATS_TEST_TMPDIR/out" | sort | uniq -d)" ]
+	[ "$(cut -d' ' -f1 "$BATS_TEST_TMPDIR/out" | sort -t: -k2n | tail -1)" = ticket:20 ]
+	# The file agrees: rows 1-20 owned as printed, 21-40 still waiting.
+	while read -r rec who; do
+		grep -qx "ticket,${rec#ticket:},$who,open" "$ROSTER_DIR/records.csv"
+	done <"$BATS_TEST_TMPDIR/out"
+	[ "$(grep -c ',,open$' "$ROSTER_DIR/records.csv")" -eq 20 ]
+	# Fair: 5 each over the 4 users.
+	[ "$(cut -d' ' -f2 "$BATS_TEST_TMPDIR/out" | sort | uniq -c | awk '{print $1}' | sort -u)" = 5 ]
+}
