@@ -903,6 +903,20 @@ scan_known(int dfd, struct index *old, struct index *x, const char *team,
 	x->n = k;
 }
 
+/* Open users/ and stat it: 0 with *dfd -1 when there is none. */
+static int
+users_open(struct store *st, int *dfd, struct stat *sb)
+{
+	if ((*dfd = dir_open(st->dfd, "users")) < 0)
+		return errno == ENOENT ? 0 : fail_errno(RX_STORE, "users");
+	if (fstat(*dfd, sb) != 0) {
+		close(*dfd);
+		*dfd = -1;
+		return fail_errno(RX_STORE, "users");
+	}
+	return 0;
+}
+
 static int
 scan(struct store *st, const char *team, struct userlist *ul,
     void (*badf)(int, void *), void *arg, int rebuild)
@@ -915,15 +929,8 @@ scan(struct store *st, const char *team, struct userlist *ul,
 
 	memset(ul, 0, sizeof *ul);
 	memset(&x, 0, sizeof x);
-	if ((dfd = dir_open(st->dfd, "users")) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return fail_errno(RX_STORE, "users");
-	}
-	if (fstat(dfd, &dsb) != 0) {
-		close(dfd);
-		return fail_errno(RX_STORE, "users");
-	}
+	if ((rc = users_open(st, &dfd, &dsb)) != 0 || dfd < 0)
+		return rc;
 	x.dev = (long long)dsb.st_dev;
 	x.ino = (long long)dsb.st_ino;
 	x.mtime = (long long)dsb.st_mtim.tv_sec * 1000000000LL +
@@ -1167,15 +1174,8 @@ user_walk(struct store *st, const char *after,
 	size_t i, s;
 	int dfd, rc = 0;
 
-	if ((dfd = dir_open(st->dfd, "users")) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return fail_errno(RX_STORE, "users");
-	}
-	if (fstat(dfd, &dsb) != 0) {
-		close(dfd);
-		return fail_errno(RX_STORE, "users");
-	}
+	if ((rc = users_open(st, &dfd, &dsb)) != 0 || dfd < 0)
+		return rc;
 	if (walk_index(st, dfd, &dsb, after, pick, arg, &rc)) {
 		close(dfd);
 		return 0;
