@@ -245,7 +245,7 @@ give(struct pool *p, struct rotation *rot, struct record *r, long i,
 
 static int
 run_backlog(struct pool *p, const struct opts *o, struct records *rs,
-    struct rotation *rot, time_t now, int *assigned, int *waiting)
+    struct rotation *rot, time_t now, int *assigned, int *waiting, FILE *out)
 {
 	size_t k;
 	long i, done = 0;
@@ -265,7 +265,7 @@ run_backlog(struct pool *p, const struct opts *o, struct records *rs,
 			break;
 		}
 		give(p, rot, r, i, now);
-		printf("%s:%s %s\n", r->type, r->id, p->m[i].email);
+		fprintf(out, "%s:%s %s\n", r->type, r->id, p->m[i].email);
 		audit_add("assign", p->m[i].email, "%s:%s pool %s", r->type,
 		    r->id, p->name);
 		done++;
@@ -274,8 +274,11 @@ run_backlog(struct pool *p, const struct opts *o, struct records *rs,
 	return 0;
 }
 
+/* What is printed goes to out, a buffer: it reaches stdout only once
+ * the change is on disk, so that owner=$(assign-next --record ...) never
+ * names a user the store does not have as the owner. */
 static int
-run(struct store *st, const struct opts *o, time_t at, time_t now)
+run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 {
 	struct pool p;
 	struct records rs = { 0 };
@@ -316,7 +319,7 @@ run(struct store *st, const struct opts *o, time_t at, time_t now)
 		goto out;
 	count_open(&p, &oc);
 	if (o->backlog) {
-		run_backlog(&p, o, &rs, &rot, now, &assigned, &waiting);
+		run_backlog(&p, o, &rs, &rot, now, &assigned, &waiting, out);
 		/* Records left waiting: say why, also after a partial drain. */
 		if (o->explain && waiting)
 			explain(&p, -1, NULL);
@@ -356,11 +359,11 @@ chosen:
 		if (expl)
 			json_object_set_new(j, "explain", expl);
 		expl = NULL;
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
+		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putc('\n', out);
 		json_decref(j);
 	} else
-		printf("%s\n", p.m[i].email);
+		fprintf(out, "%s\n", p.m[i].email);
 write:
 	if (o->dry_run) {
 		audit_drop();
@@ -382,6 +385,25 @@ out:
 	opencounts_free(&oc);
 	rotation_free(&rot);
 	pool_free(&p);
+	return rc;
+}
+
+static int
+run_printed(struct store *st, const struct opts *o, time_t at, time_t now)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	int rc;
+
+	if ((out = open_memstream(&buf, &len)) == NULL)
+		return fail_errno(RX_STORE, "output");
+	rc = run(st, o, at, now, out);
+	if (fclose(out) != 0 && rc == 0)
+		rc = fail_errno(RX_STORE, "output");
+	if (rc == 0)
+		fwrite(buf, 1, len, stdout);
+	free(buf);
 	return rc;
 }
 
@@ -485,7 +507,7 @@ main(int argc, char **argv)
 	}
 	rc = store_open(&st, o.store, o.dry_run ? STORE_READ : STORE_WRITE);
 	if (rc == 0)
-		rc = run(&st, &o, at, now);
+		rc = run_printed(&st, &o, at, now);
 	if (rc)
 		err_print();
 	store_close(&st);

@@ -169,3 +169,50 @@ need() {
 	assert_output --partial "u8.csv:3: bob@example.org: first name is not valid UTF-8"
 	[ ! -e "$ROSTER_DIR/users/ann@example.org.yaml" ]
 }
+
+# A store on a full file system: a small tmpfs, where this machine lets us
+# mount one (root, and mount(2) allowed).
+full_store() {
+	mnt=$BATS_TEST_TMPDIR/full
+	mkdir -p "$mnt"
+	mount -t tmpfs -o size=256k tmpfs "$mnt" 2>/dev/null ||
+	    skip "cannot mount a tmpfs here"
+	export ROSTER_DIR=$mnt/store
+	add_users --team Support a@x.org b@x.org
+	printf 'type,id,owner,state\nticket,1,a@x.org,open\n' >"$ROSTER_DIR/records.csv"
+	status >/dev/null	# the cache, made while there is room
+	dd if=/dev/zero of="$mnt/filler" bs=4k 2>/dev/null || true
+	sync
+}
+
+teardown() {
+	if [ -n "${mnt:-}" ] && mountpoint -q "$mnt"; then
+		umount "$mnt"
+	fi
+}
+
+@test "a full disk: every writer exits 7 with one line, nothing changes" {
+	full_store
+	before=$(store_sum)
+	for cmd in "user-add --no-welcome c@x.org" \
+	    "user-mod --first-name Zed a@x.org" \
+	    "hours-set a@x.org mon-fri=09:00-17:00" \
+	    "ooo-add a@x.org --from 2026-12-01 --to 2026-12-02" \
+	    "status --set away a@x.org" \
+	    "assign-next --record ticket:2" \
+	    "portal-config portal.name Desk"; do
+		# shellcheck disable=SC2086
+		run $cmd
+		echo "$cmd -> $status: $output"
+		[ "$status" -eq 7 ]
+		[ "${#lines[@]}" -eq 1 ]
+		[[ "$output" == *"No space left on device"* ]]
+		[ "$(store_sum)" = "$before" ]
+	done
+	# No temporary is left behind to be mistaken for data, and reading
+	# still works.
+	[ -z "$(find "$ROSTER_DIR" -name '*.tmp')" ]
+	run status --format tsv --no-header
+	assert_success
+	assert_line --index 0 --partial a@x.org
+}
