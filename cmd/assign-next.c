@@ -89,14 +89,21 @@ count_open(struct pool *p, const struct opencounts *oc)
 		p->m[i].open = opencounts_get(oc, p->m[i].email);
 }
 
+/* Available, and below capacity if there is one. */
+static int
+eligible(const struct avail *a, long capacity, long open)
+{
+	return !a->away && (capacity < 0 || open < capacity);
+}
+
 static void
 set_eligible(struct pool *p)
 {
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		p->m[i].eligible = !p->av[i].away && (p->m[i].capacity < 0 ||
-		    p->m[i].open < p->m[i].capacity);
+		p->m[i].eligible = eligible(&p->av[i], p->m[i].capacity,
+		    p->m[i].open);
 }
 
 /* Round robin over everyone needs only the users from the rotation's
@@ -125,7 +132,7 @@ pick_first(const struct user *u, void *arg)
 	}
 	avail_at(u, z, w->at, &a);
 	open = opencounts_get(w->oc, u->email);
-	if (a.away || (u->capacity >= 0 && open >= u->capacity))
+	if (!eligible(&a, u->capacity, open))
 		return 0;
 	p->chosen = xstrdup(u->email);
 	p->m = xcalloc(1, sizeof *p->m);

@@ -62,40 +62,6 @@ sbuf_esc(struct sbuf *b, const char *s)
 	}
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Unescape s[0..len) into a new string; NULL if malformed. */
-char *
-cache_unesc(const char *s, size_t len)
-{
-	char *o = xmalloc(len + 1), *p = o;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] != '%') {
-			*p++ = s[i];
-			continue;
-		}
-		if (i + 2 >= len || hexval(s[i + 1]) < 0 ||
-		    hexval(s[i + 2]) < 0) {
-			free(o);
-			return NULL;
-		}
-		*p++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-		i += 2;
-	}
-	*p = '\0';
-	return o;
-}
-
 void
 fid_of(const struct stat *sb, struct fid *f)
 {

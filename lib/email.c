@@ -116,43 +116,12 @@ email_fname(const char *s)
 	return out;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 char *
 email_from_fname(const char *name)
 {
 	size_t n = strlen(name);
-	char *out, *o;
-	const char *p, *end;
-	int h, l;
 
 	if (n <= 5 || strcmp(name + n - 5, ".yaml") != 0 || name[0] == '.')
 		return NULL;
-	end = name + n - 5;
-	out = o = xmalloc(n);
-	for (p = name; p < end; p++) {
-		if (*p != '%') {
-			*o++ = *p;
-			continue;
-		}
-		if (end - p < 3 || (h = hexval(p[1])) < 0 ||
-		    (l = hexval(p[2])) < 0) {
-			free(out);
-			return NULL;
-		}
-		*o++ = (char)(h * 16 + l);
-		p += 2;
-	}
-	*o = '\0';
-	return out;
+	return pct_decode(name, n - 5);
 }

@@ -307,3 +307,39 @@ parse_long(const char *s, long min, long max, long *out)
 	*out = v;
 	return 0;
 }
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+char *
+pct_decode(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1), *o = out;
+	size_t i;
+	int h, l;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '%') {
+			*o++ = s[i];
+			continue;
+		}
+		if (len - i < 3 || (h = hexval(s[i + 1])) < 0 ||
+		    (l = hexval(s[i + 2])) < 0) {
+			free(out);
+			return NULL;
+		}
+		*o++ = (char)(h * 16 + l);
+		i += 2;
+	}
+	*o = '\0';
+	return out;
+}

@@ -353,7 +353,7 @@ open_cached(struct store *st, const struct fid *f, struct opencounts *oc)
 		    cache_num(fl[1], strlen(fl[1]), &v) || v < 1)
 			goto bad;
 		if (strchr(fl[0], '%') != NULL) {
-			if ((o = cache_unesc(fl[0], strlen(fl[0]))) == NULL)
+			if ((o = pct_decode(fl[0], strlen(fl[0]))) == NULL)
 				goto bad;
 			strcpy(fl[0], o);	/* never longer */
 			free(o);

@@ -113,7 +113,7 @@ parse_list(const char *s, size_t len, struct strv *sv)
 		c = memchr(p, ',', (size_t)(e - p));
 		if (c == NULL)
 			c = e;
-		if ((item = cache_unesc(p, (size_t)(c - p))) == NULL)
+		if ((item = pct_decode(p, (size_t)(c - p))) == NULL)
 			return -1;
 		if (sv->n + 1 >= sv->cap) {	/* as strv_add(), without a copy */
 			sv->cap = sv->cap ? 2 * sv->cap : 4;
@@ -228,10 +228,10 @@ fields_parse(const char *s, struct user *u)
 	for (k = 0; k < 7; k++)
 		f[k] = field(&s, '\t', &len[k]);
 	user_init(u, NULL);
-	if ((u->email = cache_unesc(f[0], len[0])) == NULL || *u->email == '\0' ||
+	if ((u->email = pct_decode(f[0], len[0])) == NULL || *u->email == '\0' ||
 	    parse_list(f[1], len[1], &u->teams) ||
 	    cache_num(f[2], len[2], &cap) || cap < -1 ||
-	    (len[3] && (u->timezone = cache_unesc(f[3], len[3])) == NULL) ||
+	    (len[3] && (u->timezone = pct_decode(f[3], len[3])) == NULL) ||
 	    parse_hours(f[4], len[4], &u->hours) ||
 	    parse_ooo(f[5], len[5], u) ||
 	    parse_override(f[6], len[6], u)) {
@@ -345,7 +345,7 @@ parse_entry(char *line, struct ent *e)
 	    v < 0 || v > 255 || line == NULL)
 		return -1;
 	if (strchr(name, '%') != NULL) {
-		if ((n = cache_unesc(name, strlen(name))) == NULL)
+		if ((n = pct_decode(name, strlen(name))) == NULL)
 			return -1;
 		strcpy(name, n);	/* never longer */
 		free(n);
@@ -799,7 +799,7 @@ take(struct ent *e, struct userlist *ul, int *rc,
 	char *msg;
 
 	if (e->code != 0) {
-		msg = cache_unesc(e->data, strlen(e->data));
+		msg = pct_decode(e->data, strlen(e->data));
 		fail(e->code, "%s", msg ? msg : "users/");
 		free(msg);
 		if (*rc == 0)
@@ -959,7 +959,8 @@ scan(struct store *st, const char *team, struct userlist *ul,
 				goto sorted;
 			}
 		}
-		/* Read it all again (parsing marked the text). */
+		/* Start again from the file: old holds the team's entries
+		 * only, and index_entries() wants none. */
 		index_free(&old);
 		if (index_load(st, &old) != 0)
 			memset(&old, 0, sizeof old);
@@ -1038,8 +1039,8 @@ cmp_wline(const void *a, const void *b)
 	int c;
 
 	if (memchr(x->email, '%', x->len) || memchr(y->email, '%', y->len)) {
-		ux = cache_unesc(x->email, x->len);
-		uy = cache_unesc(y->email, y->len);
+		ux = pct_decode(x->email, x->len);
+		uy = pct_decode(y->email, y->len);
 		c = ux && uy ? strcmp(ux, uy) : 0;
 		free(ux);
 		free(uy);

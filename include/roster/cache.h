@@ -35,11 +35,10 @@ void sbuf_add(struct sbuf *b, const char *s, size_t len);
 void sbuf_str(struct sbuf *b, const char *s);
 /* pre, then v in decimal. */
 void sbuf_num(struct sbuf *b, const char *pre, long long v);
-/* s with %, tab, newline, return and comma as %XX. */
+/* s with %, tab, newline, return and comma as %XX (pct_decode() reads
+ * it back). */
 void sbuf_esc(struct sbuf *b, const char *s);
 
-/* s[0..len) unescaped, malloc'd; NULL if malformed. */
-char *cache_unesc(const char *s, size_t len);
 /* A decimal number filling s[0..len) exactly: 0, or -1. */
 int cache_num(const char *s, size_t len, long long *v);
 

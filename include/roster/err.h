@@ -79,4 +79,8 @@ void strv_split(struct strv *sv, const char *list);
  * decimal number in [min, max]. */
 int parse_long(const char *s, long min, long max, long *out);
 
+/* s[0..len) with each %XX (hex digits) turned into its byte, malloc'd;
+ * NULL if a % is not followed by two hex digits. */
+char *pct_decode(const char *s, size_t len);
+
 #endif
