@@ -78,12 +78,19 @@ $(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
 
 # --- tests -----------------------------------------------------------------
 
+# Everything the build, make check (test/, its helpers: jq, python3 with
+# its standard library only, coreutils' timeout, util-linux's setpriv and
+# mount) and make bench need on Debian.  build-essential and git are
+# assumed.
 DEPS = libyaml-dev libcsv-dev libinih-dev libjansson-dev libical-dev \
        libicu-dev bats bats-assert bats-support mandoc tzdata python3 \
-       hyperfine shellcheck parallel
+       hyperfine shellcheck parallel jq coreutils util-linux mount
 
 deps:
 	@sh share/deps.sh $(DEPS)
+
+print-deps:
+	@echo $(DEPS)
 
 asan:
 	$(MAKE) O=build/asan SAN=1
@@ -181,4 +188,4 @@ demo:
 clean:
 	rm -rf obj bin fuzz build
 
-.PHONY: all asan bench check crashtest deps demo fuzz install uninstall clean lint-man
+.PHONY: all asan bench check crashtest deps demo print-deps fuzz install uninstall clean lint-man

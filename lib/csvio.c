@@ -214,7 +214,9 @@ csv_row_write(FILE *fp, const char *const *cells, size_t n, int guard)
 		if (i > 0)
 			fputc(',', fp);
 		s = cells[i] ? cells[i] : "";
-		if (guard && s[0] && strchr("=+-@", s[0]) != NULL) {
+		/* A spreadsheet skips a leading TAB or CR and runs the
+		 * formula after it. */
+		if (guard && s[0] && strchr("=+-@\t\r", s[0]) != NULL) {
 			g = xasprintf("'%s", s);
 			s = g;
 		}

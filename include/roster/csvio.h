@@ -8,8 +8,9 @@
  * row remembers the line it started on for messages.
  *
  * Writing: csv_row_write() quotes as RFC 4180 needs, through libcsv's
- * writer; with guard set, a cell starting with = + - or @ gets a leading '
- * so spreadsheets do not run it as a formula.
+ * writer; with guard set, a cell starting with = + - @ TAB or CR gets a
+ * leading ' so spreadsheets do not run it as a formula.  Only output for
+ * people has the guard: the store's own CSV files are written exactly.
  */
 #ifndef ROSTER_CSVIO_H
 #define ROSTER_CSVIO_H
