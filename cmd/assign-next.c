@@ -209,7 +209,7 @@ explain(const struct pool *p, long chosen, json_t *arr)
 			json_array_append_new(arr, json_pack("{s:s, s:s}", "email",
 			    p->m[i].email, "why", s));
 		else
-			fprintf(stderr, "%s: %s: %s\n", progname, p->m[i].email, s);
+			warnmsg("%s: %s", p->m[i].email, s);
 		free(s);
 	}
 }
@@ -444,6 +444,10 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
+			if (store_optarg(optarg) != 0) {
+				err_print();
+				usage(RX_USAGE);
+			}
 			o.store = optarg;
 			break;
 		case 'h':

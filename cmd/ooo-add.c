@@ -220,6 +220,10 @@ parse_args(int argc, char **argv, struct opts *o)
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
+			if (store_optarg(optarg) != 0) {
+				err_print();
+				usage(RX_USAGE);
+			}
 			o->store = optarg;
 			break;
 		case 'h':

@@ -118,6 +118,10 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
+			if (store_optarg(optarg) != 0) {
+				err_print();
+				usage(RX_USAGE);
+			}
 			store = optarg;
 			break;
 		case 'h':

@@ -53,8 +53,11 @@ do_check(const char *store)
 	rc = store_check(store, &probs);
 	if (rc != 0 && probs.n == 0)
 		err_print();
-	for (i = 0; i < probs.n; i++)
-		printf("%s\n", probs.v[i]);
+	for (i = 0; i < probs.n; i++) {
+		char *e = esc_str(probs.v[i]);
+		printf("%s\n", e);
+		free(e);
+	}
 	strv_free(&probs);
 	return rc;
 }
@@ -218,6 +221,10 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "d:hq", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
+			if (store_optarg(optarg) != 0) {
+				err_print();
+				usage(RX_USAGE);
+			}
 			store = optarg;
 			break;
 		case 'h':

@@ -347,6 +347,10 @@ main(int argc, char **argv)
 		changes++;
 		switch (ch) {
 		case 'd':
+			if (store_optarg(optarg) != 0) {
+				err_print();
+				usage(RX_USAGE);
+			}
 			o.store = optarg;
 			changes--;
 			break;

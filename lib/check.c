@@ -153,14 +153,18 @@ on_version(void *arg, const char *section, const char *key, const char *val)
 static int
 ini_is_newer(struct chk *c)
 {
-	char *text;
+	char *text, *flat;
 	size_t len;
 	long v = STORE_VERSION;
 
 	if (file_read(c->st->dfd, "roster.ini", &text, &len) != 0)
 		return 0;
-	(void)ini_parse_string(text, on_version, &v);
+	flat = store_ini_text(text, len);
 	free(text);
+	if (flat == NULL)
+		return 0;
+	(void)ini_parse_string(flat, on_version, &v);
+	free(flat);
 	return v > STORE_VERSION;
 }
 

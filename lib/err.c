@@ -12,6 +12,13 @@ const char *progname = "roster";
 static _Thread_local char errbuf[2048];
 static _Thread_local int errcode;
 
+static void
+oom(void)
+{
+	fprintf(stderr, "%s: out of memory\n", progname);
+	exit(RX_STORE);
+}
+
 void
 prog_init(const char *argv0)
 {
@@ -97,23 +104,88 @@ err_code(void)
 	return errcode;
 }
 
+/* Length of the UTF-8 sequence at s that a terminal shows as a letter,
+ * or 0: not UTF-8 (a stray, overlong or surrogate byte), or a C1
+ * control (U+0080-U+009F), which some terminals obey. */
+static size_t
+utf8_printable(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t n, i;
+
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		n = 2;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		n = 3;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (s[0] == 0xC2)
+		lo = 0xA0;
+	else if (s[0] == 0xE0)
+		lo = 0xA0;
+	else if (s[0] == 0xED)
+		hi = 0x9F;
+	else if (s[0] == 0xF0)
+		lo = 0x90;
+	else if (s[0] == 0xF4)
+		hi = 0x8F;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+char *
+esc_str(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char *out = xmalloc(strlen(str) * 4 + 1), *o = out;
+	size_t n;
+
+	while (*s) {
+		if (*s >= 0x20 && *s < 0x7F) {
+			*o++ = (char)*s++;
+		} else if (*s >= 0x80 && (n = utf8_printable(s)) > 0) {
+			memcpy(o, s, n);
+			o += n;
+			s += n;
+		} else {
+			o += sprintf(o, "\\x%02x", *s++);
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Messages carry bytes from input (addresses, file names, values): a
+ * terminal must show them, not obey them. */
 void
 err_print(void)
 {
-	fprintf(stderr, "%s: %s\n", progname,
-	    errbuf[0] ? errbuf : "unknown error");
+	char *e = esc_str(errbuf[0] ? errbuf : "unknown error");
+
+	fprintf(stderr, "%s: %s\n", progname, e);
+	free(e);
 }
 
 void
 warnmsg(const char *fmt, ...)
 {
 	va_list ap;
+	char *m, *e;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&m, fmt, ap) < 0)
+		oom();
 	va_end(ap);
-	fputc('\n', stderr);
+	e = esc_str(m);
+	fprintf(stderr, "%s: %s\n", progname, e);
+	free(e);
+	free(m);
 }
 
 int
@@ -133,13 +205,6 @@ out_close(int rc)
 		return RX_STORE;
 	}
 	return rc;
-}
-
-static void
-oom(void)
-{
-	fprintf(stderr, "%s: out of memory\n", progname);
-	exit(RX_STORE);
 }
 
 void *

@@ -1,6 +1,7 @@
 /* lock.c — the fcntl lock on STORE/.lock, with a timeout. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,23 +20,46 @@ on_alarm(int sig)
 	timed_out = 1;
 }
 
-double
-lock_timeout(void)
+/* s as a number of seconds from 0 to 86400, or -1.  Only digits, a point
+ * and an exponent: strtod() alone would also take "nan", "inf",
+ * hexadecimal and leading blanks. */
+static double
+seconds(const char *s)
 {
-	const char *s = getenv("ROSTER_LOCK_TIMEOUT");
 	char *end;
 	double v;
 
-	if (s == NULL || *s == '\0')
-		return 10;
+	if (!((*s >= '0' && *s <= '9') || *s == '.') ||
+	    s[strspn(s, "0123456789.eE+-")] != '\0')
+		return -1;
 	v = strtod(s, &end);
-	if (*end != '\0' || v < 0 || v > 86400)
-		return 10;
+	if (*end != '\0' || !isfinite(v) || v > 86400)
+		return -1;
 	return v;
 }
 
-/* Wait for the lock with F_SETLKW, interrupted by a one-shot timer: the
- * kernel queues us fairly and we wake the moment the lock is free. */
+int
+lock_timeout(double *out)
+{
+	const char *s = getenv("ROSTER_LOCK_TIMEOUT");
+	double v;
+
+	*out = 10;
+	if (s == NULL || *s == '\0')
+		return 0;
+	if ((v = seconds(s)) < 0)
+		return fail(RX_INVALID, "ROSTER_LOCK_TIMEOUT: '%s' is not a number "
+		    "of seconds from 0 to 86400", s);
+	/* Below the timer's resolution the wait would round to nothing, or
+	 * to a signal that comes before the wait starts: wait a millisecond. */
+	*out = v > 0 && v < LOCK_MIN_WAIT ? LOCK_MIN_WAIT : v;
+	return 0;
+}
+
+/* Wait for the lock with F_SETLKW, interrupted by a timer: the kernel
+ * queues us fairly and we wake the moment the lock is free.  The timer
+ * repeats: a first signal that lands before fcntl() starts to wait would
+ * otherwise leave it waiting forever. */
 static int
 wait_lock(int fd, struct flock *fl, double timeout)
 {
@@ -54,6 +78,7 @@ wait_lock(int fd, struct flock *fl, double timeout)
 	it.it_value.tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6);
 	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
 		it.it_value.tv_usec = 1;
+	it.it_interval.tv_usec = 1000;
 	timed_out = 0;
 	setitimer(ITIMER_REAL, &it, &oldit);
 	do {
@@ -67,6 +92,25 @@ wait_lock(int fd, struct flock *fl, double timeout)
 		saved = EAGAIN;
 	errno = saved;
 	return r;
+}
+
+/* The busy message, naming the holder when the kernel says who it is.
+ * F_GETLK gives no process on some network file systems (0), and one on
+ * another host means little: then "another process". */
+static int
+busy(int fd, int exclusive, double timeout, const char *shown)
+{
+	struct flock fl;
+
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = exclusive ? F_WRLCK : F_RDLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK &&
+	    fl.l_pid > 0)
+		return fail(RX_BUSY, "%s: store busy: locked by process %ld "
+		    "(waited %g s)", shown, (long)fl.l_pid, timeout);
+	return fail(RX_BUSY, "%s: store busy: locked by another process "
+	    "(waited %g s)", shown, timeout);
 }
 
 int
@@ -96,10 +140,12 @@ lock_take(int dfd, const char *name, int exclusive, double timeout,
 	fl.l_whence = SEEK_SET;
 	if (wait_lock(fd, &fl, timeout) != 0) {
 		int saved = errno;
+		if (saved == EAGAIN || saved == EACCES || saved == EINTR) {
+			busy(fd, exclusive, timeout, shown);
+			close(fd);
+			return RX_BUSY;
+		}
 		close(fd);
-		if (saved == EAGAIN || saved == EACCES || saved == EINTR)
-			return fail(RX_BUSY, "%s: store busy: lock not taken within "
-			    "%g seconds (ROSTER_LOCK_TIMEOUT)", shown, timeout);
 		errno = saved;
 		return fail_errno(RX_STORE, "%s", shown);
 	}

@@ -77,6 +77,24 @@ pad(size_t n)
 	fwrite(sp, 1, n, stdout);
 }
 
+/* A table is for a terminal: a cell's control bytes would move the
+ * cursor, recolour or split the line, so they are shown as \xNN (tsv,
+ * csv and json keep every byte, under their own quoting). */
+static void
+escape_cells(struct out *o)
+{
+	size_t i;
+	char *e;
+
+	for (i = 0; i < o->nrows * o->ncols; i++) {
+		if (o->cells[i] == NULL)
+			continue;
+		e = esc_str(o->cells[i]);
+		free(o->cells[i]);
+		o->cells[i] = e;
+	}
+}
+
 static void
 print_table(struct out *o)
 {
@@ -84,6 +102,7 @@ print_table(struct out *o)
 	size_t r, c, n;
 	const char *s;
 
+	escape_cells(o);
 	for (c = 0; c < o->ncols; c++)
 		w[c] = o->header ? width(o->cols[c]) : 0;
 	for (r = 0; r < o->nrows; r++)

@@ -59,15 +59,34 @@ seat_valid(const char *seat)
 	return 1;
 }
 
+int
+store_optarg(const char *arg)
+{
+	if (*arg == '\0')
+		return fail(RX_USAGE, "the store directory (-d, --store) is "
+		    "empty");
+	return 0;
+}
+
 char *
 store_locate(const char *opt)
 {
 	const char *s;
 
-	if (opt != NULL && *opt != '\0')
+	if (opt != NULL) {
+		if (store_optarg(opt) != 0)
+			return NULL;
 		return xstrdup(opt);
+	}
+	/* An empty ROSTER_DIR is a variable set from an unset one: going on
+	 * with the default store would change the wrong store. */
 	s = getenv("ROSTER_DIR");
-	if (s != NULL && *s != '\0')
+	if (s != NULL && *s == '\0') {
+		fail(RX_INVALID, "ROSTER_DIR is set but empty: unset it for the "
+		    "default store");
+		return NULL;
+	}
+	if (s != NULL)
 		return xstrdup(s);
 	s = getenv("XDG_DATA_HOME");
 	if (s != NULL && *s == '/')
@@ -211,18 +230,53 @@ on_ini(void *arg, const char *section, const char *key, const char *value)
 	return 1;
 }
 
+char *
+store_ini_text(const char *text, size_t len)
+{
+	char *out = xmalloc(len + 1), *o = out;
+	const char *p = text, *end = text + len, *nl, *e;
+	long line;
+
+	if (memchr(text, '\0', len) != NULL) {
+		free(out);
+		fail(RX_STORE, "roster.ini: contains a NUL byte");
+		return NULL;
+	}
+	for (line = 1; p < end; line++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		e = nl ? nl : end;
+		if ((size_t)(e - p - (e > p && e[-1] == '\r')) > STORE_INI_LINE) {
+			free(out);
+			fail_at(RX_STORE, "roster.ini", line, "line too long "
+			    "(more than %d bytes)", STORE_INI_LINE);
+			return NULL;
+		}
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		memcpy(o, p, (size_t)(e - p));
+		o += e - p;
+		if (nl)
+			*o++ = '\n';
+		p = e + 1;
+	}
+	*o = '\0';
+	return out;
+}
+
 int
 store_ini_parse(struct store *st, const char *text, size_t len)
 {
 	struct iniparse ip;
+	char *flat;
 	int line;
 
 	memset(&ip, 0, sizeof ip);
 	ip.st = st;
 	ip.version = STORE_VERSION;
-	if (memchr(text, '\0', len) != NULL)
-		return fail(RX_STORE, "roster.ini: contains a NUL byte");
-	line = ini_parse_string(text, on_ini, &ip);
+	if ((flat = store_ini_text(text, len)) == NULL)
+		return RX_STORE;
+	line = ini_parse_string(flat, on_ini, &ip);
+	free(flat);
 	if (ip.badline) {
 		line = key_line(text, strstr(ip.bad, "version") ? "version" :
 		    "timezone");
@@ -277,6 +331,7 @@ int
 store_open(struct store *st, const char *opt, int mode)
 {
 	struct stat sb;
+	double wait;
 	int rc;
 
 	memset(st, 0, sizeof *st);
@@ -284,7 +339,9 @@ store_open(struct store *st, const char *opt, int mode)
 	st->mode = mode;
 	st->path = store_locate(opt);
 	if (st->path == NULL)
-		return RX_STORE;
+		return err_code();
+	if ((rc = lock_timeout(&wait)) != 0)
+		return rc;
 	if (mode == STORE_WRITE && (rc = mkdirs(st->path)) != 0)
 		return rc;
 	st->dfd = open(st->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -297,7 +354,7 @@ store_open(struct store *st, const char *opt, int mode)
 	}
 	if (fstat(st->dfd, &sb) != 0)
 		return fail_errno(RX_STORE, "%s", st->path);
-	rc = lock_take(st->dfd, ".lock", mode == STORE_WRITE, lock_timeout(),
+	rc = lock_take(st->dfd, ".lock", mode == STORE_WRITE, wait,
 	    ".lock", &st->lockfd);
 	if (rc)
 		return rc;

@@ -43,11 +43,18 @@ int fail_errno(int code, const char *fmt, ...)
 const char *err_msg(void);
 int err_code(void);
 
-/* Print "PROG: message" for the last recorded error to stderr. */
+/* Print "PROG: message" for the last recorded error to stderr, escaped
+ * with esc_str(): one line, whatever bytes the input had. */
 void err_print(void);
 
-/* Print "PROG: message" to stderr (a warning, not recorded). */
+/* Print "PROG: message" to stderr (a warning, not recorded), escaped. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* s with every byte a terminal would obey written as \xNN (lower-case
+ * hex): C0 controls (LF, ESC...), DEL, the C1 controls U+0080-U+009F and
+ * every byte that is not part of valid UTF-8.  Printable ASCII, the
+ * backslash included, and UTF-8 letters (Zoë, 日本) are kept.  malloc'd. */
+char *esc_str(const char *s);
 
 /* Flush and close stdout; on failure print why and return RX_STORE.
  * Every binary that prints ends with: return out_close(rc). */

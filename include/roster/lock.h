@@ -3,7 +3,9 @@
  *
  * Shared for readers, exclusive for writers, held for a whole command.
  * fcntl locks are per process and work on NFSv4.  lock_take() waits up to
- * timeout seconds (0: do not wait) and returns RX_BUSY when it runs out.
+ * timeout seconds (0: do not wait) and returns RX_BUSY when it runs out,
+ * with ".lock: store busy: locked by process PID (waited N s)": the
+ * holder's PID from F_GETLK, or "another process" when it gives none.
  */
 #ifndef ROSTER_LOCK_H
 #define ROSTER_LOCK_H
@@ -13,7 +15,12 @@
 int lock_take(int dfd, const char *name, int exclusive, double timeout,
     const char *shown, int *fdp);
 
-/* The wait from $ROSTER_LOCK_TIMEOUT (seconds, default 10). */
-double lock_timeout(void);
+/* The shortest wait: a smaller positive timeout is rounded up to it. */
+#define LOCK_MIN_WAIT 0.001
+
+/* The wait from $ROSTER_LOCK_TIMEOUT into *out: seconds, a decimal number
+ * from 0 to 86400, default 10 (unset or empty).  0, or RX_INVALID naming
+ * the variable when it is anything else ("nan", "abc", "-1", "1e9"). */
+int lock_timeout(double *out);
 
 #endif

@@ -3,7 +3,8 @@
  *
  * A command declares its columns, adds rows of strings (NULL = absent),
  * then out_flush() prints them all to stdout in the chosen format: table
- * (aligned, with a header), tsv, csv (RFC 4180, formula guard), json (one
+ * (aligned, with a header; non-printing bytes as \xNN, see esc_str()),
+ * tsv, csv (RFC 4180, formula guard), json (one
  * array of objects, through jansson; absent cells are null).  Columns
  * marked OUT_INT are json numbers, OUT_BOOL json booleans.
  */

@@ -4,7 +4,8 @@
  * store_open() resolves the location (--store, $ROSTER_DIR, else
  * ${XDG_DATA_HOME:-$HOME/.local/share}/roster), takes the lock on
  * STORE/.lock (shared for STORE_READ, exclusive for STORE_WRITE, waiting up
- * to $ROSTER_LOCK_TIMEOUT seconds), and reads roster.ini.  A writer creates
+ * to $ROSTER_LOCK_TIMEOUT seconds; a bad value is RX_INVALID before
+ * anything is created), and reads roster.ini.  A writer creates
  * the store on first use; a reader of a missing store gets RX_NOTFOUND.
  * The lock is held until store_close().  Every path below the store is
  * opened relative to st->dfd, never following a symbolic link.
@@ -42,8 +43,26 @@ struct store {
 };
 
 /* Resolve the store directory: opt (from --store), else the environment.
- * Returns a malloc'd path, or NULL with the error recorded (RX_STORE). */
+ * Returns a malloc'd path, or NULL with the error recorded: RX_USAGE for
+ * an empty opt, RX_INVALID for an empty $ROSTER_DIR (set from an unset
+ * variable, most likely: never taken as the default), else RX_STORE. */
 char *store_locate(const char *opt);
+
+/* Check the argument of -d/--store as the option is parsed: 0, or
+ * RX_USAGE when it is empty. */
+int store_optarg(const char *arg);
+
+/* The longest roster.ini line, without its line ending: inih's buffer
+ * (INI_MAX_LINE 200, as Debian builds it) splits a longer one, and the
+ * tail of a comment would become a setting. */
+#define STORE_INI_LINE 199
+
+/* roster.ini's text as inih is given it: each line without its leading
+ * blanks (an indented key is a key, never a continuation of the one
+ * above, whatever inih's INI_ALLOW_MULTILINE), line numbers kept.
+ * malloc'd, or NULL and RX_STORE recorded for a NUL byte or a line longer
+ * than STORE_INI_LINE ("roster.ini:LINE: line too long"). */
+char *store_ini_text(const char *text, size_t len);
 
 /* Open, lock and read the store; 0 or an exit code. */
 int store_open(struct store *st, const char *opt, int mode);
