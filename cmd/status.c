@@ -207,7 +207,7 @@ main(int argc, char **argv)
 	};
 	const char *store = NULL, *at = NULL, *team = NULL, *set = NULL;
 	int ch, rc, fmt = FMT_TABLE, header = 1, quiet = 0, only = -1;
-	int removed = 0, end_ooo = 0, check = 0, where, bad_zone = 0;
+	int removed = 0, end_ooo = 0, check = 0, where, bad = 0;
 	struct userlist ul;
 	struct store st;
 	struct out o;
@@ -300,24 +300,27 @@ main(int argc, char **argv)
 	}
 	where = removed ? USER_REMOVED : USER_ACTIVE;
 	memset(&ul, 0, sizeof ul);
+	/* A file that cannot be read is reported where it is met; the
+	 * others are listed, and the exit status says so at the end. */
 	if (argc > 0) {
 		ul.u = xcalloc((size_t)argc, sizeof *ul.u);
 		for (i = 0; i < (size_t)argc; i++) {
 			int r = user_load(&st, argv[i], where, &ul.u[ul.n]);
-			if (r) {
-				err_print();
-				if (rc == 0)
-					rc = r;
-			} else
+			if (r)
+				err_tally(r, &bad);
+			else
 				ul.n++;
 		}
 	} else if (where == USER_ACTIVE)
-		rc = user_scan(&st, team, &ul, NULL, NULL);
+		rc = user_scan(&st, team, &ul, err_tally, &bad);
 	else
-		rc = user_list(&st, where, &ul, NULL, NULL);
+		rc = user_list(&st, where, &ul, err_tally, &bad);
 	if (rc) {
-		if (argc == 0)
-			err_print();
+		err_print();
+		goto out;
+	}
+	if (quiet && ul.n == 0) {
+		rc = bad;
 		goto out;
 	}
 	out_init(&o, fmt, header, cols, 5, NULL);
@@ -333,8 +336,7 @@ main(int argc, char **argv)
 			continue;
 		if ((z = zone_of(&st, u)) == NULL) {
 			/* Report it and list the others. */
-			err_print();
-			bad_zone = RX_STORE;
+			err_tally(RX_STORE, &bad);
 			continue;
 		}
 		avail_at(u, z, t, &a);
@@ -365,7 +367,7 @@ main(int argc, char **argv)
 	if (!quiet && rc == 0)
 		rc = out_flush(&o);
 	if (rc == 0)
-		rc = bad_zone;
+		rc = bad;
 	out_free(&o);
 out:
 	userlist_free(&ul);
