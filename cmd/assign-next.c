@@ -298,7 +298,7 @@ run_backlog(struct pool *p, const struct opts *o, struct records *rs,
 
 	for (k = 0; k < rs->n; k++) {
 		struct record *r = &rs->r[k];
-		if ((r->owner && *r->owner) || r->state == NULL ||
+		if (r->raw || (r->owner && *r->owner) || r->state == NULL ||
 		    strcmp(r->state, "open") != 0)
 			continue;
 		if (o->limit > 0 && done >= o->limit)
@@ -318,6 +318,17 @@ run_backlog(struct pool *p, const struct opts *o, struct records *rs,
 	}
 	*assigned = (int)done;
 	return 0;
+}
+
+/* Malformed rows are kept as they are and not counted: say so. */
+static void
+warn_malformed(const struct records *rs)
+{
+	size_t k;
+
+	for (k = 0; k < rs->n; k++)
+		if (rs->r[k].raw)
+			warnmsg("%s", rs->r[k].why);
 }
 
 /* What is printed goes to out, a buffer: it reaches stdout only once
@@ -344,6 +355,7 @@ run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 	if (o->record || o->backlog) {
 		if ((rc = records_load(st, &rs)) != 0)
 			goto out;
+		warn_malformed(&rs);
 		records_open_of(&rs, &oc);
 	} else if ((rc = records_open(st, &oc)) != 0)
 		goto out;
