@@ -68,7 +68,7 @@ do_check(const char *store)
  * away then holds with no until, until it is set again; available is the
  * schedule itself, so any override is dropped and the schedule takes over.
  */
-static void
+static int
 set_override(struct user *u, struct zone *z, int away, time_t now)
 {
 	const char *what = away ? "away" : "available";
@@ -78,8 +78,13 @@ set_override(struct user *u, struct zone *z, int away, time_t now)
 		u->has_override = 0;
 		audit_add("status", u->email, "%s: the schedule, no override",
 		    what);
-		return;
+		return 0;
 	}
+	/* Near the end of the supported range the next change may lie
+	 * past it: never write an until that cannot be read back. */
+	if (until != -1 && !time_supported(until))
+		return fail(RX_INVALID, "%s: the schedule next changes outside "
+		    "the supported range of times (" TIME_RANGE ")", u->email);
 	u->has_override = 1;
 	u->override_away = away;
 	u->override_until = until;
@@ -88,6 +93,7 @@ set_override(struct user *u, struct zone *z, int away, time_t now)
 	else
 		audit_add("status", u->email, "%s until %s", what,
 		    time_utc(until, (char[32]){0}));
+	return 0;
 }
 
 static int
@@ -155,7 +161,8 @@ do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 			}
 			us[i].nooo = j;
 		}
-		set_override(&us[i], z, away, now);
+		if ((rc = set_override(&us[i], z, away, now)) != 0)
+			goto bad;
 		continue;
 bad:
 		err_print();
