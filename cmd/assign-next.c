@@ -48,7 +48,20 @@ struct pool {
 	size_t n;
 	char *chosen;		/* the walk's choice, owned */
 	size_t seen;		/* users the walk looked at */
+	struct strv unreadable;	/* why each skipped file is unreadable */
+	int told;		/* explain() has said so */
 };
+
+/* A user file that cannot be read is skipped: the others still get
+ * work.  Its message is kept for --explain or a warning. */
+static void
+pool_bad(int code, void *arg)
+{
+	struct pool *p = arg;
+
+	(void)code;
+	strv_add(&p->unreadable, err_msg());
+}
 
 static int
 load_pool(struct store *st, const struct opts *o, time_t at, struct pool *p)
@@ -58,7 +71,7 @@ load_pool(struct store *st, const struct opts *o, time_t at, struct pool *p)
 
 	memset(p, 0, sizeof *p);
 	p->name = o->team ? o->team : "*";
-	if ((rc = user_scan(st, o->team, &p->ul, NULL, NULL)) != 0)
+	if ((rc = user_scan(st, o->team, &p->ul, pool_bad, p)) != 0)
 		return rc;
 	p->u = xcalloc(p->ul.n, sizeof *p->u);
 	p->m = xcalloc(p->ul.n, sizeof *p->m);
@@ -146,6 +159,12 @@ pick_first(const struct user *u, void *arg)
 	return 1;
 }
 
+static void
+walk_bad(int code, void *arg)
+{
+	pool_bad(code, ((struct walk *)arg)->p);
+}
+
 static int
 walk_pool(struct store *st, const struct rotation *rot,
     const struct opencounts *oc, time_t at, struct pool *p)
@@ -155,7 +174,7 @@ walk_pool(struct store *st, const struct rotation *rot,
 
 	memset(p, 0, sizeof *p);
 	p->name = "*";
-	rc = user_walk(st, rotation_last(rot, "*"), pick_first, &w);
+	rc = user_walk(st, rotation_last(rot, "*"), pick_first, walk_bad, &w);
 	return rc ? rc : w.rc;
 }
 
@@ -167,6 +186,17 @@ pool_free(struct pool *p)
 	free(p->u);
 	free(p->m);
 	free(p->av);
+	strv_free(&p->unreadable);
+}
+
+/* The skipped files, one line each on stderr, unless explain() said. */
+static void
+warn_unreadable(const struct pool *p)
+{
+	size_t i;
+
+	for (i = 0; !p->told && i < p->unreadable.n; i++)
+		warnmsg("%s", p->unreadable.v[i]);
 }
 
 /* Why member i was chosen or skipped, one line. */
@@ -198,11 +228,20 @@ why(const struct pool *p, size_t i, long chosen)
 }
 
 static void
-explain(const struct pool *p, long chosen, json_t *arr)
+explain(struct pool *p, long chosen, json_t *arr)
 {
 	size_t i;
 	char *s;
 
+	for (i = 0; i < p->unreadable.n; i++) {
+		if (arr)
+			json_array_append_new(arr, json_pack("{s:n, s:s+}",
+			    "email", "why", "unreadable: ", p->unreadable.v[i]));
+		else
+			fprintf(stderr, "%s: unreadable: %s\n", progname,
+			    p->unreadable.v[i]);
+	}
+	p->told = 1;
 	for (i = 0; i < p->n; i++) {
 		s = why(p, i, chosen);
 		if (arr)
@@ -259,7 +298,7 @@ run_backlog(struct pool *p, const struct opts *o, struct records *rs,
 
 	for (k = 0; k < rs->n; k++) {
 		struct record *r = &rs->r[k];
-		if ((r->owner && *r->owner) || r->state == NULL ||
+		if (r->raw || (r->owner && *r->owner) || r->state == NULL ||
 		    strcmp(r->state, "open") != 0)
 			continue;
 		if (o->limit > 0 && done >= o->limit)
@@ -279,6 +318,17 @@ run_backlog(struct pool *p, const struct opts *o, struct records *rs,
 	}
 	*assigned = (int)done;
 	return 0;
+}
+
+/* Malformed rows are kept as they are and not counted: say so. */
+static void
+warn_malformed(const struct records *rs)
+{
+	size_t k;
+
+	for (k = 0; k < rs->n; k++)
+		if (rs->r[k].raw)
+			warnmsg("%s", rs->r[k].why);
 }
 
 /* What is printed goes to out, a buffer: it reaches stdout only once
@@ -305,6 +355,7 @@ run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 	if (o->record || o->backlog) {
 		if ((rc = records_load(st, &rs)) != 0)
 			goto out;
+		warn_malformed(&rs);
 		records_open_of(&rs, &oc);
 	} else if ((rc = records_open(st, &oc)) != 0)
 		goto out;
@@ -385,6 +436,7 @@ write:
 		goto out;
 	rc = audit_flush(st, now);
 out:
+	warn_unreadable(&p);
 	json_decref(expl);
 	free(type);
 	free(id);

@@ -50,6 +50,7 @@ main(int argc, char **argv)
 	};
 	const char *store = NULL, *team = NULL, *zone = NULL;
 	int ch, rc = 0, add = 0, clear = 0, dry = 0, first = 0, writing;
+	int unread = 0;
 	struct strv emails = { 0 }, specs = { 0 };
 	struct hours parsed = { { 0 }, { 0 } };
 	struct userlist ul = { 0 };
@@ -143,7 +144,11 @@ main(int argc, char **argv)
 	}
 	if (team) {
 		struct userlist all;
-		if ((rc = user_list(&st, USER_ACTIVE, &all, NULL, NULL)) != 0) {
+		/* The members whose files read; a file that does not is
+		 * reported (its teams are unknown) and makes the exit
+		 * status 7 once the others are done. */
+		if ((rc = user_list(&st, USER_ACTIVE, &all, err_tally,
+		    &unread)) != 0) {
 			err_print();
 			goto out;
 		}
@@ -152,7 +157,7 @@ main(int argc, char **argv)
 			    !strv_has(&emails, all.u[i].email))
 				strv_add(&emails, all.u[i].email);
 		userlist_free(&all);
-		if (emails.n == 0) {
+		if (emails.n == 0 && unread == 0) {
 			rc = fail(RX_NOTFOUND, "no members in team %s", team);
 			err_print();
 			goto out;
@@ -217,6 +222,8 @@ main(int argc, char **argv)
 			err_print();
 	} else
 		audit_drop();
+	if (rc == 0)
+		rc = unread;
 out:
 	userlist_free(&ul);
 	store_close(&st);

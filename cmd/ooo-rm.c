@@ -128,7 +128,10 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (past && argc == 0) {
-		if ((rc = user_list(&st, USER_ACTIVE, &ul, NULL, NULL)) != 0) {
+		/* Everyone whose file reads; the others are reported and
+		 * make the exit status 7 once the work is done. */
+		if ((rc = user_list(&st, USER_ACTIVE, &ul, err_tally,
+		    &first)) != 0) {
 			err_print();
 			goto out;
 		}
@@ -174,6 +177,8 @@ main(int argc, char **argv)
 	} else
 		audit_drop();
 	free(changed);
+	if (rc == 0)
+		rc = first;
 out:
 	userlist_free(&ul);
 	store_close(&st);

@@ -112,7 +112,7 @@ main(int argc, char **argv)
 	struct store st;
 	struct out o;
 	size_t i, n = 0, ncache = 0;
-	int ch, rc, fmt = FMT_TABLE, header = 1;
+	int ch, rc, fmt = FMT_TABLE, header = 1, bad = 0;
 
 	prog_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
@@ -167,6 +167,12 @@ main(int argc, char **argv)
 	rows = xcalloc(rs.n, sizeof *rows);
 	for (i = 0; i < rs.n; i++) {
 		struct record *r = &rs.r[i];
+		if (r->raw) {
+			/* Reported, not listed: exit 7 at the end. */
+			warnmsg("%s", r->why);
+			bad = RX_STORE;
+			continue;
+		}
 		if (type && strcmp(r->type, type) != 0)
 			continue;
 		if (state && strcmp(r->state ? r->state : "", state) != 0)
@@ -194,6 +200,8 @@ main(int argc, char **argv)
 	rc = out_flush(&o);
 	if (rc)
 		err_print();
+	else
+		rc = bad;
 	for (i = 0; i < ncache; i++)
 		free(cache[i].email);
 	free(cache);

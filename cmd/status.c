@@ -71,7 +71,7 @@ do_check(const char *store)
  * away then holds with no until, until it is set again; available is the
  * schedule itself, so any override is dropped and the schedule takes over.
  */
-static void
+static int
 set_override(struct user *u, struct zone *z, int away, time_t now)
 {
 	const char *what = away ? "away" : "available";
@@ -81,8 +81,13 @@ set_override(struct user *u, struct zone *z, int away, time_t now)
 		u->has_override = 0;
 		audit_add("status", u->email, "%s: the schedule, no override",
 		    what);
-		return;
+		return 0;
 	}
+	/* Near the end of the supported range the next change may lie
+	 * past it: never write an until that cannot be read back. */
+	if (until != -1 && !time_supported(until))
+		return fail(RX_INVALID, "%s: the schedule next changes outside "
+		    "the supported range of times (" TIME_RANGE ")", u->email);
 	u->has_override = 1;
 	u->override_away = away;
 	u->override_until = until;
@@ -91,6 +96,7 @@ set_override(struct user *u, struct zone *z, int away, time_t now)
 	else
 		audit_add("status", u->email, "%s until %s", what,
 		    time_utc(until, (char[32]){0}));
+	return 0;
 }
 
 static int
@@ -158,7 +164,8 @@ do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 			}
 			us[i].nooo = j;
 		}
-		set_override(&us[i], z, away, now);
+		if ((rc = set_override(&us[i], z, away, now)) != 0)
+			goto bad;
 		continue;
 bad:
 		err_print();
@@ -210,7 +217,7 @@ main(int argc, char **argv)
 	};
 	const char *store = NULL, *at = NULL, *team = NULL, *set = NULL;
 	int ch, rc, fmt = FMT_TABLE, header = 1, quiet = 0, only = -1;
-	int removed = 0, end_ooo = 0, check = 0, where, bad_zone = 0;
+	int removed = 0, end_ooo = 0, check = 0, where, bad = 0;
 	struct userlist ul;
 	struct store st;
 	struct out o;
@@ -307,24 +314,27 @@ main(int argc, char **argv)
 	}
 	where = removed ? USER_REMOVED : USER_ACTIVE;
 	memset(&ul, 0, sizeof ul);
+	/* A file that cannot be read is reported where it is met; the
+	 * others are listed, and the exit status says so at the end. */
 	if (argc > 0) {
 		ul.u = xcalloc((size_t)argc, sizeof *ul.u);
 		for (i = 0; i < (size_t)argc; i++) {
 			int r = user_load(&st, argv[i], where, &ul.u[ul.n]);
-			if (r) {
-				err_print();
-				if (rc == 0)
-					rc = r;
-			} else
+			if (r)
+				err_tally(r, &bad);
+			else
 				ul.n++;
 		}
 	} else if (where == USER_ACTIVE)
-		rc = user_scan(&st, team, &ul, NULL, NULL);
+		rc = user_scan(&st, team, &ul, err_tally, &bad);
 	else
-		rc = user_list(&st, where, &ul, NULL, NULL);
+		rc = user_list(&st, where, &ul, err_tally, &bad);
 	if (rc) {
-		if (argc == 0)
-			err_print();
+		err_print();
+		goto out;
+	}
+	if (quiet && ul.n == 0) {
+		rc = bad;
 		goto out;
 	}
 	out_init(&o, fmt, header, cols, 5, NULL);
@@ -340,8 +350,7 @@ main(int argc, char **argv)
 			continue;
 		if ((z = zone_of(&st, u)) == NULL) {
 			/* Report it and list the others. */
-			err_print();
-			bad_zone = RX_STORE;
+			err_tally(RX_STORE, &bad);
 			continue;
 		}
 		avail_at(u, z, t, &a);
@@ -372,7 +381,7 @@ main(int argc, char **argv)
 	if (!quiet && rc == 0)
 		rc = out_flush(&o);
 	if (rc == 0)
-		rc = bad_zone;
+		rc = bad;
 	out_free(&o);
 out:
 	userlist_free(&ul);

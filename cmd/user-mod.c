@@ -225,15 +225,6 @@ describe(const struct user *a, const struct user *b)
 	return d;
 }
 
-/* Count a file that could not be loaded while listing users. */
-static void
-bad_file(int code, void *arg)
-{
-	err_print();
-	if (*(int *)arg == 0)
-		*(int *)arg = code;
-}
-
 /* The index of the target with address e, or -1. */
 static long
 target_of(const char *e)
@@ -258,7 +249,7 @@ check_rules(struct store *st, const struct opts *o, struct userlist *others)
 	memset(others, 0, sizeof *others);
 	if (!o->no_super_admin && !strv_has(&o->contacts, "primary"))
 		return;
-	if ((rc = user_list(st, USER_ACTIVE, &ul, bad_file, &bad)) != 0) {
+	if ((rc = user_list(st, USER_ACTIVE, &ul, err_tally, &bad)) != 0) {
 		report(rc);
 		return;
 	}

@@ -50,15 +50,6 @@ removing(const char *e)
 	return 0;
 }
 
-/* Count a file that could not be loaded while listing users. */
-static void
-bad_file(int code, void *arg)
-{
-	err_print();
-	if (*(int *)arg == 0)
-		*(int *)arg = code;
-}
-
 /* 1 if removing the batch would leave no super admin, -1 on error. */
 static int
 last_super_admin(struct store *st)
@@ -67,7 +58,7 @@ last_super_admin(struct store *st)
 	size_t i, left = 0;
 	int bad = 0, rc;
 
-	if ((rc = user_list(st, USER_ACTIVE, &ul, bad_file, &bad)) != 0) {
+	if ((rc = user_list(st, USER_ACTIVE, &ul, err_tally, &bad)) != 0) {
 		report(rc);
 		return -1;
 	}
@@ -279,6 +270,10 @@ main(int argc, char **argv)
 	if ((rc = records_load(&st, &rs)) != 0)
 		report(rc);
 	else
+		for (i = 0; i < rs.n; i++)	/* kept as they are */
+			if (rs.r[i].raw)
+				warnmsg("%s", rs.r[i].why);
+	if (rc == 0)
 		for (i = 0; i < nus; i++)
 			check_user(&us[i], &lastsa, &st, &rs, tonorm, force);
 	rc = first_rc;

@@ -173,6 +173,14 @@ err_print(void)
 }
 
 void
+err_tally(int code, void *arg)
+{
+	err_print();
+	if (*(int *)arg == 0)
+		*(int *)arg = code;
+}
+
+void
 warnmsg(const char *fmt, ...)
 {
 	va_list ap;

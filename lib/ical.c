@@ -619,6 +619,8 @@ prop_instant(struct ctx *c, const struct ev *e, icalproperty *p,
 	return 0;
 }
 
+/* The end of the occurrence that starts at start (wall clock w); past
+ * TIME_MAX when the days run beyond the year 9999, which is refused. */
 static time_t
 span_end(const struct span *sp, const struct tzref *r,
     struct icaltimetype w, time_t start)
@@ -626,8 +628,14 @@ span_end(const struct span *sp, const struct tzref *r,
 	if (sp->days == 0)
 		return start + sp->secs;
 	icaltime_adjust(&w, sp->days, 0, 0, 0);
+	if (w.year > 9999)
+		return TIME_MAX + 1;
 	return to_instant(r, w) + sp->secs;
 }
+
+/* The longest span taken, in days: more runs past TIME_MAX anyway, and
+ * the sums below stay far from overflowing. */
+#define SPAN_DAYS_MAX 3660000LL
 
 /* The span of event e from DTEND or DURATION. */
 static int
@@ -639,6 +647,7 @@ event_span(struct ctx *c, const struct ev *e, struct icaltimetype ds,
 	struct icaldurationtype d;
 	struct tzref r;
 	time_t end;
+	long long days, secs;
 	int rc;
 
 	memset(sp, 0, sizeof *sp);
@@ -658,8 +667,16 @@ event_span(struct ctx *c, const struct ev *e, struct icaltimetype ds,
 		if (d.is_neg)
 			return fail_at(RX_INVALID, c->cal->shown, e->line,
 			    "DURATION is negative");
-		sp->days = (int)(d.weeks * 7 + d.days);
-		sp->secs = (long)d.hours * 3600 + d.minutes * 60 + d.seconds;
+		/* In long long: weeks * 7 in unsigned int wraps. */
+		days = (long long)d.weeks * 7 + d.days;
+		secs = (long long)d.hours * 3600 + (long long)d.minutes * 60 +
+		    d.seconds;
+		if (days > SPAN_DAYS_MAX || secs > SPAN_DAYS_MAX * 86400)
+			return fail_at(RX_INVALID, c->cal->shown, e->line,
+			    "DURATION: the event ends outside the supported "
+			    "range of times (" TIME_RANGE ")");
+		sp->days = (int)days;
+		sp->secs = (long)secs;
 	} else if (ds.is_date)
 		sp->days = 1;	/* RFC 5545 3.6.1: an all-day event is one day */
 	if (sp->days < 0 || sp->secs < 0)
@@ -794,8 +811,15 @@ expand(struct ctx *c, const struct ev *e, struct occ **v, size_t *n,
 			}
 		}
 	}
-	for (i = 0; i < *n; i++)
+	for (i = 0; i < *n; i++) {
 		(*v)[i].series = series;
+		if (!time_supported((*v)[i].start) ||
+		    !time_supported((*v)[i].end))
+			return fail_at(RX_INVALID, c->cal->shown, e->line,
+			    "the event %s outside the supported range of times "
+			    "(" TIME_RANGE ")", time_supported((*v)[i].start) ?
+			    "ends" : "starts");
+	}
 	return 0;
 }
 

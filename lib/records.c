@@ -41,7 +41,66 @@ records_add(struct records *rs, const char *type, const char *id,
 	r->owner = dup0(owner);
 	r->state = dup0(state);
 	r->line = 0;
+	r->raw = r->why = NULL;
 	return r;
+}
+
+/* The offset of the start of each line of data (n lines, plus len). */
+static size_t *
+line_starts(const char *data, size_t len, size_t *n)
+{
+	size_t *at = xmalloc(sizeof *at * 2), cap = 2, k = 0, i;
+
+	at[k++] = 0;
+	for (i = 0; i < len; i++)
+		if (data[i] == '\n' && i + 1 < len) {
+			if (k + 1 >= cap)
+				at = xrealloc(at, (cap *= 2) * sizeof *at);
+			at[k++] = i + 1;
+		}
+	*n = k;
+	at[k] = len;
+	return at;
+}
+
+/* The text of the row on lines from..to (1-based, to included), without
+ * the blank lines the parser skipped after it and without its last LF:
+ * records_save() writes it back with one, so a CRLF stays one. */
+static char *
+row_text(const char *data, const size_t *at, size_t nl, long from, long to)
+{
+	size_t k = (size_t)to < nl ? (size_t)to : nl, i, e;
+
+	for (; k > (size_t)from; k--) {
+		for (i = at[k - 1]; i < at[k]; i++)
+			if (strchr(" \t\r\n", data[i]) == NULL)
+				break;
+		if (i < at[k])
+			break;	/* not blank */
+	}
+	e = at[k];
+	if (e > at[from - 1] && data[e - 1] == '\n')
+		e--;
+	return xstrndup(data + at[from - 1], e - at[from - 1]);
+}
+
+/* Keep row i of doc as a malformed row, with why it is one. */
+static void
+keep_malformed(struct records *rs, const struct csvdoc *doc, size_t i,
+    const char *data, const size_t *at, size_t nl)
+{
+	const struct csvrow *row = &doc->rows[i];
+	long to = i + 1 < doc->n ? doc->rows[i + 1].line - 1 : (long)nl;
+	struct record *r = records_add(rs, NULL, NULL, NULL, NULL);
+
+	r->line = row->line;
+	r->raw = row_text(data, at, nl, row->line, to);
+	if (row->n != 4)
+		r->why = xasprintf("%s:%ld: want 4 fields (type,id,owner,"
+		    "state), found %zu", RECORDS_FILE, row->line, row->n);
+	else
+		r->why = xasprintf("%s:%ld: empty type or id", RECORDS_FILE,
+		    row->line);
 }
 
 int
@@ -49,7 +108,7 @@ records_load(struct store *st, struct records *rs)
 {
 	struct csvdoc doc;
 	char *data = NULL;
-	size_t len = 0, i, j;
+	size_t len = 0, i, j, nl, *at;
 	int rc;
 
 	memset(rs, 0, sizeof *rs);
@@ -59,14 +118,15 @@ records_load(struct store *st, struct records *rs)
 	if (rc)
 		return rc;
 	rc = csv_read(data, len, RECORDS_FILE, 0, &doc);
-	free(data);
 	if (rc) {
 		char *m = xstrdup(err_msg());
+		free(data);
 		rc = fail(RX_STORE, "%s", m);
 		free(m);
 		return rc;
 	}
 	if (doc.n == 0) {
+		free(data);
 		csvdoc_free(&doc);
 		return 0;
 	}
@@ -75,23 +135,24 @@ records_load(struct store *st, struct records *rs)
 		    strcasecmp(doc.rows[0].f[j], cols[j]) != 0) {
 			rc = fail_at(RX_STORE, RECORDS_FILE, doc.rows[0].line,
 			    "want the header type,id,owner,state");
+			free(data);
 			csvdoc_free(&doc);
 			return rc;
 		}
+	at = line_starts(data, len, &nl);
 	for (i = 1; i < doc.n; i++) {
 		const struct csvrow *row = &doc.rows[i];
 		if (row->n != 4 || row->f[0][0] == '\0' ||
 		    row->f[1][0] == '\0') {
-			rc = fail_at(RX_STORE, RECORDS_FILE, row->line,
-			    row->n != 4 ? "want 4 fields (type,id,owner,state), "
-			    "found %zu" : "empty type or id", row->n);
-			csvdoc_free(&doc);
-			records_free(rs);
-			return rc;
+			/* One bad row stops only itself. */
+			keep_malformed(rs, &doc, i, data, at, nl);
+			continue;
 		}
 		records_add(rs, row->f[0], row->f[1], row->f[2],
 		    row->f[3])->line = row->line;
 	}
+	free(at);
+	free(data);
 	csvdoc_free(&doc);
 	return 0;
 }
@@ -106,6 +167,8 @@ records_free(struct records *rs)
 		free(rs->r[i].id);
 		free(rs->r[i].owner);
 		free(rs->r[i].state);
+		free(rs->r[i].raw);
+		free(rs->r[i].why);
 	}
 	free(rs->r);
 	memset(rs, 0, sizeof *rs);
@@ -117,7 +180,7 @@ records_find(struct records *rs, const char *type, const char *id)
 	size_t i;
 
 	for (i = 0; i < rs->n; i++)
-		if (strcmp(rs->r[i].type, type) == 0 &&
+		if (rs->r[i].raw == NULL && strcmp(rs->r[i].type, type) == 0 &&
 		    strcmp(rs->r[i].id, id) == 0)
 			return &rs->r[i];
 	return NULL;
@@ -138,7 +201,7 @@ records_count(const struct records *rs, const char *owner, const char *type,
 
 	for (i = 0; i < rs->n; i++) {
 		const struct record *r = &rs->r[i];
-		if (strcasecmp(r->owner, owner ? owner : "") != 0)
+		if (r->raw || strcasecmp(r->owner, owner ? owner : "") != 0)
 			continue;
 		if (type && strcmp(r->type, type) != 0)
 			continue;
@@ -155,7 +218,8 @@ records_reassign(struct records *rs, const char *from, const char *to)
 	size_t i, n = 0;
 
 	for (i = 0; i < rs->n; i++)
-		if (*rs->r[i].owner && strcasecmp(rs->r[i].owner, from) == 0) {
+		if (rs->r[i].raw == NULL && *rs->r[i].owner &&
+		    strcasecmp(rs->r[i].owner, from) == 0) {
 			record_set_owner(&rs->r[i], to);
 			n++;
 		}
@@ -178,7 +242,10 @@ records_save(struct store *st, const struct records *rs)
 	for (i = 0; i < rs->n; i++) {
 		const char *cells[4] = { rs->r[i].type, rs->r[i].id,
 			rs->r[i].owner, rs->r[i].state };
-		csv_row_write(a.fp, cells, 4, 0);
+		if (rs->r[i].raw)
+			fprintf(a.fp, "%s\n", rs->r[i].raw);
+		else
+			csv_row_write(a.fp, cells, 4, 0);
 	}
 	if ((rc = atomic_commit(&a)) != 0)
 		return rc;
@@ -223,7 +290,7 @@ records_open_of(const struct records *rs, struct opencounts *oc)
 	o = xcalloc(rs->n + 1, sizeof *o);
 	for (i = 0; i < rs->n; i++) {
 		const struct record *r = &rs->r[i];
-		if (r->owner && *r->owner && r->state &&
+		if (r->raw == NULL && r->owner && *r->owner && r->state &&
 		    strcmp(r->state, "open") == 0)
 			o[n++] = lower(r->owner);
 	}

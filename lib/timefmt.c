@@ -108,6 +108,22 @@ resolve(const struct tspec *ts, const char *zone, int end_of_day, time_t *t)
 	return 0;
 }
 
+int
+time_supported(time_t t)
+{
+	return t >= TIME_MIN && t <= TIME_MAX;
+}
+
+/* The instant s resolved to, or RX_INVALID outside the range. */
+static int
+in_range(const char *what, const char *s, time_t t)
+{
+	if (time_supported(t))
+		return 0;
+	return fail(RX_INVALID, "%s'%s' is outside the supported range of "
+	    "times (" TIME_RANGE ")", what, s);
+}
+
 static int
 system_now(time_t *t)
 {
@@ -133,7 +149,8 @@ clock_now(time_t *t)
 		return fail(RX_INVALID, "ROSTER_NOW: invalid time '%s'", s);
 	if (ts.is_now)
 		return system_now(t);
-	if (resolve(&ts, NULL, 0, &cached) != 0)
+	if (resolve(&ts, NULL, 0, &cached) != 0 ||
+	    in_range("ROSTER_NOW: ", s, cached) != 0)
 		return RX_INVALID;
 	known = 1;
 	*t = cached;
@@ -150,7 +167,9 @@ time_parse(const char *s, const char *zone, int end_of_day, time_t *t)
 		return rc;
 	if (ts.is_now)
 		return clock_now(t);
-	return resolve(&ts, zone, end_of_day, t);
+	if ((rc = resolve(&ts, zone, end_of_day, t)) != 0)
+		return rc;
+	return in_range(end_of_day && !ts.has_time ? "the end of " : "", s, *t);
 }
 
 static void
@@ -224,7 +243,8 @@ time_rfc3339(const char *s, time_t *t)
 {
 	struct tspec ts;
 
-	if (time_scan(s, &ts) != 0 || !ts.has_offset)
+	if (time_scan(s, &ts) != 0 || !ts.has_offset ||
+	    resolve(&ts, NULL, 0, t) != 0 || !time_supported(*t))
 		return -1;
-	return resolve(&ts, NULL, 0, t);
+	return 0;
 }

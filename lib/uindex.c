@@ -1117,18 +1117,35 @@ walk_start(const struct wline *w, size_t n, const char *after)
 	return lo < n ? lo : 0;
 }
 
+/* Check the broken files the index lists (NULL: it lists none); 0 when
+ * none changed since, -1 otherwise (the caller goes the long way). */
+static int
+walk_broken(struct index *x, int dfd, struct ent *bad, char **lines)
+{
+	size_t i;
+
+	for (i = 0; i < x->nwant; i++) {
+		lines[i] = line_copy(x->buf + x->want[i], x->buf + x->toff);
+		if (parse_entry(lines[i], &bad[i]) != 0 || bad[i].code == 0 ||
+		    recheck(dfd, &bad[i]) || bad[i].stale)
+			return -1;
+	}
+	return 0;
+}
+
 /* Walk the index itself: 1 done, 0 when it cannot be trusted for this
- * (the caller then lists everyone), or an error code < 0 never. */
+ * (the caller then lists everyone).  Broken files are reported once the
+ * walk is done, so that the long way does not report them twice. */
 static int
 walk_index(struct store *st, int dfd, const struct stat *dsb,
-    const char *after, int (*pick)(const struct user *, void *), void *arg,
-    int *rc)
+    const char *after, int (*pick)(const struct user *, void *),
+    void (*badf)(int, void *), void *arg, int *rc)
 {
 	struct index x;
 	struct wline *w = NULL;
 	struct userlist one = { 0 };
-	struct ent e;
-	char *line = NULL;
+	struct ent e, *bad = NULL;
+	char *line = NULL, **blines = NULL;
 	size_t n = 0, s, k;
 	int done = 0, r;
 
@@ -1138,8 +1155,12 @@ walk_index(struct store *st, int dfd, const struct stat *dsb,
 	    x.mtime != (long long)dsb->st_mtim.tv_sec * 1000000000LL +
 	    dsb->st_mtim.tv_nsec)
 		goto out;
-	/* A broken file is reported by the listing of everyone. */
-	if (index_listed(&x, NULL, 0) != 0 || x.nwant > 0)
+	/* Without bad(), a broken file is the listing of everyone's error. */
+	if (index_listed(&x, NULL, 0) != 0 || (x.nwant > 0 && badf == NULL))
+		goto out;
+	bad = xcalloc(x.nwant + 1, sizeof *bad);
+	blines = xcalloc(x.nwant + 1, sizeof *blines);
+	if (walk_broken(&x, dfd, bad, blines) != 0)
 		goto out;
 	if (walk_lines(&x, &w, &n) != 0)
 		goto out;
@@ -1148,8 +1169,11 @@ walk_index(struct store *st, int dfd, const struct stat *dsb,
 		memset(&e, 0, sizeof e);
 		free(line);
 		line = line_copy(w[(s + k) % n].line, x.buf + x.toff);
-		if (parse_entry(line, &e) != 0 ||
-		    e.code != 0 || recheck(dfd, &e) || e.stale ||
+		if (parse_entry(line, &e) != 0)
+			goto out;
+		if (e.code != 0)
+			continue;	/* one of the broken, checked above */
+		if (recheck(dfd, &e) || e.stale ||
 		    take(&e, &one, rc, NULL, NULL) != 0)
 			goto out;	/* changed since: the long way */
 		r = pick(&one.u[0], arg);
@@ -1157,18 +1181,25 @@ walk_index(struct store *st, int dfd, const struct stat *dsb,
 		if (r)
 			break;
 	}
+	for (k = 0; k < x.nwant; k++)
+		take(&bad[k], &one, rc, badf, arg);
 	done = 1;
 out:
 	free(line);
 	userlist_free(&one);
 	free(w);
+	for (k = 0; blines && k < x.nwant; k++)
+		free(blines[k]);
+	free(blines);
+	free(bad);
 	index_free(&x);
 	return done;
 }
 
 int
 user_walk(struct store *st, const char *after,
-    int (*pick)(const struct user *u, void *arg), void *arg)
+    int (*pick)(const struct user *u, void *arg),
+    void (*badf)(int, void *), void *arg)
 {
 	struct userlist ul;
 	struct stat dsb;
@@ -1177,12 +1208,12 @@ user_walk(struct store *st, const char *after,
 
 	if ((rc = users_open(st, &dfd, &dsb)) != 0 || dfd < 0)
 		return rc;
-	if (walk_index(st, dfd, &dsb, after, pick, arg, &rc)) {
+	if (walk_index(st, dfd, &dsb, after, pick, badf, arg, &rc)) {
 		close(dfd);
 		return 0;
 	}
 	close(dfd);
-	if ((rc = user_scan(st, NULL, &ul, NULL, NULL)) != 0) {
+	if ((rc = user_scan(st, NULL, &ul, badf, arg)) != 0) {
 		userlist_free(&ul);
 		return rc;
 	}

@@ -474,7 +474,7 @@ ticket:2 b@x.org"
 	assert_failure 4
 }
 
-@test "a malformed rotation.csv or records.csv: 7, naming FILE:LINE" {
+@test "a malformed rotation.csv or records.csv header: 7, naming FILE:LINE" {
 	add_users a@x.org
 	printf 'pool,last,updated\n*,a@x.org\n' >"$ROSTER_DIR/rotation.csv"
 	run --separate-stderr assign-next
@@ -482,12 +482,23 @@ ticket:2 b@x.org"
 	assert_output ""
 	[[ $stderr == *rotation.csv:2:* ]]
 	rm "$ROSTER_DIR/rotation.csv"
-	printf 'type,id,owner,state\nticket,1\n' >"$ROSTER_DIR/records.csv"
+	printf 'kind,id,owner,state\nticket,1,,open\n' >"$ROSTER_DIR/records.csv"
 	before=$(store_sum)
 	run --separate-stderr assign-next --record ticket:2
 	assert_failure 7
-	[[ $stderr == *records.csv:2:* ]]
+	[[ $stderr == *records.csv:1:* ]]
 	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a malformed records.csv row is named, kept, and routing goes on" {
+	add_users a@x.org
+	printf 'type,id,owner,state\nticket,1\n' >"$ROSTER_DIR/records.csv"
+	run --separate-stderr assign-next --record ticket:2
+	assert_success
+	assert_output a@x.org
+	[ "$stderr" = "assign-next: records.csv:2: want 4 fields (type,id,owner,state), found 2" ]
+	run cat "$ROSTER_DIR/records.csv"
+	assert_output "$(printf 'type,id,owner,state\nticket,1\nticket,2,a@x.org,open')"
 }
 
 @test "--record keeps an id with a comma or quotes intact" {

@@ -123,16 +123,16 @@ fresh_status() {
 @test "a broken user file is reported the same with the index" {
 	add_users a@x.org
 	printf 'email: [b@x.org\n' >"$ROSTER_DIR/users/b@x.org.yaml"
-	run status
+	run --separate-stderr status
 	assert_failure 7
-	first=$output
-	[ "${#lines[@]}" -eq 1 ]
-	run status
+	first=$stderr
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	run --separate-stderr status
 	assert_failure 7
-	assert_output "$first"
-	run assign-next --team Nobody
-	assert_failure 7
-	assert_output --partial 'b@x.org.yaml'
+	[ "$stderr" = "$first" ]
+	run --separate-stderr assign-next --team Nobody
+	assert_failure 1
+	[[ $stderr == *"${first#status: }"* ]]
 }
 
 @test "a read-only store is listed without a cache" {

@@ -125,9 +125,9 @@ ticket   9   Deactivated User (bob@x.org)  closed"
 @test "a malformed records.csv: 7, naming records.csv:LINE" {
 	printf 'type,id,owner,state\nticket,1,ada@x.org,open\nticket,2,open\n' \
 	    >"$ROSTER_DIR/records.csv"
-	run --separate-stderr records
+	run --separate-stderr records --format tsv --no-header
 	assert_failure 7
-	assert_output ""
+	assert_output "$(printf 'ticket\t1\tada@x.org\topen')"
 	[[ $stderr == records:*records.csv:3:* ]]
 	printf 'kind,id,owner,state\n' >"$ROSTER_DIR/records.csv"
 	run --separate-stderr records
@@ -135,8 +135,9 @@ ticket   9   Deactivated User (bob@x.org)  closed"
 	[[ $stderr == *records.csv:1:* ]]
 	printf 'type,id,owner,state\nticket,,ada@x.org,open\n' \
 	    >"$ROSTER_DIR/records.csv"
-	run --separate-stderr records
+	run --separate-stderr records --no-header
 	assert_failure 7
+	assert_output ""
 	[[ $stderr == *records.csv:2:* ]]
 }
 

@@ -162,11 +162,17 @@ records() {
 	assert_equal "$(store_sum)" "$sum"
 }
 
-@test "a malformed records.csv is 7 naming the file and line" {
-	records "deal,12,ada@x.org,open" "deal,13"
+@test "a malformed records.csv header is 7; a malformed row is named and kept" {
+	printf 'kind,id\n' >"$ROSTER_DIR/records.csv"
 	run user-rm ada@x.org
 	assert_failure 7
-	assert_output --partial "records.csv:3:"
+	assert_output --partial "records.csv:1:"
+	records "deal,13,ada@x.org,open,x" "deal,14,bob@x.org,open"
+	run --separate-stderr user-rm --reassign-to bob@x.org ada@x.org
+	assert_success
+	[ "$stderr" = "user-rm: records.csv:2: want 4 fields (type,id,owner,state), found 5" ]
+	run cat "$ROSTER_DIR/records.csv"
+	assert_output "$(printf 'type,id,owner,state\ndeal,13,ada@x.org,open,x\ndeal,14,bob@x.org,open')"
 }
 
 @test "a removed user can be added again and removed again" {

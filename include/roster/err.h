@@ -47,6 +47,11 @@ int err_code(void);
  * with esc_str(): one line, whatever bytes the input had. */
 void err_print(void);
 
+/* For a listing that goes on past a file it cannot read (the bad()
+ * callback of user_list() and user_scan()): print the recorded message
+ * and keep the first code in *(int *)arg, for the exit status. */
+void err_tally(int code, void *arg);
+
 /* Print "PROG: message" to stderr (a warning, not recorded), escaped. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

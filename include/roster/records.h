@@ -2,8 +2,12 @@
  * records.h — records.csv, the records users own: type,id,owner,state.
  *
  * records_load() reads the whole file (a missing file is an empty list)
- * and keeps the rows in file order; a row that does not have exactly the
- * four columns of the header is RX_STORE naming "records.csv:LINE".  The
+ * and keeps the rows in file order.  A file that is not CSV or lacks the
+ * header is RX_STORE naming "records.csv:LINE".  A row that does not have
+ * exactly the four columns of the header, or has an empty type or id, is
+ * malformed: it is kept as its text (raw) with its message (why, naming
+ * "records.csv:LINE"), never found, counted or changed, and written back
+ * byte for byte by records_save(); the caller reports it.  The
  * caller changes rows in memory (records_find, record_set_owner,
  * records_add, records_reassign) and writes the file back atomically with
  * records_save() while it holds the store's exclusive lock.  An empty owner
@@ -21,6 +25,8 @@ struct store;
 struct record {
 	char *type, *id, *owner, *state;
 	long line;		/* line in the file, 0 for a row added since */
+	char *raw;		/* a malformed row: its text, else NULL */
+	char *why;		/* and why: "records.csv:LINE: reason" */
 };
 
 struct records {

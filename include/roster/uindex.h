@@ -36,10 +36,14 @@ int user_scan(struct store *st, const char *team, struct userlist *ul,
  * called on the active users in address order, starting with the first
  * that sorts after after (wrapping around; from the first when NULL),
  * until it returns 1.  Only the users visited have their files checked:
- * the others do not change the choice.  0, or an error as user_scan()'s
- * (then pick() may have been called on users of a listing that failed). */
+ * the others do not change the choice.  Files that fail to load are
+ * skipped and reported through bad(), once, as by user_scan(); without
+ * bad() the walk stops at the first one and returns its code.  0, or an
+ * error as user_scan()'s (then pick() may have been called on users of a
+ * listing that failed).  pick() and bad() both get arg. */
 int user_walk(struct store *st, const char *after,
-    int (*pick)(const struct user *u, void *arg), void *arg);
+    int (*pick)(const struct user *u, void *arg),
+    void (*bad)(int code, void *arg), void *arg);
 
 /* Build the index anew from every file, whatever it holds now. */
 int uindex_rebuild(struct store *st);

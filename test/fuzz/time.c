@@ -19,7 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tspec ts;
 	char *s, buf[32];
-	time_t t;
+	time_t t, back;
 
 	if (size < 1 || size > 256)
 		return 0;
@@ -30,8 +30,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size - 1] = '\0';
 	time_scan(s, &ts);
 	if (time_parse(s, zones[data[0] % 8], (data[0] >> 3) & 1, &t) == 0) {
-		time_utc(t, buf);
+		/* What a writer writes of a time taken reads back, in UTC
+		 * and in any zone. */
+		if (time_rfc3339(time_utc(t, buf), &back) != 0 || back != t)
+			abort();
 		time_in_zone(t, zones[(data[0] >> 4) % 8], buf);
+		if (time_rfc3339(buf, &back) != 0 || back != t)
+			abort();
 	}
 	if (time_rfc3339(s, &t) == 0)
 		time_utc(t, buf);
