@@ -62,6 +62,54 @@ sbuf_esc(struct sbuf *b, const char *s)
 	}
 }
 
+unsigned long long
+cache_hash(size_t seed, const char *p, size_t len)
+{
+	unsigned long long h = 14695981039346656037ULL;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < sizeof seed; i++) {
+		h ^= (unsigned char)(seed >> (8 * i));
+		h *= 1099511628211ULL;
+	}
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+#define SEAL_PRE	"seal "
+
+void
+cache_seal(struct sbuf *b)
+{
+	char line[40];
+
+	snprintf(line, sizeof line, SEAL_PRE "%016llx\n",
+	    cache_hash(0, b->p, b->n));
+	sbuf_str(b, line);
+}
+
+int
+cache_unseal(char *buf, size_t *len)
+{
+	const size_t sl = sizeof SEAL_PRE - 1 + 17;
+	char line[40];
+	size_t n = *len;
+
+	if (n < sl || (n > sl && buf[n - sl - 1] != '\n'))
+		return -1;
+	snprintf(line, sizeof line, SEAL_PRE "%016llx\n",
+	    cache_hash(0, buf, n - sl));
+	if (memcmp(buf + n - sl, line, sl) != 0 ||
+	    memchr(buf, '\0', n - sl) != NULL)
+		return -1;
+	*len = n - sl;
+	buf[*len] = '\0';
+	return 0;
+}
+
 void
 fid_of(const struct stat *sb, struct fid *f)
 {

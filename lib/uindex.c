@@ -329,23 +329,6 @@ cut_num(char **p, long long *v)
  * again.  A reader checks the seals of the lines it uses, so a team still
  * reads only its own lines. */
 
-static unsigned long long
-seal_of(size_t off, const char *p, size_t len)
-{
-	unsigned long long h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < sizeof off; i++) {
-		h ^= (unsigned char)(off >> (8 * i));
-		h *= 1099511628211ULL;
-	}
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* End the line that starts at start with its seal and a newline. */
 static void
 seal_add(struct sbuf *b, size_t start)
@@ -353,7 +336,7 @@ seal_add(struct sbuf *b, size_t start)
 	char hex[SEAL_LEN + 2];
 
 	snprintf(hex, sizeof hex, "\t%016llx\n",
-	    seal_of(start, b->p + start, b->n - start));
+	    cache_hash(start, b->p + start, b->n - start));
 	sbuf_str(b, hex);
 }
 
@@ -374,7 +357,7 @@ line_at(const struct index *x, size_t off, size_t limit, const char **end,
 		return -1;
 	h = n - (SEAL_LEN - 1);
 	snprintf(hex, sizeof hex, "%016llx",
-	    seal_of(off, p, len - SEAL_LEN));
+	    cache_hash(off, p, len - SEAL_LEN));
 	if (memcmp(h, hex, SEAL_LEN - 1) != 0 ||
 	    memchr(p, '\0', len) != NULL)
 		return -1;
@@ -485,7 +468,17 @@ index_entries(struct index *x)
 			return -1;
 		off = (size_t)(nl + 1 - x->buf);
 	}
-	return off == x->toff ? 0 : -1;
+	if (off != x->toff)
+		return -1;
+	/* The teams part too: a listing of everyone rebuilds an index that
+	 * a team listing could not use. */
+	while (off < x->len - 4) {
+		const char *end, *nl;
+		if (line_at(x, off, x->len - 4, &end, &nl) != 0)
+			return -1;
+		off = (size_t)(nl + 1 - x->buf);
+	}
+	return 0;
 }
 
 /* Compare the team of a teams-part line (p, up to its tab) with team. */
@@ -711,7 +704,7 @@ index_write(struct store *st, const struct index *x)
 	}
 	snprintf(toff, sizeof toff, "%019zu", b.n);
 	memcpy(b.p + hdr, toff, 19);
-	snprintf(seal, sizeof seal, "%016llx", seal_of(0, b.p, hdr + 19));
+	snprintf(seal, sizeof seal, "%016llx", cache_hash(0, b.p, hdr + 19));
 	memcpy(b.p + hdr + 20, seal, 16);
 	index_teams(&b, x, offs);
 	sbuf_str(&b, "end\n");
