@@ -4,6 +4,11 @@
  * Shared for readers, exclusive for writers, held for a whole command.
  * fcntl locks are per process and work on NFSv4.  lock_take() waits up to
  * timeout seconds (0: do not wait) and returns RX_BUSY when it runs out.
+ * A missing lock file is made with the directory's mode and group
+ * (file_create_mode()); one that is not a regular file is RX_STORE.  A
+ * reader that cannot open it for writing opens it read-only, and one that
+ * cannot open it at all reads unlocked (*fdp == -1); a writer that cannot
+ * open it gets RX_STORE, "store not writable".
  */
 #ifndef ROSTER_LOCK_H
 #define ROSTER_LOCK_H
