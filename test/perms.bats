@@ -6,27 +6,26 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 
-GROUP=rosterg
-
-# Accounts for the shared-store tests: rosterA and rosterB in the group,
-# rosterC outside it.  Made here and removed at the end (the tests run as
-# root, as in CI).
+# Accounts for the shared-store tests: rosterA and rosterB in the group
+# rosterg, rosterC outside it, each name with this run's number so that
+# runs side by side do not share them.  Made here and removed at the end
+# (the tests run as root, as in CI).
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
-	teardown_file
+	export GROUP=rosterg$$ UA=rosterA$$ UB=rosterB$$ UC=rosterC$$
 	groupadd "$GROUP"
-	useradd -M -N -g "$GROUP" -s /bin/sh rosterA
-	useradd -M -N -g "$GROUP" -s /bin/sh rosterB
-	useradd -M -U -s /bin/sh rosterC
+	useradd -M -N -g "$GROUP" -s /bin/sh "$UA"
+	useradd -M -N -g "$GROUP" -s /bin/sh "$UB"
+	useradd -M -U -s /bin/sh "$UC"
 }
 
 teardown_file() {
-	[ "$(id -u)" -eq 0 ] || return 0
+	[ "$(id -u)" -eq 0 ] && [ -n "${GROUP:-}" ] || return 0
 	local u
-	for u in rosterA rosterB rosterC; do
+	for u in "$UA" "$UB" "$UC"; do
 		! id "$u" >/dev/null 2>&1 || userdel "$u"
 	done
-	! getent group rosterC >/dev/null || groupdel rosterC
+	! getent group "$UC" >/dev/null || groupdel "$UC"
 	! getent group "$GROUP" >/dev/null || groupdel "$GROUP"
 }
 
@@ -121,19 +120,19 @@ modes() {
 	mkdir "$ROSTER_DIR"
 	chgrp "$GROUP" "$ROSTER_DIR"
 	chmod 2770 "$ROSTER_DIR"
-	run as rosterA 022 user-add --no-welcome --team Support a@x.org
+	run as "$UA" 022 user-add --no-welcome --team Support a@x.org
 	assert_success
 	# B, with a private umask, changes what A made and adds its own.
-	run as rosterB 077 user-mod --team Sales a@x.org
+	run as "$UB" 077 user-mod --team Sales a@x.org
 	assert_success
-	run as rosterB 077 user-add --no-welcome --team Support b@x.org
+	run as "$UB" 077 user-add --no-welcome --team Support b@x.org
 	assert_success
-	run as rosterB 077 assign-next --team Support --record ticket:1
+	run as "$UB" 077 assign-next --team Support --record ticket:1
 	assert_success
 	assert_output 'a@x.org'
-	run as rosterA 022 hours-set b@x.org 'mon-fri=09:00-17:00'
+	run as "$UA" 022 hours-set b@x.org 'mon-fri=09:00-17:00'
 	assert_success
-	run as rosterA 022 status --format tsv --no-header
+	run as "$UA" 022 status --format tsv --no-header
 	assert_success
 	assert_line --index 0 --partial 'a@x.org'
 	assert_line --index 1 --partial 'b@x.org'
@@ -142,6 +141,7 @@ modes() {
 	# Every file 0660 and every directory 2770, all of the group.
 	run modes
 	refute_output --partial ' root'
+	[ -n "$output" ]
 	while read -r p m g; do
 		assert_equal "$g" "$GROUP"
 		if [ -d "$ROSTER_DIR/$p" ]; then
@@ -152,7 +152,7 @@ modes() {
 	done <<<"$output"
 	[ -f "$ROSTER_DIR/.cache/users.idx" ] && [ -f "$ROSTER_DIR/records.csv" ]
 	# Someone outside the group can do nothing with it.
-	run as rosterC 022 status
+	run as "$UC" 022 status
 	assert_failure 7
 }
 
@@ -162,17 +162,17 @@ modes() {
 	chmod 600 "$ROSTER_DIR/.lock"
 	chmod 644 "$ROSTER_DIR/roster.ini" "$ROSTER_DIR/users/a@x.org.yaml"
 	before=$(store_sum)
-	run as rosterA 022 status --format tsv --no-header
+	run as "$UA" 022 status --format tsv --no-header
 	assert_success
 	assert_output --partial 'a@x.org'
-	run as rosterA 022 user-add --no-welcome b@x.org
+	run as "$UA" 022 user-add --no-welcome b@x.org
 	assert_failure 7
 	assert_output --partial 'store not writable: .lock'
 	[ "${#lines[@]}" -eq 1 ]
 	[ "$(store_sum)" = "$before" ]
 	# A store without .lock that the reader cannot add it to.
 	rm "$ROSTER_DIR/.lock"
-	run as rosterA 022 status --format tsv --no-header
+	run as "$UA" 022 status --format tsv --no-header
 	assert_success
 	assert_output --partial 'a@x.org'
 	[ ! -e "$ROSTER_DIR/.lock" ]
