@@ -294,12 +294,11 @@ atomic_begin(struct atomic *a, int dfd, const char *rel)
 		atomic_abort(a);
 		return RX_STORE;
 	}
-	if (fstatat(a->dirfd, a->name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+	/* Anything but a regular file in the way is refused by the commit. */
+	if (fstatat(a->dirfd, a->name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(sb.st_mode))
 		old = &sb;
-	if ((old != NULL && S_ISREG(old->st_mode) &&
-	    links_ok(old, rel) != 0) ||
-	    (old != NULL && !S_ISREG(old->st_mode) &&
-	    fail(RX_STORE, "%s: not a regular file; not replaced", rel)) ||
+	if ((old != NULL && links_ok(old, rel) != 0) ||
 	    (file_create_mode(fd, a->dirfd, old) != 0 &&
 	    fail_errno(RX_STORE, "%s: cannot keep its mode and group", rel))) {
 		close(fd);
