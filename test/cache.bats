@@ -135,17 +135,6 @@ fresh_status() {
 	assert_output --partial 'b@x.org.yaml'
 }
 
-@test "a read-only store is listed without a cache" {
-	[ "$(id -u)" -ne 0 ] || skip "root writes anywhere"
-	add_users a@x.org
-	chmod a-w "$ROSTER_DIR"
-	run status --format tsv --no-header
-	chmod u+w "$ROSTER_DIR"
-	assert_success
-	assert_output "$(printf 'a@x.org\tavailable\tno-hours\t\t')"
-	[ ! -e "$ROSTER_DIR/.cache" ]
-}
-
 @test "a stale temporary of a dead writer is removed, a live one kept" {
 	add_users a@x.org
 	status >/dev/null

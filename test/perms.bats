@@ -177,3 +177,16 @@ modes() {
 	assert_output --partial 'a@x.org'
 	[ ! -e "$ROSTER_DIR/.lock" ]
 }
+
+@test "a store someone may only read is listed without a cache" {
+	add_users a@x.org
+	chmod 755 "$ROSTER_DIR" "$ROSTER_DIR/users"
+	chmod 644 "$ROSTER_DIR/.lock" "$ROSTER_DIR/roster.ini" \
+	    "$ROSTER_DIR/users/a@x.org.yaml"
+	before=$(store_sum)
+	run as "$UA" 022 status --format tsv --no-header
+	assert_success
+	assert_output "$(printf 'a@x.org\tavailable\tno-hours\t\t')"
+	[ ! -e "$ROSTER_DIR/.cache" ]
+	[ "$(store_sum)" = "$before" ]
+}
