@@ -62,20 +62,29 @@ sbuf_esc(struct sbuf *b, const char *s)
 	}
 }
 
+/* Eight bytes at a time (the index of 10,000 users is 2.6 MB, checked by
+ * every listing of everyone): multiply, then fold the high bits down so
+ * that a change anywhere reaches every bit of the result. */
 unsigned long long
 cache_hash(size_t seed, const char *p, size_t len)
 {
-	unsigned long long h = 14695981039346656037ULL;	/* FNV-1a */
+	const unsigned long long k = 0x9E3779B97F4A7C15ULL;
+	unsigned long long h = 0x6A09E667F3BCC908ULL ^ (seed * k), w;
 	size_t i;
 
-	for (i = 0; i < sizeof seed; i++) {
-		h ^= (unsigned char)(seed >> (8 * i));
-		h *= 1099511628211ULL;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
 	}
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
+	for (; i < len; i++) {
+		h = (h ^ (unsigned char)p[i]) * k;
+		h ^= h >> 32;
 	}
+	h ^= len;
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDULL;
+	h ^= h >> 33;
 	return h;
 }
 

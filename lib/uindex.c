@@ -323,7 +323,7 @@ cut_num(char **p, long long *v)
 
 /* --- seals ---------------------------------------------------------------
  * The index is read as untrusted input: every line ends with TAB and a
- * 64-bit FNV-1a hash (16 hex digits) of the rest of the line and of its
+ * 64-bit hash (cache_hash()) (16 hex digits) of the rest of the line and of its
  * own offset in the file.  A changed byte, a NUL, a torn or zero-filled
  * block, or lines swapped or moved fail their seal, and the index is built
  * again.  A reader checks the seals of the lines it uses, so a team still

@@ -46,7 +46,8 @@ void sbuf_num(struct sbuf *b, const char *pre, long long v);
  * it back). */
 void sbuf_esc(struct sbuf *b, const char *s);
 
-/* FNV-1a 64 of the bytes of seed (an offset, or 0) and then of p[0..len). */
+/* A 64-bit hash of p[0..len), seeded with seed (an offset, or 0): not a
+ * defence against forgery, only against damage. */
 unsigned long long cache_hash(size_t seed, const char *p, size_t len);
 /* End b with a line "seal HEX" over all that precedes it. */
 void cache_seal(struct sbuf *b);
