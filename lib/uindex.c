@@ -322,9 +322,9 @@ cut_num(char **p, long long *v)
 }
 
 /* --- seals ---------------------------------------------------------------
- * The index is read as untrusted input: every line ends with TAB and a
- * 64-bit hash (cache_hash()) (16 hex digits) of the rest of the line and of its
- * own offset in the file.  A changed byte, a NUL, a torn or zero-filled
+ * The index is read as untrusted input: every line ends with TAB and
+ * cache_hash() (16 hex digits) of the rest of the line, seeded with the
+ * line's own offset in the file.  A changed byte, a NUL, a torn or zero-filled
  * block, or lines swapped or moved fail their seal, and the index is built
  * again.  A reader checks the seals of the lines it uses, so a team still
  * reads only its own lines. */
