@@ -1,5 +1,6 @@
 /* fileio.c — safe opens below the store, atomic replacement. */
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,52 @@ open_err(const char *rel, int forwrite)
 }
 
 int
+file_create_mode(int fd, int dirfd, const struct stat *existing)
+{
+	struct stat dsb, sb;
+	mode_t mode;
+	gid_t gid;
+
+	if (existing != NULL) {
+		mode = existing->st_mode & 0777;
+		gid = existing->st_gid;
+	} else {
+		if (fstat(dirfd, &dsb) != 0 || fstat(fd, &sb) != 0)
+			return -1;
+		/* A file gets the directory's read and write bits, a
+		 * directory all of its bits, setgid included. */
+		mode = S_ISDIR(sb.st_mode) ? dsb.st_mode & 07777 :
+		    dsb.st_mode & 0666;
+		gid = dsb.st_gid;
+	}
+	if (fstat(fd, &sb) != 0)
+		return -1;
+	/* Set explicitly: each admin's umask does not matter. */
+	if (fchmod(fd, mode) != 0)
+		return -1;
+	if (sb.st_gid != gid && fchown(fd, (uid_t)-1, gid) != 0) {
+		/* A new file simply keeps the group the system gave it
+		 * (the directory's when it is setgid); a replacement that
+		 * cannot keep its group would lock the others out. */
+		if (existing != NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* Refuse to write through a second hard link: the other name may be
+ * outside the store. */
+static int
+links_ok(const struct stat *sb, const char *shown)
+{
+	if (sb->st_nlink > 1)
+		return fail(RX_STORE, "%s: has %ju hard links; not written "
+		    "(make it a file of its own)", shown,
+		    (uintmax_t)sb->st_nlink);
+	return 0;
+}
+
+int
 file_open_read(int dfd, const char *rel, FILE **fpp)
 {
 	const char *name;
@@ -220,6 +267,8 @@ file_exists(int dfd, const char *rel)
 int
 atomic_begin(struct atomic *a, int dfd, const char *rel)
 {
+	const struct stat *old = NULL;
+	struct stat sb;
 	const char *name;
 	int fd;
 
@@ -239,9 +288,20 @@ atomic_begin(struct atomic *a, int dfd, const char *rel)
 	 * the store lock is held. */
 	unlinkat(a->dirfd, a->tmp, 0);
 	fd = openat(a->dirfd, a->tmp,
-	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		fail_errno(RX_STORE, "%s", rel);
+		atomic_abort(a);
+		return RX_STORE;
+	}
+	/* Anything but a regular file in the way is refused by the commit. */
+	if (fstatat(a->dirfd, a->name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(sb.st_mode))
+		old = &sb;
+	if ((old != NULL && links_ok(old, rel) != 0) ||
+	    (file_create_mode(fd, a->dirfd, old) != 0 &&
+	    fail_errno(RX_STORE, "%s: cannot keep its mode and group", rel))) {
+		close(fd);
 		atomic_abort(a);
 		return RX_STORE;
 	}
@@ -293,6 +353,11 @@ atomic_commit(struct atomic *a)
 		fail(RX_STORE, "%s: %s; not replaced", a->shown,
 		    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
 		    "not a regular file");
+		atomic_abort(a);
+		return RX_STORE;
+	}
+	if (fstatat(a->dirfd, a->name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    links_ok(&sb, a->shown) != 0) {
 		atomic_abort(a);
 		return RX_STORE;
 	}
@@ -368,14 +433,19 @@ file_append(int dfd, const char *rel, const char *header, const char *data,
 	pfd = open_parent(dfd, rel, &name);
 	if (pfd < 0)
 		return open_err(rel, 1);
-	fd = openat(pfd, name, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put in the file's place must not hang us
+	 * (opening it fails with ENXIO, or fstat says what it is). */
+	fd = openat(pfd, name, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK);
 	if (fd < 0 && errno == ENOENT) {
 		fd = openat(pfd, name, O_WRONLY | O_APPEND | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0644);
+		    O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 		created = 1;
 	}
 	if (fd < 0) {
-		int rc = open_err(rel, 1);
+		int rc = errno == ENXIO ?
+		    fail(RX_STORE, "%s: not a regular file", rel) :
+		    open_err(rel, 1);
 		close(pfd);
 		return rc;
 	}
@@ -383,6 +453,15 @@ file_append(int dfd, const char *rel, const char *header, const char *data,
 		close(fd);
 		close(pfd);
 		return fail(RX_STORE, "%s: not a regular file", rel);
+	}
+	if (links_ok(&sb, rel) != 0 || (created &&
+	    file_create_mode(fd, pfd, NULL) != 0 &&
+	    fail_errno(RX_STORE, "%s", rel))) {
+		if (created)
+			unlinkat(pfd, name, 0);
+		close(fd);
+		close(pfd);
+		return RX_STORE;
 	}
 	if ((created || sb.st_size == 0) && header != NULL &&
 	    write_all(fd, header, strlen(header)) != 0)
@@ -448,7 +527,15 @@ dir_ensure(int dfd, const char *rel)
 
 	if (!rel_ok(rel))
 		return fail(RX_STORE, "%s: bad directory name", rel);
-	if (mkdirat(dfd, rel, 0755) == 0) {
+	if (mkdirat(dfd, rel, 0700) == 0) {
+		int fd = dir_open(dfd, rel);
+		if (fd < 0 || file_create_mode(fd, dfd, NULL) != 0) {
+			int rc = fail_errno(RX_STORE, "%s", rel);
+			if (fd >= 0)
+				close(fd);
+			return rc;
+		}
+		close(fd);
 		fsync(dfd);
 		return 0;
 	}

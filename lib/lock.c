@@ -5,10 +5,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "roster/err.h"
+#include "roster/fileio.h"
 #include "roster/lock.h"
 
 static volatile sig_atomic_t timed_out;
@@ -113,6 +115,37 @@ busy(int fd, int exclusive, double timeout, const char *shown)
 	    "(waited %g s)", shown, timeout);
 }
 
+/* Open the lock file, making it (mode and group from the directory) when
+ * it is missing.  A reader falls back to read-only. -1 with errno set. */
+static int
+lock_open(int dfd, const char *name, int exclusive)
+{
+	const int fl = O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	struct stat sb;
+	int fd;
+
+	fd = openat(dfd, name, O_RDWR | fl);
+	if (fd < 0 && errno == ENOENT) {
+		fd = openat(dfd, name, O_RDWR | O_CREAT | O_EXCL | fl, 0600);
+		if (fd >= 0 && file_create_mode(fd, dfd, NULL) != 0) {
+			close(fd);
+			unlinkat(dfd, name, 0);
+			return -1;
+		}
+		if (fd < 0 && errno == EEXIST)	/* made meanwhile */
+			fd = openat(dfd, name, O_RDWR | fl);
+	}
+	if (fd < 0 && !exclusive && (errno == EACCES || errno == EROFS ||
+	    errno == EPERM))
+		fd = openat(dfd, name, O_RDONLY | fl);
+	if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
 int
 lock_take(int dfd, const char *name, int exclusive, double timeout,
     const char *shown, int *fdp)
@@ -120,18 +153,22 @@ lock_take(int dfd, const char *name, int exclusive, double timeout,
 	struct flock fl;
 	int fd;
 
-	fd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0 && !exclusive && (errno == EACCES || errno == EROFS))
-		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = lock_open(dfd, name, exclusive);
 	if (fd < 0) {
-		if (!exclusive && (errno == EACCES || errno == EROFS)) {
-			/* A read-only store nobody can write to: read it
-			 * without a lock. */
+		if (!exclusive && (errno == EACCES || errno == EROFS ||
+		    errno == EPERM || errno == ENOENT)) {
+			/* A read-only store, or one we may only read: read
+			 * it without a lock. */
 			*fdp = -1;
 			return 0;
 		}
 		if (errno == ELOOP)
 			return fail(RX_STORE, "%s: is a symbolic link; not followed",
+			    shown);
+		if (errno == EINVAL)
+			return fail(RX_STORE, "%s: not a regular file", shown);
+		if (errno == EACCES || errno == EROFS || errno == EPERM)
+			return fail_errno(RX_STORE, "store not writable: %s",
 			    shown);
 		return fail_errno(RX_STORE, "%s", shown);
 	}

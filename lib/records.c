@@ -365,6 +365,7 @@ open_cache(struct store *st, const struct fid *f, const struct opencounts *oc)
 		sbuf_str(&b, "\n");
 	}
 	sbuf_str(&b, "end\n");
+	cache_seal(&b);
 	cache_write(st, OPEN_NAME, b.p, b.n);
 	free(b.p);
 }
@@ -402,6 +403,10 @@ open_cached(struct store *st, const struct fid *f, struct opencounts *oc)
 	memset(oc, 0, sizeof *oc);
 	if (cache_read(st, OPEN_NAME, &buf, &len) != 0)
 		return -1;
+	if (cache_unseal(buf, &len) != 0) {
+		free(buf);
+		return -1;
+	}
 	/* The owners point into the text read: no copy each. */
 	oc->text = buf;
 	p = buf;

@@ -1,5 +1,6 @@
 /* store.c — locating, creating and opening the store; roster.ini. */
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <ini.h>
 #include <stdio.h>
@@ -311,6 +312,31 @@ read_ini(struct store *st)
 	return rc;
 }
 
+/* Before a writer changes anything: every top-level file it may write
+ * must be a regular file of one link (a FIFO as audit.csv would hang it
+ * after its change, a hard link would write outside the store). */
+static int
+store_files_ok(struct store *st)
+{
+	static const char *const files[] = { "roster.ini", "portal.ini",
+	    "records.csv", "rotation.csv", "audit.csv", NULL };
+	struct stat sb;
+	int i;
+
+	for (i = 0; files[i]; i++) {
+		if (fstatat(st->dfd, files[i], &sb, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (!S_ISREG(sb.st_mode))
+			return fail(RX_STORE, "%s: not a regular file; nothing "
+			    "written", files[i]);
+		if (sb.st_nlink > 1)
+			return fail(RX_STORE, "%s: has %ju hard links; nothing "
+			    "written (make it a file of its own)", files[i],
+			    (uintmax_t)sb.st_nlink);
+	}
+	return 0;
+}
+
 /* Lay out a new store's files and directories (under the lock). */
 static int
 create_layout(struct store *st)
@@ -358,7 +384,8 @@ store_open(struct store *st, const char *opt, int mode)
 	    ".lock", &st->lockfd);
 	if (rc)
 		return rc;
-	if (mode == STORE_WRITE && (rc = create_layout(st)) != 0)
+	if (mode == STORE_WRITE && ((rc = store_files_ok(st)) != 0 ||
+	    (rc = create_layout(st)) != 0))
 		return rc;
 	rc = read_ini(st);
 	if (rc)

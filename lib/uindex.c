@@ -16,7 +16,8 @@
 #include "roster/user.h"
 
 #define INDEX_NAME	"users.idx"
-#define INDEX_MAGIC	"roster-users-index 2"
+#define INDEX_MAGIC	"roster-users-index 3"
+#define SEAL_LEN	17	/* TAB and 16 hex digits */
 
 struct ent {
 	char *name;		/* file name in users/ */
@@ -35,8 +36,7 @@ struct index {
 	struct ent *e;
 	size_t n, cap;
 	size_t *want, nwant;	/* offsets of the entries of a team */
-	char *copy;		/* the entries, copied to be cut up */
-	char **lines;		/* or only some of them */
+	char **lines;		/* the entries used, copied to be cut up */
 	size_t nlines;
 };
 
@@ -278,7 +278,6 @@ index_free(struct index *x)
 		}
 	free(x->e);
 	cache_unmap(x->buf, x->len);
-	free(x->copy);
 	for (i = 0; i < x->nlines; i++)
 		free(x->lines[i]);
 	free(x->lines);
@@ -322,13 +321,61 @@ cut_num(char **p, long long *v)
 	return f ? cache_num(f, strlen(f), v) : -1;
 }
 
-/* A NUL-terminated copy of the line at p (which ends before end). */
-static char *
-line_copy(const char *p, const char *end)
-{
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
+/* --- seals ---------------------------------------------------------------
+ * The index is read as untrusted input: every line ends with TAB and
+ * cache_hash() (16 hex digits) of the rest of the line, seeded with the
+ * line's own offset in the file.  A changed byte, a NUL, a torn or zero-filled
+ * block, or lines swapped or moved fail their seal, and the index is built
+ * again.  A reader checks the seals of the lines it uses, so a team still
+ * reads only its own lines. */
 
-	return xstrndup(p, (size_t)((nl ? nl : end) - p));
+/* End the line that starts at start with its seal and a newline. */
+static void
+seal_add(struct sbuf *b, size_t start)
+{
+	char hex[SEAL_LEN + 2];
+
+	snprintf(hex, sizeof hex, "\t%016llx\n",
+	    cache_hash(start, b->p + start, b->n - start));
+	sbuf_str(b, hex);
+}
+
+/* The line at offset off of the file (which must end before limit), when
+ * its seal holds: its text without the seal in [buf+off, *end), the
+ * newline at *nl.  -1 otherwise. */
+static int
+line_at(const struct index *x, size_t off, size_t limit, const char **end,
+    const char **nl)
+{
+	const char *p = x->buf + off, *n, *h;
+	char hex[SEAL_LEN];
+	size_t len;
+
+	if (off >= limit || limit > x->len ||
+	    (n = memchr(p, '\n', limit - off)) == NULL ||
+	    (len = (size_t)(n - p)) < SEAL_LEN || p[len - SEAL_LEN] != '\t')
+		return -1;
+	h = n - (SEAL_LEN - 1);
+	snprintf(hex, sizeof hex, "%016llx",
+	    cache_hash(off, p, len - SEAL_LEN));
+	if (memcmp(h, hex, SEAL_LEN - 1) != 0 ||
+	    memchr(p, '\0', len) != NULL)
+		return -1;
+	*end = h - 1;
+	*nl = n;
+	return 0;
+}
+
+/* A NUL-terminated copy of the sealed line at off (ending before limit),
+ * without its seal; NULL if the seal does not hold. */
+static char *
+line_copy(const struct index *x, size_t off, size_t limit)
+{
+	const char *end, *nl;
+
+	if (line_at(x, off, limit, &end, &nl) != 0)
+		return NULL;
+	return xstrndup(x->buf + off, (size_t)(end - (x->buf + off)));
 }
 
 /* Parse one entry line (NUL-terminated) into e; -1 if malformed. */
@@ -338,11 +385,11 @@ parse_entry(char *line, struct ent *e)
 	char *name, *code, *n;
 	long long v;
 
-	if ((name = cut(&line)) == NULL || *name == '\0' ||
+	if (line == NULL || (name = cut(&line)) == NULL || *name == '\0' ||
 	    cut_num(&line, &e->id.ino) || cut_num(&line, &e->id.size) ||
 	    cut_num(&line, &e->id.mtime) || cut_num(&line, &e->id.ctime) ||
 	    (code = cut(&line)) == NULL || cache_num(code, strlen(code), &v) ||
-	    v < 0 || v > 255 || line == NULL)
+	    v < 0 || v > RX_STORE || line == NULL)
 		return -1;
 	if (strchr(name, '%') != NULL) {
 		if ((n = pct_decode(name, strlen(name))) == NULL)
@@ -373,9 +420,9 @@ index_load(struct store *st, struct index *x)
 	if (cache_map(st, INDEX_NAME, &x->buf, &len) != 0)
 		return -1;
 	x->len = len;
-	if ((nl = memchr(x->buf, '\n', len)) == NULL)
+	if ((line = hdr = line_copy(x, 0, len)) == NULL)
 		goto bad;
-	line = hdr = line_copy(x->buf, nl);
+	nl = memchr(x->buf, '\n', len);
 	if (strcmp(cut(&line), INDEX_MAGIC) != 0 || cut_num(&line, &x->dev) ||
 	    cut_num(&line, &x->ino) || cut_num(&line, &x->mtime) ||
 	    cut_num(&line, &x->count) || cut_num(&line, &toff) ||
@@ -384,9 +431,11 @@ index_load(struct store *st, struct index *x)
 	free(hdr);
 	hdr = NULL;
 	x->body = (size_t)(nl + 1 - x->buf);
-	if (toff < (long long)x->body || toff > (long long)len ||
-	    x->buf[toff - 1] != '\n' || len < 4 ||
-	    memcmp(x->buf + len - 4, "end\n", 4) != 0)
+	if (len < 4 || toff < (long long)x->body ||
+	    toff > (long long)(len - 4) || x->buf[toff - 1] != '\n' ||
+	    memcmp(x->buf + len - 4, "end\n", 4) != 0 ||
+	    (unsigned long long)x->count > (unsigned long long)(toff -
+	    (long long)x->body))
 		goto bad;
 	x->toff = (size_t)toff;
 	return 0;
@@ -400,25 +449,36 @@ bad:
 static int
 index_entries(struct index *x)
 {
-	char *p, *end, *nl;
+	size_t off = x->body;
 	long long k;
+	char *line;
 
-	x->copy = xstrndup(x->buf + x->body, x->toff - x->body);
-	p = x->copy;
-	end = p + (x->toff - x->body);
+	x->lines = xcalloc((size_t)x->count + 1, sizeof *x->lines);
 	for (k = 0; k < x->count; k++) {
-		if (p >= end || (nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		const char *end, *nl;
+		if (line_at(x, off, x->toff, &end, &nl) != 0)
 			return -1;
-		*nl = '\0';
-		if (parse_entry(p, index_push(x)) != 0)
+		line = x->lines[x->nlines++] = xstrndup(x->buf + off,
+		    (size_t)(end - (x->buf + off)));
+		if (parse_entry(line, index_push(x)) != 0)
 			return -1;
 		/* Sorted strictly, so that names can be looked up. */
 		if (x->n > 1 && strcmp(x->e[x->n - 2].name, x->e[x->n - 1].name)
 		    >= 0)
 			return -1;
-		p = nl + 1;
+		off = (size_t)(nl + 1 - x->buf);
 	}
-	return p == end ? 0 : -1;
+	if (off != x->toff)
+		return -1;
+	/* The teams part too: a listing of everyone rebuilds an index that
+	 * a team listing could not use. */
+	while (off < x->len - 4) {
+		const char *end, *nl;
+		if (line_at(x, off, x->len - 4, &end, &nl) != 0)
+			return -1;
+		off = (size_t)(nl + 1 - x->buf);
+	}
+	return 0;
 }
 
 /* Compare the team of a teams-part line (p, up to its tab) with team. */
@@ -466,27 +526,28 @@ add_listed(struct index *x, const char *p, const char *nl)
 static int
 index_listed(struct index *x, const char *team, size_t tl)
 {
-	char *lo = x->buf + x->toff, *hi = x->buf + x->len - 4, *p, *nl;
+	char *lo = x->buf + x->toff, *hi = x->buf + x->len - 4, *p;
+	const char *end, *nl;
 	int c;
 
 	if (lo >= hi)
 		return 0;
 	if (team == NULL) {
-		if ((nl = memchr(lo, '\n', (size_t)(hi - lo))) == NULL)
+		if (line_at(x, x->toff, x->len - 4, &end, &nl) != 0)
 			return -1;
-		return *lo == 'B' ? add_listed(x, lo, nl) : 0;
+		return *lo == 'B' ? add_listed(x, lo, end) : 0;
 	}
 	while (lo < hi) {
 		p = lo + (hi - lo) / 2;
 		while (p > lo && p[-1] != '\n')
 			p--;
-		if ((nl = memchr(p, '\n', (size_t)(hi - p))) == NULL ||
-		    (*p != 'T' && *p != 'B'))
+		if (line_at(x, (size_t)(p - x->buf), (size_t)(hi - x->buf),
+		    &end, &nl) != 0 || (*p != 'T' && *p != 'B'))
 			return -1;
-		if ((c = cmp_team_line(p, nl, team, tl)) == 0)
-			return add_listed(x, p, nl);
+		if ((c = cmp_team_line(p, end, team, tl)) == 0)
+			return add_listed(x, p, end);
 		if (c < 0)
-			lo = nl + 1;
+			lo = (char *)nl + 1;
 		else
 			hi = p;
 	}
@@ -517,9 +578,9 @@ index_team(struct index *x, const char *eteam, size_t tl)
 	for (i = 0; i < x->nwant; i++) {
 		if (i > 0 && x->want[i] == x->want[i - 1])
 			return -1;
-		line = x->lines[x->nlines++] = line_copy(x->buf + x->want[i],
-		    x->buf + x->toff);
-		if (parse_entry(line, index_push(x)) != 0)
+		line = x->lines[x->nlines++] = line_copy(x, x->want[i],
+		    x->toff);
+		if (line == NULL || parse_entry(line, index_push(x)) != 0)
 			return -1;
 	}
 	return 0;
@@ -574,7 +635,7 @@ index_teams(struct sbuf *b, const struct index *x, const size_t *offs)
 {
 	struct tref *t = NULL;
 	const char *p, *e, *c;
-	size_t n = 0, i;
+	size_t n = 0, i, start = 0;
 
 	for (i = 0; i < x->n; i++) {
 		if (x->e[i].code != 0) {
@@ -597,7 +658,8 @@ index_teams(struct sbuf *b, const struct index *x, const size_t *offs)
 	for (i = 0; i < n; i++) {
 		if (i == 0 || !same_team(&t[i - 1], &t[i])) {
 			if (i > 0)
-				sbuf_str(b, "\n");
+				seal_add(b, start);
+			start = b->n;
 			sbuf_str(b, t[i].team ? "T" : "B");
 			if (t[i].team)
 				sbuf_add(b, t[i].team, t[i].len);
@@ -606,7 +668,7 @@ index_teams(struct sbuf *b, const struct index *x, const size_t *offs)
 			sbuf_num(b, ",", (long long)t[i].off);
 	}
 	if (n > 0)
-		sbuf_str(b, "\n");
+		seal_add(b, start);
 	free(t);
 }
 
@@ -615,7 +677,7 @@ index_write(struct store *st, const struct index *x)
 {
 	struct sbuf b = { 0 };
 	size_t i, *offs, hdr;
-	char toff[24];
+	char toff[24], seal[24];
 
 	sbuf_str(&b, INDEX_MAGIC);
 	sbuf_num(&b, "\t", x->dev);
@@ -624,7 +686,8 @@ index_write(struct store *st, const struct index *x)
 	sbuf_num(&b, "\t", (long long)x->n);
 	sbuf_str(&b, "\t");
 	hdr = b.n;
-	sbuf_str(&b, "0000000000000000000\n");	/* the teams part, later */
+	sbuf_str(&b, "0000000000000000000");	/* the teams part, later */
+	sbuf_str(&b, "\t0000000000000000\n");	/* its seal, later */
 	offs = xcalloc(x->n + 1, sizeof *offs);
 	for (i = 0; i < x->n; i++) {
 		const struct ent *e = &x->e[i];
@@ -637,10 +700,12 @@ index_write(struct store *st, const struct index *x)
 		sbuf_num(&b, "\t", e->code);
 		sbuf_str(&b, "\t");
 		sbuf_str(&b, e->data);
-		sbuf_str(&b, "\n");
+		seal_add(&b, offs[i]);
 	}
 	snprintf(toff, sizeof toff, "%019zu", b.n);
 	memcpy(b.p + hdr, toff, 19);
+	snprintf(seal, sizeof seal, "%016llx", cache_hash(0, b.p, hdr + 19));
+	memcpy(b.p + hdr + 20, seal, 16);
 	index_teams(&b, x, offs);
 	sbuf_str(&b, "end\n");
 	cache_write(st, INDEX_NAME, b.p, b.n);
@@ -1008,10 +1073,9 @@ out:
 	/* Entries may point into old's text: free it with x. */
 	x.buf = old.buf;
 	x.len = old.len;
-	x.copy = old.copy;
 	x.lines = old.lines;
 	x.nlines = old.nlines;
-	old.buf = old.copy = NULL;
+	old.buf = NULL;
 	old.lines = NULL;
 	old.nlines = 0;
 	index_free(&old);
@@ -1057,25 +1121,26 @@ cmp_wline(const void *a, const void *b)
 static int
 walk_lines(struct index *x, struct wline **wp, size_t *np)
 {
-	char *p = x->buf + x->body, *end = x->buf + x->toff, *nl, *t, *f;
+	char *p = x->buf + x->body, *end = x->buf + x->toff, *t, *f;
+	const char *le, *nl;
 	struct wline *w;
 	size_t n = 0, i;
 	int k;
 
 	w = xcalloc((size_t)x->count + 1, sizeof *w);
-	for (; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
-		    n == (size_t)x->count)
+	for (; p < end; p = (char *)nl + 1) {
+		if (n == (size_t)x->count || line_at(x, (size_t)(p - x->buf),
+		    x->toff, &le, &nl) != 0)
 			goto bad;
 		for (t = p, k = 0; k < 6 && t; k++)
-			if ((t = memchr(t, '\t', (size_t)(nl - t))) != NULL)
+			if ((t = memchr(t, '\t', (size_t)(le - t))) != NULL)
 				t++;
 		if (t == NULL)
 			goto bad;
 		w[n].line = p;
 		w[n].email = t;
-		f = memchr(t, '\t', (size_t)(nl - t));
-		w[n].len = (size_t)((f ? f : nl) - t);
+		f = memchr(t, '\t', (size_t)(le - t));
+		w[n].len = (size_t)((f ? f : le) - t);
 		n++;
 	}
 	if (n != (size_t)x->count)
@@ -1125,7 +1190,7 @@ walk_broken(struct index *x, int dfd, struct ent *bad, char **lines)
 	size_t i;
 
 	for (i = 0; i < x->nwant; i++) {
-		lines[i] = line_copy(x->buf + x->want[i], x->buf + x->toff);
+		lines[i] = line_copy(x, x->want[i], x->toff);
 		if (parse_entry(lines[i], &bad[i]) != 0 || bad[i].code == 0 ||
 		    recheck(dfd, &bad[i]) || bad[i].stale)
 			return -1;
@@ -1168,7 +1233,8 @@ walk_index(struct store *st, int dfd, const struct stat *dsb,
 	for (k = 0; k < n; k++) {
 		memset(&e, 0, sizeof e);
 		free(line);
-		line = line_copy(w[(s + k) % n].line, x.buf + x.toff);
+		line = line_copy(&x, (size_t)(w[(s + k) % n].line - x.buf),
+		    x.toff);
 		if (parse_entry(line, &e) != 0)
 			goto out;
 		if (e.code != 0)

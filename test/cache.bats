@@ -135,17 +135,6 @@ fresh_status() {
 	[[ $stderr == *"${first#status: }"* ]]
 }
 
-@test "a read-only store is listed without a cache" {
-	[ "$(id -u)" -ne 0 ] || skip "root writes anywhere"
-	add_users a@x.org
-	chmod a-w "$ROSTER_DIR"
-	run status --format tsv --no-header
-	chmod u+w "$ROSTER_DIR"
-	assert_success
-	assert_output "$(printf 'a@x.org\tavailable\tno-hours\t\t')"
-	[ ! -e "$ROSTER_DIR/.cache" ]
-}
-
 @test "a stale temporary of a dead writer is removed, a live one kept" {
 	add_users a@x.org
 	status >/dev/null
@@ -212,4 +201,128 @@ fresh_status() {
 	assert_success
 	run status --team Support --format tsv --no-header
 	assert_line --index 1 --partial "b@x.org"
+}
+
+# --- the cache as untrusted input -----------------------------------------
+
+# Put byte value $2 at offset $3 of file $1, in place.
+poke() {
+	printf "\\$(printf '%03o' "$2")" |
+	    dd of="$1" bs=1 seek="$3" conv=notrunc status=none
+}
+
+@test "a NUL byte in the index is not read past; the answer is a fresh one" {
+	add_users --team Support $(seq -f 'u%03g@x.org' 1 200)
+	want=$(fresh_status)
+	status >/dev/null
+	size=$(stat -c %s "$(idx)")
+	for at in 200 $((size / 2)) $((size - 10)); do
+		status >/dev/null
+		poke "$(idx)" 0 "$at"
+		run status --format tsv
+		assert_success
+		assert_output "$want"
+		run status --format tsv --team Support
+		assert_success
+		assert_output "$want"
+		# Built again: no NUL byte left in it.
+		[ "$(tr -d '\000' <"$(idx)" | wc -c)" -eq "$(stat -c %s "$(idx)")" ]
+	done
+}
+
+@test "a NUL byte in an entry's last field does not shorten the value" {
+	add_users --team Support a@x.org b@x.org
+	printf 'status_override:\n  status: away\n  until: 2026-12-31T00:00:00Z\n' \
+	    >>"$ROSTER_DIR/users/a@x.org.yaml"
+	want=$(fresh_status --team Support)
+	assert_equal "$(printf '%s\n' "$want" | grep -c away)" 1
+	status --team Support >/dev/null
+	# The override's instant, in seconds: cut it short with a NUL.
+	at=$(grep -b -o 'away:[0-9]*' "$(idx)" | head -1 | cut -d: -f1)
+	[ -n "$at" ]
+	poke "$(idx)" 0 $((at + 7))
+	run status --format tsv --team Support
+	assert_success
+	assert_output "$want"
+}
+
+@test "an index entry changed consistently (its identity right) is not believed" {
+	add_users a@x.org b@x.org
+	hours-set a@x.org 'mon-fri=09:00-17:00' >/dev/null
+	want=$(fresh_status)
+	[[ $want == *$'a@x.org\tavailable\tworking-hours'* ]]
+	# 09:00 becomes 11:00 in the index only; the frame, the offsets and
+	# the fields stay valid: only the seals can tell.
+	sed -i 's/540-1020/660-1020/g' "$(idx)"
+	grep -q 660-1020 "$(idx)"
+	run status --format tsv
+	assert_success
+	assert_output "$want"
+}
+
+# Answers of four readers with the cache as it is; $1 names the variant.
+answers() {
+	local q
+	for q in 'status --format tsv' 'status --format tsv --team Support' \
+	    'assign-next --dry-run' \
+	    'assign-next --dry-run --mode balanced --team Support'; do
+		[ "$2" = /dev/null ] || cp "$2" "$3"
+		printf '%s\n' "== $q"
+		$q 2>&1
+		printf 'rc=%s\n' "$?"
+	done
+}
+
+@test "cache property: any damage to .cache/ gives the fresh cache's answers" {
+	add_users --team Support a@x.org b@x.org c@x.org d@x.org
+	add_users --team Sales e@x.org f@x.org
+	add_users --team Support,Sales g@x.org
+	hours-set b@x.org 'mon-fri=09:00-17:00' >/dev/null
+	hours-set e@x.org 'mon-fri=12:00-13:00' >/dev/null
+	ooo-add c@x.org --from 2026-11-20T00:00:00Z --to 2026-11-30T00:00:00Z \
+	    >/dev/null
+	status --set away d@x.org >/dev/null
+	user-mod --capacity 1 a@x.org g@x.org >/dev/null
+	printf 'type,id,owner,state\nticket,1,a@x.org,open\nticket,2,g@x.org,closed\n' \
+	    >"$ROSTER_DIR/records.csv"
+	assign-next --dry-run --mode balanced >/dev/null
+	status >/dev/null
+	good=$BATS_TEST_TMPDIR/good
+	cp -r "$ROSTER_DIR/.cache" "$good"
+	[ -f "$good/users.idx" ] && [ -f "$good/open.idx" ]
+	rm -rf "$ROSTER_DIR/.cache"
+	want=$(rm -rf "$ROSTER_DIR/.cache"; answers fresh /dev/null /dev/null)
+	for f in users.idx open.idx; do
+		python3 "$HELPERS/cachemut.py" "$good/$f" "$BATS_TEST_TMPDIR/m-$f" \
+		    48 13 >"$BATS_TEST_TMPDIR/kinds-$f"
+		for n in $(seq 1 48); do
+			rm -rf "$ROSTER_DIR/.cache"
+			cp -r "$good" "$ROSTER_DIR/.cache"
+			got=$(answers "$n" "$BATS_TEST_TMPDIR/m-$f/$n" \
+			    "$ROSTER_DIR/.cache/$f")
+			if [ "$got" != "$want" ]; then
+				echo "$f, variant $n: $(sed -n "${n}p" \
+				    "$BATS_TEST_TMPDIR/kinds-$f")"
+				diff <(echo "$want") <(echo "$got")
+				return 1
+			fi
+		done
+	done
+}
+
+@test "a FIFO as .cache/users.idx or open.idx hangs nobody; it is ignored" {
+	add_users --team Support a@x.org b@x.org
+	want=$(fresh_status)
+	mkdir -p "$ROSTER_DIR/.cache"
+	rm -f "$ROSTER_DIR/.cache/users.idx" "$ROSTER_DIR/.cache/open.idx"
+	mkfifo "$ROSTER_DIR/.cache/users.idx" "$ROSTER_DIR/.cache/open.idx"
+	run timeout 10 status --format tsv
+	assert_success
+	assert_output "$want"
+	run timeout 10 assign-next --dry-run --mode balanced
+	assert_success
+	assert_output "a@x.org"
+	# Replaced by a real index on the way.
+	[ -f "$ROSTER_DIR/.cache/users.idx" ]
+	[ ! -p "$ROSTER_DIR/.cache/users.idx" ]
 }

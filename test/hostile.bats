@@ -218,3 +218,54 @@ teardown() {
 	assert_success
 	assert_line --index 0 --partial a@x.org
 }
+
+@test "a FIFO as audit.csv hangs no writer: 7 naming it, nothing written" {
+	need user-add status
+	add_users ada@example.org
+	rm "$ROSTER_DIR/audit.csv"
+	mkfifo "$ROSTER_DIR/audit.csv"
+	before=$(store_sum)
+	run timeout 10 user-add --no-welcome bob@example.org
+	assert_failure 7
+	assert_output --partial 'audit.csv: not a regular file'
+	[ "${#lines[@]}" -eq 1 ]
+	[ -p "$ROSTER_DIR/audit.csv" ]
+	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+	[ "$(store_sum)" = "$before" ]
+	# Readers are not stopped by it.
+	run timeout 10 status --format tsv --no-header
+	assert_success
+	assert_output --partial 'ada@example.org'
+}
+
+@test "audit.csv hard-linked outside the store is not written (7)" {
+	need user-add
+	add_users ada@example.org
+	ln "$ROSTER_DIR/audit.csv" "$BATS_TEST_TMPDIR/outside.csv"
+	outside=$(cksum <"$BATS_TEST_TMPDIR/outside.csv")
+	run user-add --no-welcome bob@example.org
+	assert_failure 7
+	assert_output --partial 'audit.csv: has 2 hard links'
+	[ "$(cksum <"$BATS_TEST_TMPDIR/outside.csv")" = "$outside" ]
+	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+}
+
+@test "a hard-linked user file or records.csv is not replaced (7)" {
+	need user-add user-mod assign-next
+	add_users ada@example.org
+	f=$ROSTER_DIR/users/ada@example.org.yaml
+	ln "$f" "$BATS_TEST_TMPDIR/ada.yaml"
+	before=$(cksum <"$f")
+	run user-mod --team Sales ada@example.org
+	assert_failure 7
+	assert_output --partial 'ada@example.org.yaml: has 2 hard links'
+	[ "$(cksum <"$f")" = "$before" ]
+	[ "$(stat -c %i "$f")" = "$(stat -c %i "$BATS_TEST_TMPDIR/ada.yaml")" ]
+	rm "$BATS_TEST_TMPDIR/ada.yaml"
+	printf 'type,id,owner,state\n' >"$ROSTER_DIR/records.csv"
+	ln "$ROSTER_DIR/records.csv" "$BATS_TEST_TMPDIR/records.csv"
+	run assign-next --record ticket:1
+	assert_failure 7
+	assert_output --partial 'records.csv: has 2 hard links'
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/records.csv")" 'type,id,owner,state'
+}

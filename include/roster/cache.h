@@ -5,9 +5,16 @@
  * files, with the identity of those files when it was made; it is used
  * only while that identity holds, and made again otherwise.  It is never
  * the source of truth: deleting .cache/ is always safe.  Cache files are
- * written through a temporary of the writing process and renamed into
- * place, without fsync: a torn one does not read back and is made again.
- * Failing to write one (a read-only store) is no error.
+ * written through a temporary of the writing process, fsync'd and renamed
+ * into place.  Failing to write one (a read-only store) is no error.
+ *
+ * A cache file is untrusted input: it carries seals (cache_hash() of its
+ * text), every field is checked, and on any doubt it is made again; it
+ * must be a regular file with one link, and neither it nor .cache/ may be
+ * writable by anyone who cannot write the store directory (else it is
+ * ignored).  .cache/ and its files take their mode and group from the
+ * store directory (file_create_mode()).  A FIFO or device in a cache
+ * file's place is ignored, never waited on.
  */
 #ifndef ROSTER_CACHE_H
 #define ROSTER_CACHE_H
@@ -39,13 +46,23 @@ void sbuf_num(struct sbuf *b, const char *pre, long long v);
  * it back). */
 void sbuf_esc(struct sbuf *b, const char *s);
 
+/* A 64-bit hash of p[0..len), seeded with seed (an offset, or 0): not a
+ * defence against forgery, only against damage. */
+unsigned long long cache_hash(size_t seed, const char *p, size_t len);
+/* End b with a line "seal HEX" over all that precedes it. */
+void cache_seal(struct sbuf *b);
+/* Check and drop that line: 0 with *len shortened and buf NUL-terminated
+ * there, or -1 (a missing or wrong seal, or a NUL byte in the text). */
+int cache_unseal(char *buf, size_t *len);
+
 /* A decimal number filling s[0..len) exactly: 0, or -1. */
 int cache_num(const char *s, size_t len, long long *v);
 
-/* Read .cache/name; 0 or -1 (missing or unreadable). */
+/* Read .cache/name (NUL-terminated); 0 or -1 (missing, unreadable, not
+ * to be trusted). */
 int cache_read(struct store *st, const char *name, char **buf, size_t *len);
-/* Map .cache/name read-only: 0, or -1 when missing, empty or not a
- * regular file.  The map is
+/* Map .cache/name read-only: 0, or -1 when missing, empty, not a
+ * regular file or not to be trusted.  The map is
  * not NUL-terminated.  Cache files are only ever replaced by rename, so
  * the mapped file does not change underneath. */
 int cache_map(struct store *st, const char *name, char **buf, size_t *len);

@@ -8,6 +8,9 @@
  * directory (writers are serialised by the store lock, so one name is
  * enough and a stale one from a crash is simply replaced), fsync, rename,
  * fsync of the directory.  Readers ignore names that start with ".".
+ * Files are opened with O_NONBLOCK and must be regular files (a FIFO or a
+ * device in a store file's place is RX_STORE naming it, never a hang); a
+ * file with more than one hard link is never written (RX_STORE).
  */
 #ifndef ROSTER_FILEIO_H
 #define ROSTER_FILEIO_H
@@ -40,6 +43,17 @@ struct atomic {
 	char *shown;		/* rel, for messages */
 	FILE *fp;		/* write here */
 };
+
+/* Modes and groups.  Give fd, just made in the directory dirfd, its mode
+ * and group: when it replaces the file existing (a struct stat of it),
+ * that file's permission bits and group, else the directory's (a file
+ * gets its read and write bits, a directory all its bits, setgid
+ * included) and its group when the system allows.  The mode is set with
+ * fchmod, so the umask plays no part.  0, or -1 with errno set (then the
+ * caller refuses: a replacement that cannot keep its group would lock the
+ * others of a shared store out).  Every writer that makes a file or a
+ * directory below the store calls this, staged temporaries included. */
+int file_create_mode(int fd, int dirfd, const struct stat *existing);
 
 /* Start replacing rel (its directory must exist). 0 or RX_STORE. */
 int atomic_begin(struct atomic *a, int dfd, const char *rel);

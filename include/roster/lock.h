@@ -6,6 +6,11 @@
  * timeout seconds (0: do not wait) and returns RX_BUSY when it runs out,
  * with ".lock: store busy: locked by process PID (waited N s)": the
  * holder's PID from F_GETLK, or "another process" when it gives none.
+ * A missing lock file is made with the directory's mode and group
+ * (file_create_mode()); one that is not a regular file is RX_STORE.  A
+ * reader that cannot open it for writing opens it read-only, and one that
+ * cannot open it at all reads unlocked (*fdp == -1); a writer that cannot
+ * open it gets RX_STORE, "store not writable".
  */
 #ifndef ROSTER_LOCK_H
 #define ROSTER_LOCK_H

@@ -16,7 +16,11 @@
  * every file; a team listing checks the users/ directory (files added,
  * removed or replaced, as roster and most editors do) and the team's own
  * members — an edit in place that puts a user into a team is seen by the
- * next listing of everyone.  Deleting .cache/ is always safe.
+ * next listing of everyone.  Deleting .cache/ is always safe.  The index
+ * is untrusted input: every line is sealed with cache_hash() of its text
+ * and offset, and a reader checks the seal of every line it uses (a
+ * listing of everyone: all of them) and the fields it parses; on any doubt
+ * it reads users/ itself and writes the index again.
  */
 #ifndef ROSTER_UINDEX_H
 #define ROSTER_UINDEX_H
