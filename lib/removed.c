@@ -227,7 +227,7 @@ removed_of(struct store *st, const char *email, struct archlist *al)
 	rc = scan_dir(st, dir, norm, al);
 	if (rc)
 		archlist_free(al);
-	else
+	else if (al->n > 1)
 		qsort(al->a, al->n, sizeof *al->a, cmp_archive);
 	free(dir);
 	free(norm);
@@ -270,7 +270,7 @@ removed_all(struct store *st, struct archlist *al)
 	closedir(d);
 	if (rc)
 		archlist_free(al);
-	else
+	else if (al->n > 1)
 		qsort(al->a, al->n, sizeof *al->a, cmp_archive);
 	return rc;
 }

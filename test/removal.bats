@@ -291,3 +291,17 @@ removed/junk: not an archive directory: its name is not an address (removed/EMAI
 	assert_success
 	assert_output ""
 }
+
+@test "status --removed: an archive that does not load is reported, the others listed, 7" {
+	add_users bob@x.org
+	user-rm ada@x.org bob@x.org
+	printf 'email: [\n' >"$ROSTER_DIR/removed/bob@x.org/20261123T100000Z.yaml"
+	run status --removed --format tsv --no-header
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    'status: removed/bob@x.org/20261123T100000Z.yaml:2: did not find expected node content while parsing a flow node' \
+	    "ada@x.org	2026-11-23T10:00:00Z	Support,Nights")"
+	run user-add --restore bob@x.org
+	assert_failure 7
+	[ ! -e "$ROSTER_DIR/users/bob@x.org.yaml" ]
+}
