@@ -117,21 +117,15 @@ removed_new(struct store *st, const char *email, time_t t, char **rel)
 {
 	char stamp[32], *dir = removed_dirname(email), *sub, *r;
 	long n;
-	int rc, rfd;
+	int rc;
 
 	*rel = NULL;
 	stamp_format(t, stamp, sizeof stamp);
 	sub = xasprintf("removed/%s", dir);
-	if ((rc = dir_ensure(st->dfd, "removed")) != 0)
-		goto out;
-	/* Make DIR through a descriptor of removed/, never through a link. */
-	if ((rfd = dir_open(st->dfd, "removed")) < 0) {
-		rc = fail_errno(RX_STORE, "removed");
-		goto out;
-	}
-	rc = dir_ensure(rfd, dir);
-	close(rfd);
-	if (rc)
+	/* removed/ is checked first (a real directory, not a link), so
+	 * that making removed/DIR cannot end up elsewhere. */
+	if ((rc = dir_ensure(st->dfd, "removed")) != 0 ||
+	    (rc = dir_ensure(st->dfd, sub)) != 0)
 		goto out;
 	for (n = 1; n <= MAX_SEQ; n++) {
 		r = n == 1 ? xasprintf("%s/%s.yaml", sub, stamp) :

@@ -305,3 +305,15 @@ removed/junk: not an archive directory: its name is not an address (removed/EMAI
 	assert_failure 7
 	[ ! -e "$ROSTER_DIR/users/bob@x.org.yaml" ]
 }
+
+@test "a symbolic link in removed/ is not followed: 7, the user stays active" {
+	mkdir "$BATS_TEST_TMPDIR/elsewhere"
+	mkdir -p "$ROSTER_DIR/removed"
+	ln -s "$BATS_TEST_TMPDIR/elsewhere" "$ROSTER_DIR/removed/ada@x.org"
+	run user-rm ada@x.org
+	assert_failure 7
+	assert_output "user-rm: removed/ada@x.org: is a symbolic link; not followed"
+	[ -f "$ROSTER_DIR/users/ada@x.org.yaml" ]
+	run ls -A "$BATS_TEST_TMPDIR/elsewhere"
+	assert_output ""
+}
