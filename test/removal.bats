@@ -317,3 +317,21 @@ removed/junk: not an archive directory: its name is not an address (removed/EMAI
 	run ls -A "$BATS_TEST_TMPDIR/elsewhere"
 	assert_output ""
 }
+
+@test "status --check: archive names must be real instants, _N from 2 without leading zeros" {
+	user-rm ada@x.org
+	d="$ROSTER_DIR/removed/ada@x.org"
+	for n in 20260230T100000Z.yaml 20261123T100000Z_1.yaml 20261123T100000Z_02.yaml \
+	    20261123T100000.yaml 20261123T100000Z.yml; do
+		cp "$ROSTER_DIR/$A1" "$d/$n"
+	done
+	cp "$ROSTER_DIR/$A1" "$d/20261123T100000Z_12.yaml"
+	run status --check
+	assert_failure 7
+	assert_output "$(for n in 20260230T100000Z.yaml 20261123T100000.yaml 20261123T100000Z.yml \
+	    20261123T100000Z_02.yaml 20261123T100000Z_1.yaml; do
+		echo "removed/ada@x.org/$n: not an archive (want YYYYMMDDTHHMMSSZ.yaml, or _N before .yaml for another removal in the same second)"
+	done)"
+	run status --removed --format tsv --no-header
+	assert_output "$(printf 'ada@x.org\t2026-11-23T10:00:00Z\tSupport,Nights\nada@x.org\t2026-11-23T10:00:00Z\tSupport,Nights')"
+}
