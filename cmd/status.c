@@ -206,8 +206,9 @@ list_removed(struct store *st, int n, char **emails, const char *team,
 	int rc = 0, bad = 0, r;
 
 	memset(&ul, 0, sizeof ul);
-	if (n == 0)
-		rc = removed_list(st, NULL, &ul, bad_archive, &bad);
+	if (n == 0 && (rc = removed_list(st, NULL, &ul, bad_archive,
+	    &bad)) != 0)
+		err_print();	/* removed/ itself cannot be read */
 	for (i = 0; i < (size_t)n; i++) {
 		if ((r = removed_list(st, emails[i], &one, bad_archive,
 		    &bad)) != 0) {
