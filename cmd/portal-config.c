@@ -454,7 +454,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct store st;
 	struct inidoc d;
-	int rc, write;
+	int rc, write, creates;
 
 	prog_init(argv[0]);
 	memset(&o, 0, sizeof o);
@@ -462,9 +462,13 @@ main(int argc, char **argv)
 	o.header = 1;
 	parse(argc, argv, &o);
 	write = o.mode != M_LIST && o.mode != M_GET && o.mode != M_CHECK;
-	rc = store_open(&st, o.store, write && !o.dry_run ? STORE_WRITE :
-	    STORE_READ);
-	if (rc == RX_NOTFOUND && o.dry_run) {
+	/* Setting a value (KEY VALUE, or a column added to tickets.columns)
+	 * is first data a store can get, so it may create the store; an
+	 * unset, a removal or a reset needs one that exists. */
+	creates = o.mode == M_SET || o.mode == M_ADD;
+	rc = store_open(&st, o.store, !write || o.dry_run ? STORE_READ :
+	    creates ? STORE_CREATE : STORE_WRITE);
+	if (rc == RX_NOTFOUND && o.dry_run && creates) {
 		/* A dry run on a store not made yet: an empty one. */
 		store_close(&st);
 		memset(&st, 0, sizeof st);

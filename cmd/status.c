@@ -10,6 +10,7 @@
 #include "roster/check.h"
 #include "roster/err.h"
 #include "roster/out.h"
+#include "roster/removed.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/uindex.h"
@@ -188,6 +189,80 @@ bad:
 	return first;
 }
 
+/* --- --removed ---------------------------------------------------------- */
+
+static const char *const removed_cols[] = { "email", "removed_at", "teams" };
+
+/* Report an archive that does not load; the listing goes on. */
+static void
+bad_archive(int code, void *arg)
+{
+	err_print();
+	if (*(int *)arg == 0)
+		*(int *)arg = code;
+}
+
+/* One row per removal of the users that are not active now (of the
+ * addresses given, else of all), oldest first within an address. */
+static int
+list_removed(struct store *st, int n, char **emails, const char *team,
+    int fmt, int header)
+{
+	struct userlist ul, one;
+	struct out o;
+	char at[32], *teams;
+	const char *cells[3];
+	size_t i, k;
+	int rc = 0, bad = 0, r;
+
+	memset(&ul, 0, sizeof ul);
+	if (n == 0 && (rc = removed_list(st, NULL, &ul, bad_archive,
+	    &bad)) != 0)
+		err_print();	/* removed/ itself cannot be read */
+	for (i = 0; i < (size_t)n; i++) {
+		if ((r = removed_list(st, emails[i], &one, bad_archive,
+		    &bad)) != 0) {
+			err_print();
+			if (rc == 0)
+				rc = r;
+			continue;
+		}
+		ul.u = xrealloc(ul.u, (ul.n + one.n + 1) * sizeof *ul.u);
+		memcpy(ul.u + ul.n, one.u, one.n * sizeof *ul.u);
+		ul.n += one.n;
+		free(one.u);
+	}
+	if (rc) {
+		/* As for active users: an address that is not there lists
+		 * nothing. */
+		userlist_free(&ul);
+		return rc;
+	}
+	out_init(&o, fmt, header, removed_cols, 3, NULL);
+	for (i = 0; i < ul.n; i++) {
+		struct user *u = &ul.u[i];
+		if (team && !strv_has(&u->teams, team))
+			continue;
+		teams = xstrdup("");
+		for (k = 0; k < u->teams.n; k++) {
+			char *t = xasprintf("%s%s%s", teams, k ? "," : "",
+			    u->teams.v[k]);
+			free(teams);
+			teams = t;
+		}
+		cells[0] = u->email;
+		cells[1] = u->removed_at != -1 ? time_utc(u->removed_at, at) :
+		    NULL;
+		cells[2] = teams;
+		out_row(&o, cells);
+		free(teams);
+	}
+	r = out_flush(&o);
+	out_free(&o);
+	userlist_free(&ul);
+	return r ? r : bad;
+}
+
 /* --- listing ------------------------------------------------------------ */
 
 static const char *const cols[] = { "email", "status", "reason", "until",
@@ -298,6 +373,11 @@ main(int argc, char **argv)
 		warnmsg("--end-ooo goes with --set available");
 		usage(RX_USAGE);
 	}
+	if (removed && (quiet || only != -1 || at)) {
+		warnmsg("--removed lists removals: no -q, --available, --away "
+		    "or --at");
+		usage(RX_USAGE);
+	}
 	if (quiet && argc != 1) {
 		warnmsg("-q takes one address");
 		usage(RX_USAGE);
@@ -312,7 +392,12 @@ main(int argc, char **argv)
 		store_close(&st);
 		return rc;
 	}
-	where = removed ? USER_REMOVED : USER_ACTIVE;
+	if (removed) {
+		rc = list_removed(&st, argc, argv, team, fmt, header);
+		store_close(&st);
+		return out_close(rc);
+	}
+	where = USER_ACTIVE;
 	memset(&ul, 0, sizeof ul);
 	/* A file that cannot be read is reported where it is met; the
 	 * others are listed, and the exit status says so at the end. */

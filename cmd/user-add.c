@@ -10,6 +10,7 @@
 #include "roster/email.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
+#include "roster/removed.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
@@ -30,7 +31,9 @@ usage(int rc)
 	    "       user-add [--dry-run] [--no-welcome] [-d dir] "
 	    "[--permission perm] [--role role]\n"
 	    "                [--seat seat] [--team team] [--timezone zone] "
-	    "--csv file\n");
+	    "--csv file\n"
+	    "       user-add [--dry-run] [--no-welcome] [-d dir] --restore "
+	    "email ...\n");
 	exit(rc);
 }
 
@@ -44,7 +47,7 @@ struct cand {
 struct opts {
 	const char *store, *csv, *first, *last, *role, *seat, *zone;
 	struct strv perms, teams;
-	int super_admin, no_welcome, dry_run;
+	int super_admin, no_welcome, dry_run, restore;
 };
 
 static struct cand *cands;
@@ -335,11 +338,134 @@ add_all(struct store *st, const struct opts *o, time_t now)
 	return 0;
 }
 
+/* user-add EMAIL... or --csv: all or nothing. */
+static int
+add(struct store *st, const struct opts *o, time_t now)
+{
+	int rc;
+
+	if ((rc = check_options(st, o)) != 0)
+		report(rc);
+	check_cands(st, o);
+	if ((rc = first_rc) == 0) {
+		rc = add_all(st, o, now);
+		if (rc == 0 && !o->dry_run)
+			rc = audit_flush(st, now);
+		if (rc)
+			err_print();
+	}
+	return rc;
+}
+
+/* --restore: the latest archive of each candidate, checked as an add is,
+ * into users[] (the archive's name into from[]). */
+static void
+check_restores(struct store *st, struct user *users, char **from)
+{
+	const char *why;
+	size_t i, j, sa = 0;
+	char *norm;
+	int rc;
+
+	for (i = 0; i < ncands; i++) {
+		user_init(&users[i], NULL);
+		if ((why = email_invalid(cands[i].email)) != NULL) {
+			fail(RX_INVALID, "bad address '%s': %s", cands[i].email,
+			    why);
+			report(RX_INVALID);
+			continue;
+		}
+		norm = email_norm(cands[i].email);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(cands[j].email, norm) == 0)
+				break;
+		if (j < i) {
+			fail(RX_RULE, "%s is given twice", norm);
+			report(RX_RULE);
+		} else if (st->dfd >= 0 && user_exists(st, norm, USER_ACTIVE)) {
+			fail(RX_RULE, "%s is already a user (nothing to "
+			    "restore; change it with user-mod)", norm);
+			report(RX_RULE);
+		} else if ((rc = removed_latest(st, norm, &users[i],
+		    &from[i])) != 0) {
+			user_init(&users[i], NULL);
+			report(rc);
+		} else if (users[i].role && store_role(st, users[i].role) ==
+		    NULL) {
+			fail(RX_NOTFOUND, "%s: role '%s' is not defined in "
+			    "roster.ini (add a [role \"%s\"] section first)",
+			    from[i], users[i].role, users[i].role);
+			report(RX_NOTFOUND);
+		} else if (users[i].timezone && !zone_valid(users[i].timezone)) {
+			fail(RX_INVALID, "%s: unknown time zone '%s'", from[i],
+			    users[i].timezone);
+			report(RX_INVALID);
+		} else if (user_check_text(&users[i]) != 0)
+			report(RX_INVALID);
+		else
+			sa += users[i].super_admin;
+		free(norm);
+	}
+	if (sa > 0 && ncands > 1) {
+		fail(RX_RULE, "super admin is granted to one new user at a "
+		    "time: restore a super admin on their own");
+		report(RX_RULE);
+	}
+}
+
+/* --restore: write each checked user back to users/, welcome it, audit. */
+static int
+restore_all(struct store *st, const struct opts *o, struct user *users,
+    char **from, time_t now)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ncands; i++) {
+		removed_revive(&users[i], now, !o->no_welcome);
+		if (!o->dry_run) {
+			if ((rc = user_save(st, &users[i], USER_ACTIVE)) != 0 ||
+			    (!o->no_welcome &&
+			    (rc = welcome_queue(st, &users[i], now)) != 0))
+				return rc;
+			audit_add("restore", users[i].email, "from %s", from[i]);
+		}
+		printf("%s\n", users[i].email);
+	}
+	return 0;
+}
+
+/* user-add --restore EMAIL...: all or nothing, as an add. */
+static int
+restore(struct store *st, const struct opts *o, time_t now)
+{
+	struct user *users = xcalloc(ncands, sizeof *users);
+	char **from = xcalloc(ncands, sizeof *from);
+	size_t i;
+	int rc;
+
+	check_restores(st, users, from);
+	if ((rc = first_rc) == 0) {
+		rc = restore_all(st, o, users, from, now);
+		if (rc == 0 && !o->dry_run)
+			rc = audit_flush(st, now);
+		if (rc)
+			err_print();
+	}
+	for (i = 0; i < ncands; i++) {
+		user_free(&users[i]);
+		free(from[i]);
+	}
+	free(users);
+	free(from);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	enum { O_FIRST = 256, O_LAST, O_ROLE, O_PERM, O_SUPER, O_TEAM, O_SEAT,
-	    O_ZONE, O_NOWELCOME, O_DRY, O_CSV, O_VERSION };
+	    O_ZONE, O_NOWELCOME, O_DRY, O_CSV, O_RESTORE, O_VERSION };
 	static const struct option longopts[] = {
 		{ "csv", required_argument, NULL, O_CSV },
 		{ "dry-run", no_argument, NULL, O_DRY },
@@ -348,6 +474,7 @@ main(int argc, char **argv)
 		{ "last-name", required_argument, NULL, O_LAST },
 		{ "no-welcome", no_argument, NULL, O_NOWELCOME },
 		{ "permission", required_argument, NULL, O_PERM },
+		{ "restore", no_argument, NULL, O_RESTORE },
 		{ "role", required_argument, NULL, O_ROLE },
 		{ "seat", required_argument, NULL, O_SEAT },
 		{ "store", required_argument, NULL, 'd' },
@@ -395,6 +522,9 @@ main(int argc, char **argv)
 		case O_PERM:
 			strv_split(&o.perms, optarg);
 			break;
+		case O_RESTORE:
+			o.restore = 1;
+			break;
 		case O_ROLE:
 			o.role = optarg;
 			break;
@@ -425,6 +555,12 @@ main(int argc, char **argv)
 		    "no address given");
 		usage(RX_USAGE);
 	}
+	if (o.restore && (o.csv || o.first || o.last || o.role || o.seat ||
+	    o.zone || o.perms.n || o.teams.n || o.super_admin)) {
+		warnmsg("--restore brings a user back as archived; change it "
+		    "afterwards with user-mod");
+		usage(RX_USAGE);
+	}
 	if ((o.first || o.last) && (o.csv || argc != 1)) {
 		warnmsg("--first-name and --last-name name one user");
 		usage(RX_USAGE);
@@ -442,8 +578,11 @@ main(int argc, char **argv)
 		for (i = 0; i < (size_t)argc; i++)
 			add_cand(argv[i], NULL, NULL, NULL, 0);
 	}
-	rc = store_open(&st, o.store, o.dry_run ? STORE_READ : STORE_WRITE);
-	if (rc == RX_NOTFOUND && o.dry_run) {
+	/* Adding is the first data a store can get, so it may create the
+	 * store; a restore needs one with archives. */
+	rc = store_open(&st, o.store, o.dry_run ? STORE_READ : o.restore ?
+	    STORE_WRITE : STORE_CREATE);
+	if (rc == RX_NOTFOUND && o.dry_run && !o.restore) {
 		/* A dry run on a store that does not exist yet: nothing is
 		 * there to clash with. */
 		store_close(&st);
@@ -456,17 +595,7 @@ main(int argc, char **argv)
 		store_close(&st);
 		return rc;
 	}
-	if ((rc = check_options(&st, &o)) != 0)
-		report(rc);
-	check_cands(&st, &o);
-	if (first_rc == 0) {
-		rc = add_all(&st, &o, now);
-		if (rc == 0 && !o.dry_run)
-			rc = audit_flush(&st, now);
-		if (rc)
-			err_print();
-	} else
-		rc = first_rc;
+	rc = o.restore ? restore(&st, &o, now) : add(&st, &o, now);
 	store_close(&st);
 	for (i = 0; i < ncands; i++) {
 		free(cands[i].email);

@@ -13,6 +13,7 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/welcome.h"
 
 #define FIRST_IDS 5
 
@@ -160,6 +161,24 @@ check_user(struct user *u, int *lastsa, struct store *st,
 	}
 }
 
+/* The audit row of one removal: what became of its records and welcome. */
+static void
+audit_removal(const struct records *rs, const char *e, const char *to,
+    int dropped)
+{
+	const char *w = dropped ? "queued welcome dropped" : "";
+	size_t m = records_count(rs, e, NULL, NULL);
+
+	if (m)
+		audit_add("remove", e, "%zu record%s kept (--force)%s%s", m,
+		    m == 1 ? "" : "s", *w ? "; " : "", w);
+	else if (to)
+		audit_add("remove", e, "records reassigned to %s%s%s", to,
+		    *w ? "; " : "", w);
+	else
+		audit_add("remove", e, "%s", w);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -178,8 +197,8 @@ main(int argc, char **argv)
 	const char *storeopt = NULL, *to = NULL, *why;
 	char *tonorm = NULL, *fname, *rel;
 	time_t now;
-	size_t i, moved = 0, m;
-	int ch, rc, dry_run = 0, force = 0, lastsa = -2;
+	size_t i, moved = 0;
+	int ch, rc, dry_run = 0, force = 0, lastsa = -2, dropped;
 
 	prog_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
@@ -281,8 +300,12 @@ main(int argc, char **argv)
 		for (i = 0; i < nus; i++)
 			moved += records_reassign(&rs, us[i].email, tonorm);
 	if (rc == 0 && dry_run) {
-		for (i = 0; i < nus; i++)
+		for (i = 0; i < nus; i++) {
 			printf("remove %s\n", us[i].email);
+			if (welcome_queued(&st, us[i].email))
+				printf("drop the queued welcome of %s\n",
+				    us[i].email);
+		}
 		if (moved)
 			printf("reassign %zu record%s to %s\n", moved,
 			    moved == 1 ? "" : "s", tonorm);
@@ -291,9 +314,10 @@ main(int argc, char **argv)
 		 * The order makes a crash at any point safe: first every
 		 * removed/ copy (the user exists twice for a moment), then
 		 * records.csv with the new owners (who are active), and only
-		 * then the users/ files.  A crash before the last step leaves
-		 * the user active with a copy in removed/, and the command can
-		 * be run again; no record and no owner is ever lost.
+		 * then the queued welcome and the users/ file of each.  A
+		 * crash before the last step leaves the user active with an
+		 * archive in removed/, and the command can be run again; no
+		 * record and no owner is ever lost.
 		 */
 		for (i = 0; rc == 0 && i < nus; i++) {
 			us[i].removed_at = now;
@@ -302,23 +326,16 @@ main(int argc, char **argv)
 		if (rc == 0 && moved)
 			rc = records_save(&st, &rs);
 		for (i = 0; rc == 0 && i < nus; i++) {
+			rc = welcome_drop(&st, us[i].email, &dropped);
 			fname = email_fname(us[i].email);
 			rel = xasprintf("users/%s", fname);
-			rc = file_remove(st.dfd, rel);
+			if (rc == 0)
+				rc = file_remove(st.dfd, rel);
 			free(rel);
 			free(fname);
-			if (rc == 0) {
-				m = records_count(&rs, us[i].email, NULL, NULL);
-				if (m)
-					audit_add("remove", us[i].email, "%zu "
-					    "record%s kept (--force)", m,
-					    m == 1 ? "" : "s");
-				else if (tonorm)
-					audit_add("remove", us[i].email,
-					    "records reassigned to %s", tonorm);
-				else
-					audit_add("remove", us[i].email, "%s", "");
-			}
+			if (rc == 0)
+				audit_removal(&rs, us[i].email, tonorm,
+				    dropped);
 		}
 		if (rc == 0)
 			rc = audit_flush(&st, now);

@@ -1,12 +1,14 @@
 /* check.c — every file of the store read and validated (status --check). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "roster/check.h"
@@ -16,6 +18,7 @@
 #include "roster/inied.h"
 #include "roster/portal.h"
 #include "roster/records.h"
+#include "roster/removed.h"
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/timefmt.h"
@@ -216,11 +219,15 @@ collect_known(struct chk *c)
 	for (k = 0; k < 2; k++) {
 		if (dir_names(c, dirs[k], &names) != 0)
 			continue;
-		for (i = 0; i < names.n; i++)
-			if ((e = email_from_fname(names.v[i])) != NULL) {
+		for (i = 0; i < names.n; i++) {
+			/* removed/ also holds one directory per address. */
+			e = email_from_fname(names.v[i]);
+			if (e == NULL && k == 1)
+				e = pct_decode(names.v[i], strlen(names.v[i]));
+			if (e != NULL)
 				strv_add(&c->known, e);
-				free(e);
-			}
+			free(e);
+		}
 		strv_free(&names);
 	}
 	strv_sort(&c->known);
@@ -258,36 +265,165 @@ check_user_rules(struct chk *c, const char *rel, const char *name,
 	}
 }
 
+/* What an archive must have beyond a user file: removed_at, the one of
+ * its name (stamp -1: an old removed/EMAIL.yaml, any instant). */
+static void
+check_archive_rules(struct chk *c, const char *rel, const struct user *u,
+    time_t stamp)
+{
+	char a[32], b[32];
+
+	if (u->removed_at == -1)
+		problem(c, rel, 0, "removed_at: missing (an archive says when "
+		    "the user was removed)");
+	else if (stamp != -1 && u->removed_at != stamp)
+		problem(c, rel, file_key_line(c, rel, "removed_at"),
+		    "removed_at: %s does not match the file name (%s)",
+		    time_utc(u->removed_at, a), time_utc(stamp, b));
+}
+
+/* One users/EMAIL.yaml or old-style removed/EMAIL.yaml file. */
+static void
+check_user_file(struct chk *c, const char *dir, const char *name)
+{
+	char *rel = xasprintf("%s/%s", dir, name), *e;
+	size_t l = strlen(name);
+	struct user u;
+
+	if (l <= 5 || strcmp(name + l - 5, ".yaml") != 0)
+		problem(c, rel, 0, "not a user file (EMAIL.yaml)");
+	else if ((e = email_from_fname(name)) == NULL)
+		problem(c, rel, 0, "not a user file name: a bad %%XX escape");
+	else {
+		free(e);
+		if (user_load_at(c->st->dfd, rel, rel, &u) != 0)
+			problem_recorded(c);
+		else {
+			check_user_rules(c, rel, name, &u);
+			if (strcmp(dir, "removed") == 0)
+				check_archive_rules(c, rel, &u, -1);
+			user_free(&u);
+		}
+	}
+	free(rel);
+}
+
 static void
 check_user_dir(struct chk *c, const char *dir)
 {
 	struct strv names;
-	struct user u;
-	size_t i, l;
-	char *rel, *e;
+	size_t i;
 
 	if (dir_names(c, dir, &names) != 0) {
 		if (errno != ENOENT)
 			problem(c, dir, 0, "%s", strerror(errno));
 		return;
 	}
+	for (i = 0; i < names.n; i++)
+		check_user_file(c, dir, names.v[i]);
+	strv_free(&names);
+}
+
+/*
+ * An address active and removed at once: its latest removal is later than
+ * the active file's creation, which only an interrupted user-rm leaves (an
+ * add or a restore after a removal sets created to its own time).
+ */
+static void
+check_active_removed(struct chk *c, const struct archive *a,
+    const struct user *ar)
+{
+	struct user u;
+	char x[32], y[32];
+
+	if (!user_exists(c->st, a->email, USER_ACTIVE) ||
+	    user_load(c->st, a->email, USER_ACTIVE, &u) != 0)
+		return;		/* a users/ file that does not load: reported */
+	if (ar->removed_at != -1 && u.created != -1 &&
+	    ar->removed_at > u.created)
+		problem(c, a->rel, 0, "%s is active and removed at once: "
+		    "removed %s, after its users/ file was created %s (an "
+		    "interrupted user-rm: run it again)", a->email,
+		    time_utc(ar->removed_at, x), time_utc(u.created, y));
+	user_free(&u);
+}
+
+/* One removed/DIR: archives only, each a valid user file of that address
+ * whose removed_at is its name. */
+static void
+check_archive_dir(struct chk *c, const char *dir)
+{
+	struct archive a;
+	struct strv names;
+	struct user u;
+	char *sub = xasprintf("removed/%s", dir), *fname;
+	size_t i;
+
+	memset(&a, 0, sizeof a);
+	a.email = pct_decode(dir, strlen(dir));
+	if (a.email == NULL || email_invalid(a.email) != NULL) {
+		problem(c, sub, 0, "not an archive directory: its name is "
+		    "not an address (removed/EMAIL/YYYYMMDDTHHMMSSZ.yaml)");
+		goto out;
+	}
+	fname = removed_dirname(a.email);
+	if (strcmp(fname, dir) != 0)
+		problem(c, sub, 0, "not an archive directory: want the name "
+		    "%s for %s", fname, a.email);
+	free(fname);
+	if (dir_names(c, sub, &names) != 0) {
+		problem(c, sub, 0, "%s", strerror(errno));
+		goto out;
+	}
 	for (i = 0; i < names.n; i++) {
-		rel = xasprintf("%s/%s", dir, names.v[i]);
-		l = strlen(names.v[i]);
-		if (l <= 5 || strcmp(names.v[i] + l - 5, ".yaml") != 0)
-			problem(c, rel, 0, "not a user file (EMAIL.yaml)");
-		else if ((e = email_from_fname(names.v[i])) == NULL)
-			problem(c, rel, 0, "not a user file name: a bad %%XX "
-			    "escape");
+		a.rel = xasprintf("%s/%s", sub, names.v[i]);
+		if (removed_stamp_parse(names.v[i], &a.stamp, &a.seq) != 0)
+			problem(c, a.rel, 0, "not an archive (want "
+			    "YYYYMMDDTHHMMSSZ.yaml, or _N before .yaml for "
+			    "another removal in the same second)");
+		else if (removed_load(c->st, &a, &u) != 0)
+			problem_recorded(c);
 		else {
-			free(e);
-			if (user_load_at(c->st->dfd, rel, rel, &u) != 0)
-				problem_recorded(c);
-			else {
-				check_user_rules(c, rel, names.v[i], &u);
-				user_free(&u);
-			}
+			fname = xasprintf("%s.yaml", dir);
+			check_user_rules(c, a.rel, fname, &u);
+			check_archive_rules(c, a.rel, &u, a.stamp);
+			free(fname);
+			/* names are sorted: the last is the latest */
+			if (i + 1 == names.n)
+				check_active_removed(c, &a, &u);
+			user_free(&u);
 		}
+		free(a.rel);
+		a.rel = NULL;
+	}
+	strv_free(&names);
+out:
+	free(a.email);
+	free(sub);
+}
+
+/* removed/: old-style EMAIL.yaml files and one directory per address. */
+static void
+check_removed(struct chk *c)
+{
+	struct strv names;
+	struct stat sb;
+	size_t i;
+	char *rel;
+
+	if (dir_names(c, "removed", &names) != 0) {
+		if (errno != ENOENT)
+			problem(c, "removed", 0, "%s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < names.n; i++) {
+		rel = xasprintf("removed/%s", names.v[i]);
+		if (fstatat(c->st->dfd, rel, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+			problem(c, rel, 0, "%s", strerror(errno));
+		else if (S_ISDIR(sb.st_mode))
+			check_archive_dir(c, names.v[i]);
+		else
+			check_user_file(c, "removed", names.v[i]);
 		free(rel);
 	}
 	strv_free(&names);
@@ -531,7 +667,7 @@ store_check(const char *opt, struct strv *probs)
 	check_portal(&c);
 	collect_known(&c);
 	check_user_dir(&c, "users");
-	check_user_dir(&c, "removed");
+	check_removed(&c);
 	check_records(&c);
 	check_rotation(&c);
 	check_audit(&c);

@@ -368,23 +368,25 @@ store_open(struct store *st, const char *opt, int mode)
 		return err_code();
 	if ((rc = lock_timeout(&wait)) != 0)
 		return rc;
-	if (mode == STORE_WRITE && (rc = mkdirs(st->path)) != 0)
+	if (mode == STORE_CREATE && (rc = mkdirs(st->path)) != 0)
 		return rc;
 	st->dfd = open(st->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (st->dfd < 0) {
 		if (errno == ENOENT)
-			return fail(RX_NOTFOUND, "no store at %s", st->path);
+			return fail(RX_NOTFOUND, "no store at %s (only "
+			    "user-add or portal-config KEY VALUE creates one; "
+			    "give --store DIR or set ROSTER_DIR)", st->path);
 		if (errno == ENOTDIR)
 			return fail(RX_STORE, "%s: not a directory", st->path);
 		return fail_errno(RX_STORE, "%s", st->path);
 	}
 	if (fstat(st->dfd, &sb) != 0)
 		return fail_errno(RX_STORE, "%s", st->path);
-	rc = lock_take(st->dfd, ".lock", mode == STORE_WRITE, wait,
+	rc = lock_take(st->dfd, ".lock", mode != STORE_READ, wait,
 	    ".lock", &st->lockfd);
 	if (rc)
 		return rc;
-	if (mode == STORE_WRITE && ((rc = store_files_ok(st)) != 0 ||
+	if (mode != STORE_READ && ((rc = store_files_ok(st)) != 0 ||
 	    (rc = create_layout(st)) != 0))
 		return rc;
 	rc = read_ini(st);

@@ -14,6 +14,7 @@
 #include "roster/email.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
+#include "roster/removed.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
@@ -1199,6 +1200,8 @@ user_load(struct store *st, const char *email, int where, struct user *u)
 	char *fname, *rel, *norm;
 	int rc;
 
+	if (where == USER_REMOVED)
+		return removed_latest(st, email, u, NULL);
 	fname = email_fname(email);
 	rel = xasprintf("%s/%s", dirs[where], fname);
 	rc = user_load_at(st->dfd, rel, rel, u);
@@ -1224,9 +1227,18 @@ user_load(struct store *st, const char *email, int where, struct user *u)
 int
 user_exists(struct store *st, const char *email, int where)
 {
-	char *fname = email_fname(email), *rel;
+	struct archlist al;
+	char *fname, *rel;
 	int r;
 
+	if (where == USER_REMOVED) {
+		if (removed_of(st, email, &al) != 0)
+			return 0;
+		r = al.n > 0;
+		archlist_free(&al);
+		return r;
+	}
+	fname = email_fname(email);
 	rel = xasprintf("%s/%s", dirs[where], fname);
 	r = file_exists(st->dfd, rel);
 	free(fname);
@@ -1241,11 +1253,21 @@ user_save(struct store *st, const struct user *u, int where)
 	size_t len;
 	int rc;
 
+	if (where == USER_REMOVED && u->removed_at == -1)
+		return fail(RX_STORE, "%s: an archive needs removed_at", u->email);
 	rc = user_emit(u, user_zone(st, u), &text, &len);
 	if (rc)
 		return rc;
 	fname = email_fname(u->email);
-	rel = xasprintf("%s/%s", dirs[where], fname);
+	if (where == USER_REMOVED) {
+		/* Every removal is its own archive: a new name each time. */
+		if ((rc = removed_new(st, u->email, u->removed_at, &rel)) != 0) {
+			free(text);
+			free(fname);
+			return rc;
+		}
+	} else
+		rel = xasprintf("%s/%s", dirs[where], fname);
 	if (u->nextra > 0) {
 		/* Kept text pasted after the emitter's output must still read
 		 * back as the same record. */
@@ -1344,6 +1366,8 @@ user_list(struct store *st, int where, struct userlist *ul,
 	size_t n = 0, cap = 0, i, k;
 	int fd, *codes, rc = 0;
 
+	if (where == USER_REMOVED)
+		return removed_list(st, NULL, ul, badf, arg);
 	memset(ul, 0, sizeof *ul);
 	fd = dir_open(st->dfd, dirs[where]);
 	if (fd < 0) {

@@ -21,18 +21,53 @@ mail_date(time_t t, char *buf, size_t n)
 	strftime(buf, n, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 }
 
+/* outbox/NAME.eml of address email, malloc'd. */
+static char *
+welcome_rel(const char *email)
+{
+	char *fname = email_fname(email), *rel;
+
+	strcpy(fname + strlen(fname) - 5, ".eml");
+	rel = xasprintf("outbox/%s", fname);
+	free(fname);
+	return rel;
+}
+
+int
+welcome_queued(struct store *st, const char *email)
+{
+	char *rel = welcome_rel(email);
+	int r = file_exists(st->dfd, rel);
+
+	free(rel);
+	return r;
+}
+
+int
+welcome_drop(struct store *st, const char *email, int *dropped)
+{
+	char *rel = welcome_rel(email);
+	int rc;
+
+	*dropped = 0;
+	rc = file_remove(st->dfd, rel);
+	if (rc == 0)
+		*dropped = 1;
+	else if (rc == RX_NOTFOUND)
+		rc = 0;		/* sent already, or never queued */
+	free(rel);
+	return rc;
+}
+
 int
 welcome_queue(struct store *st, const struct user *u, time_t now)
 {
-	char date[64], *fname, *rel, *msg;
+	char date[64], *rel, *msg;
 	const char *name = u->first_name ? u->first_name : u->email;
 	int rc;
 
-	(void)st;
 	mail_date(now, date, sizeof date);
-	fname = email_fname(u->email);
-	strcpy(fname + strlen(fname) - 5, ".eml");
-	rel = xasprintf("outbox/%s", fname);
+	rel = welcome_rel(u->email);
 	msg = xasprintf(
 	    "From: roster <roster@localhost>\r\n"
 	    "To: <%s>\r\n"
@@ -51,6 +86,5 @@ welcome_queue(struct store *st, const struct user *u, time_t now)
 	rc = file_replace(st->dfd, rel, msg, strlen(msg));
 	free(msg);
 	free(rel);
-	free(fname);
 	return rc;
 }

@@ -308,7 +308,7 @@ st() {
 	run status --format tsv --no-header
 	assert_output "$(printf 'a@x.org\tavailable\tno-hours\t\t')"
 	run status --format tsv --no-header --removed
-	assert_output "$(printf 'r@x.org\tavailable\tno-hours\t\t')"
+	assert_output "$(printf 'r@x.org\t2026-11-01T00:00:00Z\t')"
 	run status r@x.org
 	assert_failure 4
 }

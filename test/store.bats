@@ -3,7 +3,7 @@
 
 load helpers/common
 
-@test "a writer creates the store with its layout and roster.ini" {
+@test "an add creates the store with its layout and roster.ini" {
 	run user-add --no-welcome ada@example.org
 	assert_success
 	assert_output "ada@example.org"
@@ -122,4 +122,41 @@ load helpers/common
 	assert_output --partial "usage: user-add"
 	run user-add --bogus
 	assert_failure 2
+}
+
+@test "only an add creates a store: every other command on a missing one is 4" {
+	unset ROSTER_DIR XDG_DATA_HOME
+	export HOME="$BATS_TEST_TMPDIR/home"
+	where="$HOME/.local/share/roster"
+	for cmd in "ooo-rm --past" "assign-next --backlog" "assign-next" \
+	    "assign-next --record ticket:1" "hours-set a@x.org mon=09:00-17:00" \
+	    "ooo-add a@x.org --from 2026-12-24 --to 2026-12-25" \
+	    "status --set away a@x.org" "user-mod --team T a@x.org" \
+	    "user-rm a@x.org" "user-add --restore a@x.org" \
+	    "portal-config --unset portal.name" "portal-config --remove-column owner" \
+	    "portal-config --reset-columns" "status" "status --check" "records"; do
+		run $cmd
+		assert_failure 4
+		assert_output --partial "no store at $where"
+		[ ! -e "$HOME/.local" ]
+	done
+}
+
+@test "portal-config KEY VALUE and --add-column create the store, as user-add does" {
+	run portal-config portal.name Help
+	assert_success
+	assert_output ""
+	grep -q '^version = 1$' "$ROSTER_DIR/roster.ini"
+	grep -q 'name = Help' "$ROSTER_DIR/portal.ini"
+	[ -d "$ROSTER_DIR/users" ] && [ -d "$ROSTER_DIR/removed" ]
+	run portal-config -d "$BATS_TEST_TMPDIR/other" --add-column priority
+	assert_success
+	grep -q '^columns = subject' "$BATS_TEST_TMPDIR/other/portal.ini"
+}
+
+@test "a writer other than an add works on an existing empty directory" {
+	mkdir -p "$ROSTER_DIR"
+	run ooo-rm --past
+	assert_success
+	assert_output ""
 }

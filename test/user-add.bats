@@ -211,13 +211,13 @@ ada@x.org"
 	assert_equal "$(store_sum)" "$sum"
 }
 
-@test "a removed user may be added again; the removed/ file is kept" {
+@test "a removed user may be added again; the archive is kept" {
 	add_users ada@x.org bob@x.org
 	user-rm ada@x.org
 	run user-add --no-welcome ada@x.org
 	assert_success
 	[ -e "$ROSTER_DIR/users/ada@x.org.yaml" ]
-	[ -e "$ROSTER_DIR/removed/ada@x.org.yaml" ]
+	[ -e "$ROSTER_DIR/removed/ada@x.org/20261123T100000Z.yaml" ]
 	run grep -c removed_at "$ROSTER_DIR/users/ada@x.org.yaml"
 	assert_output 0
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# user-rm: the four checks in order, --reassign-to, --force, the move to removed/.
+# user-rm: the four checks in order, --reassign-to, --force, the archive in
+# removed/ (more in removal.bats).
 load helpers/common
 
 local_setup() {
@@ -12,13 +13,13 @@ records() {
 	printf '%s\n' "$@" >>"$ROSTER_DIR/records.csv"
 }
 
-@test "removes: the file moves to removed/ with removed_at, one audit row" {
+@test "removes: the file moves to an archive in removed/ with removed_at, one audit row" {
 	run user-rm ada@x.org
 	assert_success
 	assert_output ""
 	[ ! -e "$ROSTER_DIR/users/ada@x.org.yaml" ]
-	grep -q '^removed_at: 2026-11-23T10:00:00Z$' "$ROSTER_DIR/removed/ada@x.org.yaml"
-	grep -q '^email: ada@x.org$' "$ROSTER_DIR/removed/ada@x.org.yaml"
+	grep -q '^removed_at: 2026-11-23T10:00:00Z$' "$ROSTER_DIR/removed/ada@x.org/20261123T100000Z.yaml"
+	grep -q '^email: ada@x.org$' "$ROSTER_DIR/removed/ada@x.org/20261123T100000Z.yaml"
 	run grep -c 'user-rm,remove,ada@x.org' "$ROSTER_DIR/audit.csv"
 	assert_output 1
 }
@@ -26,8 +27,8 @@ records() {
 @test "several users at once" {
 	run user-rm ada@x.org BOB@x.org
 	assert_success
-	[ -e "$ROSTER_DIR/removed/ada@x.org.yaml" ]
-	[ -e "$ROSTER_DIR/removed/bob@x.org.yaml" ]
+	[ -e "$ROSTER_DIR/removed/ada@x.org/20261123T100000Z.yaml" ]
+	[ -e "$ROSTER_DIR/removed/bob@x.org/20261123T100000Z.yaml" ]
 	run grep -c 'user-rm,remove' "$ROSTER_DIR/audit.csv"
 	assert_output 2
 }
@@ -127,7 +128,7 @@ records() {
 	assert_success
 	run cat "$ROSTER_DIR/records.csv"
 	assert_output "$(printf 'type,id,owner,state\ndeal,12,carol@x.org,open\nticket,7,carol@x.org,open\nticket,8,bob@x.org,open\nnote,"1,2",,open')"
-	[ -e "$ROSTER_DIR/removed/ada@x.org.yaml" ]
+	[ -e "$ROSTER_DIR/removed/ada@x.org/20261123T100000Z.yaml" ]
 	run grep 'user-rm,remove,ada@x.org' "$ROSTER_DIR/audit.csv"
 	assert_output --partial "carol@x.org"
 }
@@ -149,7 +150,7 @@ records() {
 	assert_success
 	run cat "$ROSTER_DIR/records.csv"
 	assert_line "deal,12,ada@x.org,open"
-	[ -e "$ROSTER_DIR/removed/ada@x.org.yaml" ]
+	[ -e "$ROSTER_DIR/removed/ada@x.org/20261123T100000Z.yaml" ]
 }
 
 @test "--dry-run prints what would happen and writes nothing" {
@@ -175,14 +176,17 @@ records() {
 	assert_output "$(printf 'type,id,owner,state\ndeal,13,ada@x.org,open,x\ndeal,14,bob@x.org,open')"
 }
 
-@test "a removed user can be added again and removed again" {
+@test "a removed user can be added again and removed again: both archives kept" {
 	user-rm ada@x.org
 	run user-add --no-welcome ada@x.org
 	assert_success
-	[ -e "$ROSTER_DIR/removed/ada@x.org.yaml" ]
+	[ -e "$ROSTER_DIR/removed/ada@x.org/20261123T100000Z.yaml" ]
 	ROSTER_NOW=2026-11-24T10:00:00Z run user-rm ada@x.org
 	assert_success
-	grep -q '^removed_at: 2026-11-24T10:00:00Z$' "$ROSTER_DIR/removed/ada@x.org.yaml"
+	grep -q '^removed_at: 2026-11-23T10:00:00Z$' "$ROSTER_DIR/removed/ada@x.org/20261123T100000Z.yaml"
+	grep -q '^removed_at: 2026-11-24T10:00:00Z$' "$ROSTER_DIR/removed/ada@x.org/20261124T100000Z.yaml"
+	run ls "$ROSTER_DIR/removed/ada@x.org"
+	assert_output "$(printf '20261123T100000Z.yaml\n20261124T100000Z.yaml')"
 }
 
 @test "the lock held: 6" {

@@ -18,7 +18,9 @@
 
 #define STORE_VERSION 1
 
-enum { STORE_READ = 0, STORE_WRITE = 1 };
+/* STORE_WRITE and STORE_CREATE take the lock exclusively; only
+ * STORE_CREATE makes the directory when it is missing. */
+enum { STORE_READ = 0, STORE_WRITE = 1, STORE_CREATE = 2 };
 
 struct role {
 	char *name;
@@ -34,7 +36,7 @@ struct store {
 	char *path;		/* the store directory as resolved */
 	int dfd;		/* open on path */
 	int lockfd;
-	int mode;		/* STORE_READ or STORE_WRITE */
+	int mode;		/* STORE_READ, STORE_WRITE or STORE_CREATE */
 	char *tz;		/* [store] timezone, default "UTC" */
 	struct role *roles;
 	size_t nroles;

@@ -1,5 +1,6 @@
 /*
- * user.h — the user record: users/EMAIL.yaml (and removed/EMAIL.yaml).
+ * user.h — the user record: users/EMAIL.yaml (and its archives in removed/,
+ * named by removed.h).
  *
  * Loaded with libyaml's parser and saved with its emitter.  Keys roster
  * knows are parsed into struct user; every other top-level key is kept as
@@ -85,8 +86,8 @@ void user_free(struct user *u);
 /* Parse a YAML document; shown names the file in messages. */
 int user_parse(const char *buf, size_t len, const char *shown, struct user *u);
 
-/* Load users/ (or removed/) file of email.  RX_NOTFOUND if there is none
- * (message recorded: "no such user: EMAIL"). */
+/* Load users/ file of email (USER_REMOVED: its latest archive).
+ * RX_NOTFOUND if there is none (message recorded: "no such user: EMAIL"). */
 int user_load(struct store *st, const char *email, int where, struct user *u);
 
 /* Load a user file by its file name within dirfd; shown names it. */
@@ -106,18 +107,21 @@ int user_check_text(const struct user *u);
  * of each field): for a caller that can name where bad text came from. */
 int user_text_ok(const char *s);
 
-/* Write u atomically to users/ (or removed/). */
+/* Write u atomically to users/ (USER_REMOVED: as a new archive named
+ * from u->removed_at, never over an existing one). */
 int user_save(struct store *st, const struct user *u, int where);
 
-/* 1 if email has a file in users/ (or removed/). */
+/* 1 if email has a file in users/ (USER_REMOVED: at least one archive,
+ * whether or not the address is active again). */
 int user_exists(struct store *st, const char *email, int where);
 
 /* The zone that applies to u: its own, else the store default. */
 const char *user_zone(const struct store *st, const struct user *u);
 
-/* All users of a directory, sorted by address. Files that fail to load are
- * reported through bad() (may be NULL), which gets the error code; the
- * listing goes on. */
+/* All users of a directory, sorted by address (USER_REMOVED: every
+ * removal of the addresses not active now, see removed_list()).  Files that
+ * fail to load are reported through bad() (may be NULL), which gets the
+ * error code; the listing goes on. */
 struct userlist {
 	struct user *u;
 	size_t n, cap;

@@ -5,6 +5,8 @@
  * name with .eml for .yaml), for a cron job to hand to sendmail(8):
  * From (roster.ini [welcome] from, default roster@localhost), To, Subject,
  * Date, Message-ID, and a text/plain body about setting a password.
+ * A removed user is not welcomed: user-rm drops the queued message (one
+ * the cron job has sent already is gone from outbox/ and is not missed).
  */
 #ifndef ROSTER_WELCOME_H
 #define ROSTER_WELCOME_H
@@ -16,5 +18,12 @@ struct user;
 
 /* Write the message for u atomically into outbox/. 0 or RX_STORE. */
 int welcome_queue(struct store *st, const struct user *u, time_t now);
+
+/* 1 if a message for email waits in outbox/. */
+int welcome_queued(struct store *st, const char *email);
+
+/* Remove the message for email from outbox/ if one waits: 0 with
+ * *dropped 1 (removed) or 0 (none there), or RX_STORE. */
+int welcome_drop(struct store *st, const char *email, int *dropped);
 
 #endif
