@@ -12,6 +12,7 @@
 #include "roster/fileio.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/welcome.h"
 #include "roster/zone.h"
@@ -458,7 +459,7 @@ main(int argc, char **argv)
 	if (first_rc == 0) {
 		rc = add_all(&st, &o, now);
 		if (rc == 0 && !o.dry_run)
-			rc = audit_flush(&st, now);
+			rc = txn_commit(&st, now);
 		if (rc)
 			err_print();
 	} else

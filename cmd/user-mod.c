@@ -11,6 +11,7 @@
 #include "roster/err.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 
 static void
@@ -500,7 +501,7 @@ main(int argc, char **argv)
 		if (i >= ntg)
 			user_free(&tmp);
 	}
-	if (rc == 0 && !o.dry_run && (rc = audit_flush(&st, now)) != 0)
+	if (rc == 0 && !o.dry_run && (rc = txn_commit(&st, now)) != 0)
 		err_print();
 	store_close(&st);
 	for (i = 0; i < ntg; i++)

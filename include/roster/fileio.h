@@ -66,6 +66,15 @@ int file_remove(int dfd, const char *rel);
 /* Make directory rel below dfd if missing (one level). */
 int dir_ensure(int dfd, const char *rel);
 
+/* Open the directory that holds rel (checked as above, its last
+ * component not followed) and point *name at rel's last component; -1 on
+ * error with errno set. */
+int file_parent(int dfd, const char *rel, const char **name);
+
+/* 1 if rel is a plain relative path: no "", ".", ".." component and no
+ * leading "/". */
+int file_rel_ok(const char *rel);
+
 /* Open directory rel below dfd (O_DIRECTORY|O_NOFOLLOW); -1 on error with
  * errno set. */
 int dir_open(int dfd, const char *rel);
