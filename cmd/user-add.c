@@ -330,10 +330,24 @@ add_all(struct store *st, const struct opts *o, time_t now)
 			    u.super_admin && u.teams.n ? "; " : "",
 			    u.teams.n ? "teams set" : "");
 		}
-		printf("%s\n", u.email);
 		user_free(&u);
 	}
 	return 0;
+}
+
+/* The addresses added, once the change is made (or checked, with
+ * --dry-run). */
+static void
+print_all(void)
+{
+	char *norm;
+	size_t i;
+
+	for (i = 0; i < ncands; i++) {
+		norm = email_norm(cands[i].email);
+		printf("%s\n", norm);
+		free(norm);
+	}
 }
 
 int
@@ -460,7 +474,9 @@ main(int argc, char **argv)
 		rc = add_all(&st, &o, now);
 		if (rc == 0 && !o.dry_run)
 			rc = txn_commit(&st, now);
-		if (rc)
+		if (rc == 0)
+			print_all();
+		else
 			err_print();
 	} else
 		rc = first_rc;
