@@ -246,6 +246,13 @@ check_cands(struct store *st, const struct opts *o)
 			report(RX_INVALID);
 			continue;
 		}
+		if (email_storable(c->email) != 0) {
+			char *msg = xstrdup(err_msg());
+			fail(RX_INVALID, "%s%s", at, msg);
+			free(msg);
+			report(RX_INVALID);
+			continue;
+		}
 		norm = email_norm(c->email);
 		for (j = 0; j < i; j++)
 			if (strcasecmp(cands[j].email, c->email) == 0)
