@@ -80,7 +80,7 @@ $(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
 
 DEPS = libyaml-dev libcsv-dev libinih-dev libjansson-dev libical-dev \
        libicu-dev bats bats-assert bats-support mandoc tzdata python3 \
-       hyperfine shellcheck parallel
+       hyperfine shellcheck parallel strace
 
 deps:
 	@sh share/deps.sh $(DEPS)
