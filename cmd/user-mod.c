@@ -471,8 +471,8 @@ main(int argc, char **argv)
 	if (first_rc == 0)
 		check_rules(&st, &o, &others);
 	rc = first_rc;
-	/* Write: the targets first, then the previous primary contact, so
-	 * that a crash between the two leaves two primaries, never none. */
+	/* Stage the targets, then the previous primary contact: one
+	 * change, so there is never a moment with two primaries or none. */
 	for (i = 0; rc == 0 && i < ntg + others.n; i++) {
 		struct user *a, *b, tmp;
 		char *d;

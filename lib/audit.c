@@ -1,4 +1,4 @@
-/* audit.c — audit.csv rows, one per change, appended under the lock. */
+/* audit.c — audit.csv rows, queued for the change's transaction. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,10 @@
  * directory (writers are serialised by the store lock, so one name is
  * enough and a stale one from a crash is simply replaced), fsync, rename,
  * fsync of the directory.  Readers ignore names that start with ".".
+ * The store's data files are not written here but staged in the store's
+ * transaction (txn.h), which writes them all at once; what is below serves
+ * files outside a change (derived files) and the transaction itself
+ * (file_parent, file_rel_ok).
  */
 #ifndef ROSTER_FILEIO_H
 #define ROSTER_FILEIO_H
