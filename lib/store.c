@@ -283,16 +283,19 @@ reader_recover(struct store *st)
 	struct flock fl;
 	int rc;
 
-	if (st->lockfd < 0)
+	rc = RX_STORE;
+	if (st->lockfd >= 0) {
+		close(st->lockfd);
+		st->lockfd = -1;
+		rc = lock_take(st->dfd, ".lock", 1, lock_timeout(), ".lock",
+		    &st->lockfd);
+	}
+	if (rc == RX_BUSY)
+		return rc;
+	if (rc)
 		return fail(RX_STORE, "%s/%s: an interrupted change waits to be "
 		    "finished by a command with write access to the store",
 		    st->path, TXN_JOURNAL);
-	close(st->lockfd);
-	st->lockfd = -1;
-	rc = lock_take(st->dfd, ".lock", 1, lock_timeout(), ".lock",
-	    &st->lockfd);
-	if (rc)
-		return rc;
 	if ((rc = txn_recover(st, 0)) != 0)
 		return rc;
 	memset(&fl, 0, sizeof fl);

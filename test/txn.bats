@@ -104,6 +104,24 @@ journal_add_bob() {
 	! grep -q bob@ "$ROSTER_DIR/audit.csv"
 }
 
+@test "a reader without write access does not read a change half made (7)" {
+	journal_add_bob
+	open_dir=$(mktemp -d /tmp/roster-ro.XXXXXX)
+	chmod 755 "$open_dir"
+	cp "$ROSTER_BIN/status" "$open_dir/status"
+	cp -a "$ROSTER_DIR" "$open_dir/store"
+	chmod -R a+rX "$open_dir"
+	chmod a-w "$open_dir/store" "$open_dir/store/users" "$open_dir/store/.lock"
+	sum=$(ROSTER_DIR="$open_dir/store" store_sum)
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    env ROSTER_DIR="$open_dir/store" ROSTER_NOW="$ROSTER_NOW" \
+	    "$open_dir/status" --format tsv --no-header
+	assert_failure 7
+	assert_output "status: $open_dir/store/.journal: an interrupted change waits to be finished by a command with write access to the store"
+	[ "$(ROSTER_DIR="$open_dir/store" store_sum)" = "$sum" ]
+	rm -rf "$open_dir"
+}
+
 @test "a damaged journal stops every command (7), naming it; check reports it" {
 	journal_add_bob .journal bad
 	sum=$(store_sum)
