@@ -177,15 +177,17 @@ journal_add_bob() {
 	add_users ann@example.org
 	sum=$(store_sum)
 	# Held at the lock, the command has staged nothing yet.
-	python3 "$HELPERS/lockhold.py" "$ROSTER_DIR/.lock" 5 &
+	python3 "$HELPERS/lockhold.py" "$ROSTER_DIR/.lock" 10 \
+	    >"$BATS_TEST_TMPDIR/held" &
 	holder=$!
-	sleep 0.3
+	until grep -q locked "$BATS_TEST_TMPDIR/held"; do sleep 0.05; done
 	user-add bob@example.org >"$BATS_TEST_TMPDIR/out" 2>&1 &
 	pid=$!
 	sleep 0.3
 	kill -INT "$pid"
 	rc=0
 	wait "$pid" || rc=$?
+	cat "$BATS_TEST_TMPDIR/out"
 	[ "$rc" -eq 130 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "user-add: interrupted (SIGINT); nothing was changed" ]
 	user-mod --first-name Zed ann@example.org >"$BATS_TEST_TMPDIR/out" 2>&1 &
