@@ -290,3 +290,16 @@ journal_add_bob() {
 	run status --check
 	assert_success
 }
+
+@test "a write that fails before the commit point leaves the whole batch out" {
+	add_users ann@example.org
+	mkdir "$ROSTER_DIR/outbox/cy@example.org.eml"
+	sum=$(store_sum)
+	run user-add bob@example.org cy@example.org dan@example.org
+	assert_failure 7
+	assert_output "user-add: outbox/cy@example.org.eml: not a regular file; not replaced"
+	[ "$(store_sum)" = "$sum" ]
+	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+	[ -z "$(find "$ROSTER_DIR" -name '*.txn' -o -name '.journal*')" ]
+	[ "$(audit_rows)" -eq 1 ]
+}
