@@ -558,15 +558,21 @@ audit_size(int dfd)
 }
 
 /* Before the commit point: every target a regular file or absent, its
- * directory there. */
+ * directory there; audit.csv too when rows go to it (what fails after the
+ * commit point would stop every command until put right). */
 static int
-check_targets(int dfd, const struct txn *t)
+check_targets(int dfd, const struct txn *t, size_t nrows)
 {
 	const char *name;
 	struct stat sb;
 	size_t i;
 	int pfd, r;
 
+	if (nrows > 0 && fstatat(dfd, AUDIT_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(sb.st_mode))
+		return fail(RX_STORE, AUDIT_FILE ": %s; not written",
+		    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
+		    "not a regular file");
 	for (i = 0; i < t->n; i++) {
 		pfd = file_parent(dfd, t->e[i].rel, &name);
 		if (pfd < 0)
@@ -631,10 +637,10 @@ prepare(struct store *st, const char *jtext, size_t jlen, struct plan *p)
 	int rc;
 
 	memset(p, 0, sizeof *p);
-	if ((rc = check_targets(st->dfd, st->txn)) != 0)
-		return rc;
 	if (plan_parse(jtext, jlen, p) != 0 || !p->complete)
 		return fail(RX_STORE, "internal: journal does not read back");
+	if ((rc = check_targets(st->dfd, st->txn, p->nrows)) != 0)
+		return rc;
 	rc = write_file(st->dfd, TXN_JOURNAL_TMP, TXN_JOURNAL_TMP, jtext, jlen);
 	if (rc == 0)
 		rc = write_temps(st->dfd, st->txn);

@@ -306,3 +306,21 @@ journal_add_bob() {
 	[ -z "$(find "$ROSTER_DIR" -name '*.txn' -o -name '.journal*')" ]
 	[ "$(audit_rows)" -eq 1 ]
 }
+
+@test "audit.csv that is not a regular file is refused before the commit point" {
+	add_users ann@example.org
+	rm "$ROSTER_DIR/audit.csv"
+	mkdir "$ROSTER_DIR/audit.csv"
+	sum=$(store_sum)
+	run user-add --no-welcome bob@example.org
+	assert_failure 7
+	assert_output "user-add: audit.csv: not a regular file; not written"
+	[ "$(store_sum)" = "$sum" ]
+	[ -z "$(find "$ROSTER_DIR" -name '*.txn' -o -name '.journal*')" ]
+	rmdir "$ROSTER_DIR/audit.csv"
+	ln -s /dev/null "$ROSTER_DIR/audit.csv"
+	run user-mod --first-name Ann ann@example.org
+	assert_failure 7
+	assert_output "user-mod: audit.csv: is a symbolic link; not written"
+	[ ! -e "$ROSTER_DIR/.journal" ]
+}
