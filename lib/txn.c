@@ -253,7 +253,10 @@ txn_end(struct store *st)
 		free(st->txn);
 		st->txn = NULL;
 	}
-	signals_restore();
+	/* After a commit the handler stays: a signal while the command
+	 * ends must still say that the change was made. */
+	if (!committed)
+		signals_restore();
 }
 
 /* --- the journal's text ---------------------------------------------------- */

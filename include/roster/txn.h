@@ -66,7 +66,8 @@ int txn_commit(struct store *st, time_t now);
 /* Drop everything staged and every queued audit row. */
 void txn_abort(struct store *st);
 
-/* End st's transaction (dropping what is staged) and restore the signals. */
+/* End st's transaction (dropping what is staged) and restore the signals,
+ * unless a change was committed: then the handler stays to the end. */
 void txn_end(struct store *st);
 
 /* Under the exclusive lock: finish (.journal) or discard (.journal.tmp) an

@@ -100,6 +100,11 @@ class Loop:
                         files[p] = f.read()
         return files
 
+    @staticmethod
+    def changed(a, b):
+        return sorted(set(a) ^ set(b) |
+                      {p for p in a if p in b and a[p] != b[p]})
+
     def pick_command(self):
         r = self.rng
         users = self.active()
@@ -181,9 +186,11 @@ class Loop:
             return
         if snap is not None and rc == -SIG:
             # Before the command caught the signal: it had not started.
-            if self.snapshot() != snap:
+            now = self.snapshot()
+            if now != snap:
                 raise Failed("%s: killed by signal %d before it caught it, "
-                             "but the store changed" % (" ".join(args), SIG))
+                             "but %s changed" % (" ".join(args), SIG,
+                                                 self.changed(snap, now)))
             return
         if snap is not None and rc == 128 + SIG:
             self.interrupted(args, err.decode(errors="replace"), snap)
@@ -208,10 +215,8 @@ class Loop:
         if last.endswith("nothing was changed"):
             now = self.snapshot()
             if now != snap:
-                diff = sorted(set(now) ^ set(snap) |
-                              {p for p in now if p in snap and now[p] != snap[p]})
                 raise Failed("%s: said nothing was changed, but %s changed" %
-                             (" ".join(args), diff))
+                             (" ".join(args), self.changed(snap, now)))
 
     def check(self):
         out = self.run(["status", "--check"])
