@@ -586,37 +586,30 @@ store_check(const char *opt, struct strv *probs)
 {
 	struct store st;
 	struct chk c;
-	int rc;
+	int rc, journal;
 
 	memset(&c, 0, sizeof c);
 	c.st = &st;
 	c.probs = probs;
 	rc = store_open(&st, opt, STORE_READ);
-	if (rc != 0 && st.dfd >= 0 && txn_pending(&st)) {
-		/* A change that could not be finished: say so and check the
-		 * files as they are, before it. */
-		problem_recorded(&c);
-		rc = 0;
-		if (st.tz == NULL)
-			st.tz = xstrdup("UTC");
-		c.ini_ok = 0;
-		goto read;
-	}
-	if (rc != 0 && (rc != RX_STORE || st.lockfd < 0)) {
+	/* A change that could not be finished: report it and check the
+	 * files as they are, before it. */
+	journal = rc == RX_STORE && st.dfd >= 0 && txn_pending(&st);
+	if (rc != 0 && !journal && (rc != RX_STORE || st.lockfd < 0)) {
 		store_close(&st);
 		return rc;
 	}
 	if (rc != 0) {
-		/* Locked and open: only roster.ini failed.  Report it and
-		 * read on with the defaults, unless the format is newer. */
+		/* Locked and open: only roster.ini failed (or the journal).
+		 * Report it and read on with the defaults, unless the format
+		 * is newer. */
 		problem_recorded(&c);
-		if (ini_is_newer(&c))
+		if (!journal && ini_is_newer(&c))
 			goto out;
 		if (st.tz == NULL)
 			st.tz = xstrdup("UTC");
 	}
 	c.ini_ok = rc == 0;
-read:
 	check_portal(&c);
 	collect_known(&c);
 	check_user_dir(&c, "users");
