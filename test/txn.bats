@@ -324,3 +324,79 @@ journal_add_bob() {
 	assert_output "user-mod: audit.csv: is a symbolic link; not written"
 	[ ! -e "$ROSTER_DIR/.journal" ]
 }
+
+# Run "$@" killed with SIGKILL after a delay that grows with $1 (the try)
+# up to a little more than $2 ms, the command's usual run time.
+kill_after() {
+	local try=$1 ms=$2
+	shift 2
+	"$@" >/dev/null 2>&1 &
+	local pid=$!
+	sleep "$(printf '0.%03d' $((try * ms * 5 / 4 / 24)))"
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" || true
+}
+
+@test "SIGKILL during a 100-user import: the next command finishes or drops it whole" {
+	{
+		echo email
+		for i in $(seq 1 100); do echo "u$i@example.org"; done
+	} >"$BATS_TEST_TMPDIR/hundred.csv"
+	t0=$(date +%s%N)
+	user-add --csv "$BATS_TEST_TMPDIR/hundred.csv" >/dev/null
+	ms=$((($(date +%s%N) - t0) / 1000000 + 2))
+	for i in $(seq 1 24); do
+		rm -rf "$ROSTER_DIR"
+		add_users ann@example.org
+		kill_after "$i" "$ms" user-add --csv "$BATS_TEST_TMPDIR/hundred.csv"
+		run status --check
+		assert_success
+		refute_output --partial "problem"
+		[ ! -e "$ROSTER_DIR/.journal" ]
+		n=$(find "$ROSTER_DIR/users" -name 'u*.yaml' | wc -l)
+		m=$(find "$ROSTER_DIR/outbox" -name 'u*.eml' | wc -l)
+		echo "try $i: $n users, $m messages, $(audit_rows) rows"
+		if [ "$n" -eq 0 ]; then
+			[ "$m" -eq 0 ]
+			[ "$(audit_rows)" -eq 1 ]
+		else
+			[ "$n" -eq 100 ]
+			[ "$m" -eq 100 ]
+			[ "$(audit_rows)" -eq 101 ]
+		fi
+	done
+}
+
+@test "SIGKILL during user-rm --reassign-to with 1,000 records: all or nothing" {
+	add_users --team Support ann@example.org bob@example.org
+	{
+		echo type,id,owner,state
+		for i in $(seq 1 1000); do echo "ticket,$i,bob@example.org,open"; done
+	} >"$BATS_TEST_TMPDIR/records.csv"
+	cp -a "$ROSTER_DIR" "$BATS_TEST_TMPDIR/orig"
+	cp "$BATS_TEST_TMPDIR/records.csv" "$ROSTER_DIR/records.csv"
+	t0=$(date +%s%N)
+	user-rm --reassign-to ann@example.org bob@example.org
+	ms=$((($(date +%s%N) - t0) / 1000000 + 2))
+	for i in $(seq 1 24); do
+		rm -rf "$ROSTER_DIR"
+		cp -a "$BATS_TEST_TMPDIR/orig" "$ROSTER_DIR"
+		cp "$BATS_TEST_TMPDIR/records.csv" "$ROSTER_DIR/records.csv"
+		kill_after "$i" "$ms" user-rm --reassign-to ann@example.org bob@example.org
+		run status --check
+		assert_success
+		bob=$(grep -c ',bob@example.org,' "$ROSTER_DIR/records.csv" || true)
+		ann=$(grep -c ',ann@example.org,' "$ROSTER_DIR/records.csv" || true)
+		echo "try $i: bob $bob, ann $ann, $(audit_rows) rows"
+		if [ -e "$ROSTER_DIR/users/bob@example.org.yaml" ]; then
+			[ ! -e "$ROSTER_DIR/removed/bob@example.org.yaml" ]
+			[ "$bob" -eq 1000 ]
+			[ "$(audit_rows)" -eq 2 ]
+		else
+			[ -e "$ROSTER_DIR/removed/bob@example.org.yaml" ]
+			[ "$ann" -eq 1000 ]
+			[ "$(audit_rows)" -eq 3 ]
+			[ "$(grep -c ',remove,bob@example.org,' "$ROSTER_DIR/audit.csv")" -eq 1 ]
+		fi
+	done
+}
