@@ -400,3 +400,35 @@ kill_after() {
 		fi
 	done
 }
+
+@test "SIGKILL during assign-next --backlog of 100: all assigned or none" {
+	add_users ann@example.org bob@example.org
+	{
+		echo type,id,owner,state
+		for i in $(seq 1 100); do echo "ticket,$i,,open"; done
+	} >"$BATS_TEST_TMPDIR/records.csv"
+	cp -a "$ROSTER_DIR" "$BATS_TEST_TMPDIR/orig"
+	cp "$BATS_TEST_TMPDIR/records.csv" "$ROSTER_DIR/records.csv"
+	t0=$(date +%s%N)
+	assign-next --backlog >/dev/null
+	ms=$((($(date +%s%N) - t0) / 1000000 + 2))
+	for i in $(seq 1 24); do
+		rm -rf "$ROSTER_DIR"
+		cp -a "$BATS_TEST_TMPDIR/orig" "$ROSTER_DIR"
+		cp "$BATS_TEST_TMPDIR/records.csv" "$ROSTER_DIR/records.csv"
+		kill_after "$i" "$ms" assign-next --backlog
+		run status --check
+		assert_success
+		open=$(grep -c ',,open$' "$ROSTER_DIR/records.csv" || true)
+		echo "try $i: $open unassigned, $(audit_rows) rows"
+		if [ "$open" -eq 100 ]; then
+			[ "$(audit_rows)" -eq 2 ]
+			[ ! -e "$ROSTER_DIR/rotation.csv" ]
+		else
+			[ "$open" -eq 0 ]
+			[ "$(audit_rows)" -eq 102 ]
+			[ "$(grep -c ',assign,' "$ROSTER_DIR/audit.csv")" -eq 100 ]
+			[ -e "$ROSTER_DIR/rotation.csv" ]
+		fi
+	done
+}
