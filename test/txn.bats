@@ -4,6 +4,12 @@
 
 load helpers/common
 
+teardown() {
+	if [ -n "${open_dir:-}" ]; then
+		rm -rf "$open_dir"
+	fi
+}
+
 # Write a journal to $ROSTER_DIR/$1 from the body on stdin; with "torn" as
 # $2 the end line is left off (an incomplete journal), with "bad" it does
 # not match.
@@ -120,7 +126,6 @@ journal_add_bob() {
 	assert_failure 7
 	assert_output "status: $open_dir/store/.journal: an interrupted change waits to be finished by a command with write access to the store"
 	[ "$(ROSTER_DIR="$open_dir/store" store_sum)" = "$sum" ]
-	rm -rf "$open_dir"
 }
 
 @test "a damaged journal stops every command (7), naming it; check reports it" {
