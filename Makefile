@@ -84,7 +84,8 @@ $(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
 # assumed.
 DEPS = libyaml-dev libcsv-dev libinih-dev libjansson-dev libical-dev \
        libicu-dev bats bats-assert bats-support mandoc tzdata python3 \
-       hyperfine shellcheck parallel jq coreutils util-linux mount passwd
+       hyperfine shellcheck parallel jq coreutils util-linux mount passwd \
+       strace
 
 deps:
 	@sh share/deps.sh $(DEPS)

@@ -13,6 +13,7 @@
 #include "roster/removed.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/welcome.h"
 #include "roster/zone.h"
@@ -248,6 +249,13 @@ check_cands(struct store *st, const struct opts *o)
 			report(RX_INVALID);
 			continue;
 		}
+		if (email_storable(c->email) != 0) {
+			char *msg = xstrdup(err_msg());
+			fail(RX_INVALID, "%s%s", at, msg);
+			free(msg);
+			report(RX_INVALID);
+			continue;
+		}
 		norm = email_norm(c->email);
 		for (j = 0; j < i; j++)
 			if (strcasecmp(cands[j].email, c->email) == 0)
@@ -332,10 +340,24 @@ add_all(struct store *st, const struct opts *o, time_t now)
 			    u.super_admin && u.teams.n ? "; " : "",
 			    u.teams.n ? "teams set" : "");
 		}
-		printf("%s\n", u.email);
 		user_free(&u);
 	}
 	return 0;
+}
+
+/* The addresses added, once the change is made (or checked, with
+ * --dry-run). */
+static void
+print_all(void)
+{
+	char *norm;
+	size_t i;
+
+	for (i = 0; i < ncands; i++) {
+		norm = email_norm(cands[i].email);
+		printf("%s\n", norm);
+		free(norm);
+	}
 }
 
 /* user-add EMAIL... or --csv: all or nothing. */
@@ -350,8 +372,10 @@ add(struct store *st, const struct opts *o, time_t now)
 	if ((rc = first_rc) == 0) {
 		rc = add_all(st, o, now);
 		if (rc == 0 && !o->dry_run)
-			rc = audit_flush(st, now);
-		if (rc)
+			rc = txn_commit(st, now);
+		if (rc == 0)
+			print_all();
+		else
 			err_print();
 	}
 	return rc;
@@ -430,7 +454,6 @@ restore_all(struct store *st, const struct opts *o, struct user *users,
 				return rc;
 			audit_add("restore", users[i].email, "from %s", from[i]);
 		}
-		printf("%s\n", users[i].email);
 	}
 	return 0;
 }
@@ -448,8 +471,11 @@ restore(struct store *st, const struct opts *o, time_t now)
 	if ((rc = first_rc) == 0) {
 		rc = restore_all(st, o, users, from, now);
 		if (rc == 0 && !o->dry_run)
-			rc = audit_flush(st, now);
-		if (rc)
+			rc = txn_commit(st, now);
+		if (rc == 0)
+			for (i = 0; i < ncands; i++)
+				printf("%s\n", users[i].email);
+		else
 			err_print();
 	}
 	for (i = 0; i < ncands; i++) {

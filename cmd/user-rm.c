@@ -12,6 +12,7 @@
 #include "roster/records.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/welcome.h"
 
@@ -310,15 +311,9 @@ main(int argc, char **argv)
 			printf("reassign %zu record%s to %s\n", moved,
 			    moved == 1 ? "" : "s", tonorm);
 	} else if (rc == 0) {
-		/*
-		 * The order makes a crash at any point safe: first every
-		 * removed/ copy (the user exists twice for a moment), then
-		 * records.csv with the new owners (who are active), and only
-		 * then the queued welcome and the users/ file of each.  A
-		 * crash before the last step leaves the user active with an
-		 * archive in removed/, and the command can be run again; no
-		 * record and no owner is ever lost.
-		 */
+		/* One transaction: the removed/ copies, records.csv with the
+		 * new owners, the queued welcomes and the users/ files go
+		 * together or not at all. */
 		for (i = 0; rc == 0 && i < nus; i++) {
 			us[i].removed_at = now;
 			rc = user_save(&st, &us[i], USER_REMOVED);
@@ -330,7 +325,7 @@ main(int argc, char **argv)
 			fname = email_fname(us[i].email);
 			rel = xasprintf("users/%s", fname);
 			if (rc == 0)
-				rc = file_remove(st.dfd, rel);
+				rc = txn_remove(&st, rel);
 			free(rel);
 			free(fname);
 			if (rc == 0)
@@ -338,7 +333,7 @@ main(int argc, char **argv)
 				    dropped);
 		}
 		if (rc == 0)
-			rc = audit_flush(&st, now);
+			rc = txn_commit(&st, now);
 		if (rc)
 			err_print();
 	}

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "roster/audit.h"
 #include "roster/check.h"
 #include "roster/csvio.h"
 #include "roster/email.h"
@@ -22,6 +23,7 @@
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/zone.h"
 
@@ -30,6 +32,7 @@ struct chk {
 	struct strv *probs;
 	struct strv known;	/* addresses with a file in users/ or removed/ */
 	int ini_ok;		/* roster.ini read: its roles can be trusted */
+	struct strv primary;	/* files of active primary contacts */
 };
 
 static void problem(struct chk *c, const char *file, long line,
@@ -302,10 +305,23 @@ check_user_file(struct chk *c, const char *dir, const char *name)
 			check_user_rules(c, rel, name, &u);
 			if (strcmp(dir, "removed") == 0)
 				check_archive_rules(c, rel, &u, -1);
+			else if (strv_has(&u.contacts, "primary"))
+				strv_add(&c->primary, rel);
 			user_free(&u);
 		}
 	}
 	free(rel);
+}
+
+/* At most one primary contact (user-mod hands the role on). */
+static void
+check_primary(struct chk *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->primary.n; i++)
+		problem(c, c->primary.v[i], 0, "a second primary contact (%s "
+		    "is one already); there is one", c->primary.v[0]);
 }
 
 static void
@@ -606,6 +622,26 @@ check_rotation(struct chk *c)
 	csvdoc_free(&doc);
 }
 
+/* A last row with no newline is a row torn in half (the next change would
+ * drop it: see txn.h). */
+static void
+check_audit_end(struct chk *c)
+{
+	char *buf;
+	size_t len, n = 1;
+	const char *p;
+
+	if (file_read(c->st->dfd, AUDIT_FILE, &buf, &len) != 0)
+		return;
+	if (len > 0 && buf[len - 1] != '\n') {
+		for (p = buf; p < buf + len - 1; p++)
+			n += *p == '\n';
+		problem(c, AUDIT_FILE, (long)n, "a row torn in half (no newline "
+		    "at the end of the file)");
+	}
+	free(buf);
+}
+
 static void
 check_audit(struct chk *c)
 {
@@ -616,6 +652,7 @@ check_audit(struct chk *c)
 	size_t i;
 	time_t t;
 
+	check_audit_end(c);
 	if (!csv_file(c, "audit.csv", &doc))
 		return;
 	if (doc.n > 0 && !is_header(&doc.rows[0], hdr, 6)) {
@@ -644,21 +681,25 @@ store_check(const char *opt, struct strv *probs)
 {
 	struct store st;
 	struct chk c;
-	int rc;
+	int rc, journal;
 
 	memset(&c, 0, sizeof c);
 	c.st = &st;
 	c.probs = probs;
 	rc = store_open(&st, opt, STORE_READ);
-	if (rc != 0 && (rc != RX_STORE || st.lockfd < 0)) {
+	/* A change that could not be finished: report it and check the
+	 * files as they are, before it. */
+	journal = rc == RX_STORE && st.dfd >= 0 && txn_pending(&st);
+	if (rc != 0 && !journal && (rc != RX_STORE || st.lockfd < 0)) {
 		store_close(&st);
 		return rc;
 	}
 	if (rc != 0) {
-		/* Locked and open: only roster.ini failed.  Report it and
-		 * read on with the defaults, unless the format is newer. */
+		/* Locked and open: only roster.ini failed (or the journal).
+		 * Report it and read on with the defaults, unless the format
+		 * is newer. */
 		problem_recorded(&c);
-		if (ini_is_newer(&c))
+		if (!journal && ini_is_newer(&c))
 			goto out;
 		if (st.tz == NULL)
 			st.tz = xstrdup("UTC");
@@ -668,6 +709,7 @@ store_check(const char *opt, struct strv *probs)
 	collect_known(&c);
 	check_user_dir(&c, "users");
 	check_removed(&c);
+	check_primary(&c);
 	check_records(&c);
 	check_rotation(&c);
 	check_audit(&c);
@@ -676,6 +718,7 @@ store_check(const char *opt, struct strv *probs)
 	uindex_rebuild(&st);
 out:
 	strv_free(&c.known);
+	strv_free(&c.primary);
 	store_close(&st);
 	return probs->n ? RX_STORE : 0;
 }

@@ -146,10 +146,8 @@ file_create_mode(int fd, int dirfd, const struct stat *existing)
 	return 0;
 }
 
-/* Refuse to write through a second hard link: the other name may be
- * outside the store. */
-static int
-links_ok(const struct stat *sb, const char *shown)
+int
+file_links_ok(const struct stat *sb, const char *shown)
 {
 	if (sb->st_nlink > 1)
 		return fail(RX_STORE, "%s: has %ju hard links; not written "
@@ -298,7 +296,7 @@ atomic_begin(struct atomic *a, int dfd, const char *rel)
 	if (fstatat(a->dirfd, a->name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISREG(sb.st_mode))
 		old = &sb;
-	if ((old != NULL && links_ok(old, rel) != 0) ||
+	if ((old != NULL && file_links_ok(old, rel) != 0) ||
 	    (file_create_mode(fd, a->dirfd, old) != 0 &&
 	    fail_errno(RX_STORE, "%s: cannot keep its mode and group", rel))) {
 		close(fd);
@@ -357,7 +355,7 @@ atomic_commit(struct atomic *a)
 		return RX_STORE;
 	}
 	if (fstatat(a->dirfd, a->name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    links_ok(&sb, a->shown) != 0) {
+	    file_links_ok(&sb, a->shown) != 0) {
 		atomic_abort(a);
 		return RX_STORE;
 	}
@@ -454,7 +452,7 @@ file_append(int dfd, const char *rel, const char *header, const char *data,
 		close(pfd);
 		return fail(RX_STORE, "%s: not a regular file", rel);
 	}
-	if (links_ok(&sb, rel) != 0 || (created &&
+	if (file_links_ok(&sb, rel) != 0 || (created &&
 	    file_create_mode(fd, pfd, NULL) != 0 &&
 	    fail_errno(RX_STORE, "%s", rel))) {
 		if (created)
@@ -518,6 +516,18 @@ file_remove(int dfd, const char *rel)
 		fsync(pfd);
 	close(pfd);
 	return rc;
+}
+
+int
+file_parent(int dfd, const char *rel, const char **name)
+{
+	return open_parent(dfd, rel, name);
+}
+
+int
+file_rel_ok(const char *rel)
+{
+	return rel_ok(rel);
 }
 
 int

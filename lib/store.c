@@ -13,6 +13,7 @@
 #include "roster/fileio.h"
 #include "roster/lock.h"
 #include "roster/store.h"
+#include "roster/txn.h"
 #include "roster/zone.h"
 
 const char *const store_permissions[] = {
@@ -348,8 +349,40 @@ create_layout(struct store *st)
 		if ((rc = dir_ensure(st->dfd, dirs[i])) != 0)
 			return rc;
 	if (!file_exists(st->dfd, "roster.ini"))
-		return file_replace(st->dfd, "roster.ini", default_ini,
+		return txn_put(st, "roster.ini", default_ini,
 		    sizeof default_ini - 1);
+	return 0;
+}
+
+/* A reader found a journal: finish it under the exclusive lock, then read
+ * under the shared one again.  Without write access the journal stays and
+ * the reader stops rather than read a change half made. */
+static int
+reader_recover(struct store *st, double wait)
+{
+	struct flock fl;
+	int rc;
+
+	rc = RX_STORE;
+	if (st->lockfd >= 0) {
+		close(st->lockfd);
+		st->lockfd = -1;
+		rc = lock_take(st->dfd, ".lock", 1, wait, ".lock",
+		    &st->lockfd);
+	}
+	if (rc == RX_BUSY)
+		return rc;
+	if (rc)
+		return fail(RX_STORE, "%s/%s: an interrupted change waits to be "
+		    "finished by a command with write access to the store",
+		    st->path, TXN_JOURNAL);
+	if ((rc = txn_recover(st, 0)) != 0)
+		return rc;
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_RDLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(st->lockfd, F_SETLK, &fl) != 0)
+		return fail_errno(RX_STORE, ".lock");
 	return 0;
 }
 
@@ -368,6 +401,8 @@ store_open(struct store *st, const char *opt, int mode)
 		return err_code();
 	if ((rc = lock_timeout(&wait)) != 0)
 		return rc;
+	if (mode != STORE_READ)
+		txn_begin(st);
 	if (mode == STORE_CREATE && (rc = mkdirs(st->path)) != 0)
 		return rc;
 	st->dfd = open(st->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -386,6 +421,11 @@ store_open(struct store *st, const char *opt, int mode)
 	    ".lock", &st->lockfd);
 	if (rc)
 		return rc;
+	if (mode != STORE_READ && (rc = txn_recover(st, 1)) != 0)
+		return rc;
+	if (mode == STORE_READ && txn_pending(st) &&
+	    (rc = reader_recover(st, wait)) != 0)
+		return rc;
 	if (mode != STORE_READ && ((rc = store_files_ok(st)) != 0 ||
 	    (rc = create_layout(st)) != 0))
 		return rc;
@@ -402,6 +442,7 @@ store_close(struct store *st)
 {
 	size_t i;
 
+	txn_end(st);
 	if (st->lockfd >= 0)
 		close(st->lockfd);
 	if (st->dfd >= 0)

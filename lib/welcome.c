@@ -8,6 +8,7 @@
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/welcome.h"
 
@@ -50,11 +51,11 @@ welcome_drop(struct store *st, const char *email, int *dropped)
 	int rc;
 
 	*dropped = 0;
-	rc = file_remove(st->dfd, rel);
-	if (rc == 0)
-		*dropped = 1;
-	else if (rc == RX_NOTFOUND)
-		rc = 0;		/* sent already, or never queued */
+	rc = 0;
+	if (file_exists(st->dfd, rel)) {	/* else sent, or never queued */
+		rc = txn_remove(st, rel);
+		*dropped = rc == 0;
+	}
 	free(rel);
 	return rc;
 }
@@ -83,7 +84,7 @@ welcome_queue(struct store *st, const struct user *u, time_t now)
 	    "You have been added to the help desk as %s.\r\n"
 	    "Follow the invitation link to set a password and sign in.\r\n",
 	    u->email, date, (long)now, u->email, name, u->email);
-	rc = file_replace(st->dfd, rel, msg, strlen(msg));
+	rc = txn_put(st, rel, msg, strlen(msg));
 	free(msg);
 	free(rel);
 	return rc;

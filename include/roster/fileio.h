@@ -11,6 +11,10 @@
  * Files are opened with O_NONBLOCK and must be regular files (a FIFO or a
  * device in a store file's place is RX_STORE naming it, never a hang); a
  * file with more than one hard link is never written (RX_STORE).
+ * The store's data files are not written here but staged in the store's
+ * transaction (txn.h), which writes them all at once; what is below serves
+ * files outside a change (derived files) and the transaction itself
+ * (file_parent, file_rel_ok).
  */
 #ifndef ROSTER_FILEIO_H
 #define ROSTER_FILEIO_H
@@ -55,6 +59,11 @@ struct atomic {
  * directory below the store calls this, staged temporaries included. */
 int file_create_mode(int fd, int dirfd, const struct stat *existing);
 
+/* Refuse to write through a second hard link (the other name may be
+ * outside the store): 0, or RX_STORE naming shown when sb has more than
+ * one link. */
+int file_links_ok(const struct stat *sb, const char *shown);
+
 /* Start replacing rel (its directory must exist). 0 or RX_STORE. */
 int atomic_begin(struct atomic *a, int dfd, const char *rel);
 /* Flush, fsync, rename over rel, fsync the directory. 0 or RX_STORE.
@@ -79,6 +88,15 @@ int file_remove(int dfd, const char *rel);
 
 /* Make directory rel below dfd if missing (one level). */
 int dir_ensure(int dfd, const char *rel);
+
+/* Open the directory that holds rel (checked as above, its last
+ * component not followed) and point *name at rel's last component; -1 on
+ * error with errno set. */
+int file_parent(int dfd, const char *rel, const char **name);
+
+/* 1 if rel is a plain relative path: no "", ".", ".." component and no
+ * leading "/". */
+int file_rel_ok(const char *rel);
 
 /* Open directory rel below dfd (O_DIRECTORY|O_NOFOLLOW); -1 on error with
  * errno set. */

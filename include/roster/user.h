@@ -107,8 +107,8 @@ int user_check_text(const struct user *u);
  * of each field): for a caller that can name where bad text came from. */
 int user_text_ok(const char *s);
 
-/* Write u atomically to users/ (USER_REMOVED: as a new archive named
- * from u->removed_at, never over an existing one). */
+/* Stage u as its file in users/ in st's transaction (USER_REMOVED: as a
+ * new archive named from u->removed_at, never over an existing one). */
 int user_save(struct store *st, const struct user *u, int where);
 
 /* 1 if email has a file in users/ (USER_REMOVED: at least one archive,
