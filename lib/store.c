@@ -328,12 +328,11 @@ store_files_ok(struct store *st)
 		if (fstatat(st->dfd, files[i], &sb, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		if (!S_ISREG(sb.st_mode))
-			return fail(RX_STORE, "%s: not a regular file; nothing "
-			    "written", files[i]);
-		if (sb.st_nlink > 1)
-			return fail(RX_STORE, "%s: has %ju hard links; nothing "
-			    "written (make it a file of its own)", files[i],
-			    (uintmax_t)sb.st_nlink);
+			return fail(RX_STORE, "%s: %s; nothing written",
+			    files[i], S_ISLNK(sb.st_mode) ?
+			    "is a symbolic link" : "not a regular file");
+		if (file_links_ok(&sb, files[i]) != 0)
+			return RX_STORE;
 	}
 	return 0;
 }

@@ -269,20 +269,23 @@ journal_add_bob() {
 	user-mod --contact primary ann@example.org >/dev/null
 	run status --check
 	assert_success
+	mkdir -p "$ROSTER_DIR/removed/bob@example.org"
 	sed 's/^welcome:.*/removed_at: 2026-11-23T11:00:00Z/' \
 	    "$ROSTER_DIR/users/bob@example.org.yaml" \
-	    >"$ROSTER_DIR/removed/bob@example.org.yaml"
+	    >"$ROSTER_DIR/removed/bob@example.org/20261123T110000Z.yaml"
 	sed -i 's/^contact_roles: \[\]/contact_roles: [primary]/' \
 	    "$ROSTER_DIR/users/bob@example.org.yaml"
 	run status --check
 	assert_failure 7
-	assert_line "removed/bob@example.org.yaml: bob@example.org was removed at 2026-11-23T11:00:00Z but is still active (users/): a removal cut short"
+	assert_line "removed/bob@example.org/20261123T110000Z.yaml: bob@example.org is active and removed at once: removed 2026-11-23T11:00:00Z, after its users/ file was created 2026-11-23T10:00:00Z (an interrupted user-rm: run it again)"
 	assert_line "users/bob@example.org.yaml: a second primary contact (users/ann@example.org.yaml is one already); there is one"
 	# Removed, then added again: no problem.
-	sed -i 's/^removed_at:.*/removed_at: 2026-11-23T09:00:00Z/' \
-	    "$ROSTER_DIR/removed/bob@example.org.yaml"
+	sed 's/^removed_at:.*/removed_at: 2026-11-23T09:00:00Z/' \
+	    "$ROSTER_DIR/removed/bob@example.org/20261123T110000Z.yaml" \
+	    >"$ROSTER_DIR/removed/bob@example.org/20261123T090000Z.yaml"
+	rm "$ROSTER_DIR/removed/bob@example.org/20261123T110000Z.yaml"
 	run status --check
-	refute_output --partial "removal cut short"
+	refute_output --partial "active and removed at once"
 }
 
 @test "user-rm: the removal is one change; the store is sound after it" {
@@ -292,7 +295,7 @@ journal_add_bob() {
 	run user-rm --reassign-to ann@example.org bob@example.org
 	assert_success
 	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
-	[ -e "$ROSTER_DIR/removed/bob@example.org.yaml" ]
+	[ -e "$ROSTER_DIR/removed/bob@example.org/20261123T100000Z.yaml" ]
 	grep -q '^ticket,1,ann@example.org,open$' "$ROSTER_DIR/records.csv"
 	[ "$(grep -c ',remove,bob@example.org,' "$ROSTER_DIR/audit.csv")" -eq 1 ]
 	run status --check
@@ -319,14 +322,14 @@ journal_add_bob() {
 	sum=$(store_sum)
 	run user-add --no-welcome bob@example.org
 	assert_failure 7
-	assert_output "user-add: audit.csv: not a regular file; not written"
+	assert_output "user-add: audit.csv: not a regular file; nothing written"
 	[ "$(store_sum)" = "$sum" ]
 	[ -z "$(find "$ROSTER_DIR" -name '*.txn' -o -name '.journal*')" ]
 	rmdir "$ROSTER_DIR/audit.csv"
 	ln -s /dev/null "$ROSTER_DIR/audit.csv"
 	run user-mod --first-name Ann ann@example.org
 	assert_failure 7
-	assert_output "user-mod: audit.csv: is a symbolic link; not written"
+	assert_output "user-mod: audit.csv: is a symbolic link; nothing written"
 	[ ! -e "$ROSTER_DIR/.journal" ]
 }
 
@@ -394,11 +397,11 @@ kill_after() {
 		ann=$(grep -c ',ann@example.org,' "$ROSTER_DIR/records.csv" || true)
 		echo "try $i: bob $bob, ann $ann, $(audit_rows) rows"
 		if [ -e "$ROSTER_DIR/users/bob@example.org.yaml" ]; then
-			[ ! -e "$ROSTER_DIR/removed/bob@example.org.yaml" ]
+			[ -z "$(ls "$ROSTER_DIR/removed/bob@example.org" 2>/dev/null)" ]
 			[ "$bob" -eq 1000 ]
 			[ "$(audit_rows)" -eq 2 ]
 		else
-			[ -e "$ROSTER_DIR/removed/bob@example.org.yaml" ]
+			[ -e "$ROSTER_DIR/removed/bob@example.org/20261123T100000Z.yaml" ]
 			[ "$ann" -eq 1000 ]
 			[ "$(audit_rows)" -eq 3 ]
 			[ "$(grep -c ',remove,bob@example.org,' "$ROSTER_DIR/audit.csv")" -eq 1 ]
