@@ -356,9 +356,11 @@ run(const struct opts *o, int argc, char **argv)
 		rc = print_json(&f, rq.duration);
 	else
 		rc = print_rows(&f, o, zone_name(tz), rq.duration);
-	if (rc == 0 && bad)
-		rc = bad;
-	else if (rc == 0 && f.n == 0) {
+	if (rc == 0 && bad) {
+		rc = bad;	/* each unreadable file was reported */
+		goto done;
+	}
+	if (rc == 0 && f.n == 0) {
 		char d[32];
 		warnmsg("no start in the window fits a meeting of %s%s",
 		    hm(rq.duration, d), rq.all ? " with every member" :
@@ -368,6 +370,7 @@ run(const struct opts *o, int argc, char **argv)
 out:
 	if (rc && rc != RX_NO)
 		err_print();
+done:
 	for (i = 0; sp && i < m.n; i++)
 		spans_free(&sp[i]);
 	free(sp);
