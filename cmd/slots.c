@@ -354,7 +354,7 @@ run(const struct opts *o, int argc, char **argv)
 		    (m.n ? m.u[0].email : ""));
 	else if (o->fmt == FMT_JSON)
 		rc = print_json(&f, rq.duration);
-	else
+	else if (f.n > 0 || o->fmt != FMT_TABLE)	/* no empty table */
 		rc = print_rows(&f, o, zone_name(tz), rq.duration);
 	if (rc == 0 && bad) {
 		rc = bad;	/* each unreadable file was reported */
