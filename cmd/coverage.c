@@ -169,7 +169,7 @@ static int
 week_of(const struct opts *o, struct zone *tz, long *monday)
 {
 	struct wall w;
-	time_t t;
+	time_t t, lo, hi;
 	int rc;
 
 	rc = o->week ? time_parse(o->week, zone_name(tz), 0, &t) :
@@ -178,6 +178,10 @@ week_of(const struct opts *o, struct zone *tz, long *monday)
 		return rc;
 	zone_wall(tz, t, &w);
 	*monday = days_from_civil(w.year, w.mon, w.day) - w.wday;
+	sched_week_window(tz, *monday, &lo, &hi);
+	if (!time_supported(lo) || !time_supported(hi))
+		return fail(RX_INVALID, "--week: the week of %s is not wholly "
+		    "in " TIME_RANGE, o->week ? o->week : "now");
 	return 0;
 }
 

@@ -300,6 +300,11 @@ request(const struct opts *o, struct zone *tz, time_t now,
 	if (rq->to - rq->from > 366 * DAY)
 		return fail(RX_INVALID, "the window is longer than 366 days");
 	rq->earliest = now + notice;
+	/* Every instant looked at must be one a store may hold. */
+	if (!time_supported(rq->from - rq->buffer) ||
+	    !time_supported(rq->to + rq->duration + rq->buffer))
+		return fail(RX_INVALID, "the window and its meetings must lie "
+		    "in " TIME_RANGE);
 	if (o->mode)
 		rq->all = strcmp(o->mode, "all") == 0;
 	else

@@ -170,7 +170,8 @@ row() {
 @test "invalid input exits 5 naming it" {
 	before=$(store_sum)
 	for args in "--step 7m" "--step 0m" "--step 2d" "--step 1x" "--min -1" \
-	    "--min x" "--week 2026-13-01" "--tz Mars/Base"; do
+	    "--min x" "--week 2026-13-01" "--tz Mars/Base" "--week 9999-12-30" \
+	    "--week 0001-01-03"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr coverage --team Support $args
 		assert_failure 5

@@ -279,7 +279,8 @@ W=(--from 2026-11-23T13:00:00Z --to 2026-11-23T16:00:00Z --interval 1h
 	    "--duration 1h --min-notice x" "--duration 1h --tz Mars/Base" \
 	    "--duration 1h --from 2026-11-24 --to 2026-11-23" \
 	    "--duration 1h --from 2026-01-01 --to 2027-12-31" \
-	    "--duration 1h --from yesterday"; do
+	    "--duration 1h --from yesterday" \
+	    "--duration 1h --from 9999-12-29T00:00Z --to 9999-12-30T21:00Z"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr slots $args --team Support
 		assert_failure 5

@@ -199,6 +199,9 @@ def gen(args):
         if rng.random() < 0.15:
             u["override"] = {"status": rng.choice(["away", "available"]),
                              "until": ar.near(rng, trs)}
+            if rng.random() < 0.3:
+                # Without an until: it holds until it is set again.
+                u["override"]["until"] = None
         users.append(u)
     udir = os.path.join(args.store, "users")
     os.makedirs(udir, exist_ok=True)
