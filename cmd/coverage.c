@@ -36,13 +36,6 @@ struct opts {
 static const char *const days[7] = { "Mon", "Tue", "Wed", "Thu", "Fri",
 	"Sat", "Sun" };
 
-/* A cell the exit status and the marks are about. */
-static int
-is_gap(const struct cell *c, long min)
-{
-	return c->in_window && c->count >= 0 && c->count < min;
-}
-
 /* Colour only for a person at a terminal who has not asked for none
  * (https://no-color.org: NO_COLOR set and not empty). */
 static int
@@ -55,12 +48,12 @@ use_colour(void)
 
 /* Background by density: the share of the team available, in 5 steps. */
 static const char *
-shade(const struct cell *c, long team, long min)
+shade(const struct cell *c, long team)
 {
 	static const char *const ramp[5] = { "", "48;5;22", "48;5;28",
 		"48;5;34", "48;5;40" };
 
-	if (is_gap(c, min))
+	if (c->gap)
 		return "41;97";
 	if (c->count <= 0 || team <= 0)
 		return "";
@@ -117,9 +110,9 @@ print_grid(const struct cell *c, size_t nc, long step, long monday,
 			snprintf(txt, sizeof txt, "-");
 		else
 			snprintf(txt, sizeof txt, "%ld%s", c[i].count,
-			    is_gap(&c[i], o->min) ? "!" : "");
-		if (colour && *shade(&c[i], team, o->min))
-			printf(" \033[%sm%*s\033[0m", shade(&c[i], team, o->min),
+			    c[i].gap ? "!" : "");
+		if (colour && *shade(&c[i], team))
+			printf(" \033[%sm%*s\033[0m", shade(&c[i], team),
 			    w, txt);
 		else
 			printf(" %*s", w, txt);
@@ -129,8 +122,7 @@ print_grid(const struct cell *c, size_t nc, long step, long monday,
 }
 
 static int
-print_rows(const struct cell *c, size_t nc, long monday, long min, int fmt,
-    int header)
+print_rows(const struct cell *c, size_t nc, long monday, int fmt, int header)
 {
 	static const char *const cols[] = { "day", "time", "start", "end",
 		"available", "in_window", "gap" };
@@ -155,7 +147,7 @@ print_rows(const struct cell *c, size_t nc, long monday, long min, int fmt,
 		cells[3] = c[i].count < 0 ? NULL : time_utc(c[i].end, b);
 		cells[4] = c[i].count < 0 ? NULL : n;
 		cells[5] = c[i].in_window ? "true" : "false";
-		cells[6] = is_gap(&c[i], min) ? "true" : "false";
+		cells[6] = c[i].gap ? "true" : "false";
 		out_row(&out, cells);
 	}
 	rc = out_flush(&out);
@@ -193,7 +185,7 @@ report_gaps(const struct cell *c, size_t nc, long monday, long min)
 	int y, m, d;
 
 	for (i = 0; i < nc; i++)
-		if (is_gap(&c[i], min) && k++ == 0)
+		if (c[i].gap && k++ == 0)
 			first = i;
 	if (k == 0)
 		return 0;
@@ -244,12 +236,12 @@ run(const struct opts *o)
 		sched_spans(&mb.u[i], mb.z[i], lo, hi, 0, &av[i]);
 		sched_spans(&mb.u[i], mb.z[i], lo, hi, 1, &hr[i]);
 	}
-	nc = sched_coverage(tz, monday, step, av, hr, mb.n, &cells);
+	nc = sched_coverage(tz, monday, step, o->min, av, hr, mb.n, &cells);
 	if (o->fmt == FMT_TABLE) {
 		print_grid(cells, nc, step, monday, (long)mb.n, o);
 		rc = 0;
 	} else
-		rc = print_rows(cells, nc, monday, o->min, o->fmt, o->header);
+		rc = print_rows(cells, nc, monday, o->fmt, o->header);
 	if (rc == 0 && bad) {
 		rc = bad;	/* each unreadable file was reported */
 		goto done;

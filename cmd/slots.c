@@ -8,7 +8,6 @@
 #include "roster/avail.h"
 #include "roster/err.h"
 #include "roster/out.h"
-#include "roster/rotation.h"
 #include "roster/sched.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
@@ -86,34 +85,6 @@ on_slot(time_t start, const size_t *who, size_t k, void *arg)
 	}
 	f->v[f->n].start = start;
 	f->v[f->n++].who = s;
-}
-
-/* Round-robin order: the first member after the team's last assigned
- * one (rotation.csv), wrapping around; address order for people named. */
-static int
-rr_order(struct store *st, const char *team, struct found *f)
-{
-	struct rotation rot;
-	const char *last = NULL;
-	size_t i, first = 0, n = f->m->n;
-	int rc;
-
-	if (team) {
-		if ((rc = rotation_load(st, &rot)) != 0)
-			return rc;
-		last = rotation_last(&rot, team);
-		if (last)
-			while (first < n && strcmp(f->m->u[first].email, last) <= 0)
-				first++;
-		if (first == n)
-			first = 0;
-		rotation_free(&rot);
-	}
-	for (i = 0; i < n; i++) {
-		f->order[i] = (first + i) % n;
-		f->rank[f->order[i]] = i;
-	}
-	return 0;
 }
 
 /* Wall clock in zone, to the minute, with its offset. */
@@ -344,8 +315,10 @@ run(const struct opts *o, int argc, char **argv)
 	f.rank = xcalloc(m.n + 1, sizeof *f.rank);
 	f.listed = xcalloc(m.n + 1, sizeof *f.listed);
 	f.tmp = xcalloc(m.n + 1, sizeof *f.tmp);
-	if ((rc = rr_order(&st, o->team, &f)) != 0)
+	if ((rc = members_rr_order(&st, o->team, &m, f.order)) != 0)
 		goto out;
+	for (i = 0; i < m.n; i++)
+		f.rank[f.order[i]] = i;
 	sched_slot_window(&rq, &lo, &hi);
 	sp = xcalloc(m.n + 1, sizeof *sp);
 	for (i = 0; i < m.n; i++)

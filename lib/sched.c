@@ -379,7 +379,7 @@ covers_all(const struct spans *s, const struct span *p, size_t k)
 }
 
 size_t
-sched_coverage(struct zone *tz, long monday, long step,
+sched_coverage(struct zone *tz, long monday, long step, long min,
     const struct spans *avail, const struct spans *hours, size_t n,
     struct cell **cells)
 {
@@ -411,6 +411,7 @@ sched_coverage(struct zone *tz, long monday, long step,
 			if (!v[c].in_window && covers_all(&hours[j], p, k))
 				v[c].in_window = 1;
 		}
+		v[c].gap = v[c].in_window && v[c].count < min;
 	}
 	free(sg);
 	*cells = v;

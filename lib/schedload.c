@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "roster/err.h"
+#include "roster/rotation.h"
 #include "roster/sched.h"
 #include "roster/store.h"
 #include "roster/uindex.h"
@@ -103,19 +104,68 @@ load_named(struct store *st, char **emails, size_t ne, struct members *m,
 	return rc;
 }
 
+/* The caller's bad(), counting the files it is told about. */
+struct tally {
+	void (*bad)(int code, void *arg);
+	void *arg;
+	size_t n;
+};
+
+static void
+tally_bad(int code, void *arg)
+{
+	struct tally *t = arg;
+
+	t->n++;
+	if (t->bad)
+		t->bad(code, t->arg);
+}
+
 int
 members_load(struct store *st, const char *team, char **emails, size_t ne,
     struct members *m, void (*bad)(int code, void *arg), void *arg)
 {
+	struct tally t = { bad, arg, 0 };
 	int rc;
 
 	memset(m, 0, sizeof *m);
 	if (team) {
-		rc = load_team(st, team, m, bad, arg);
-		if (rc == 0 && m->n == 0)
+		rc = load_team(st, team, m, tally_bad, &t);
+		/* A team whose only members are unreadable is not unknown. */
+		if (rc == 0 && m->n == 0 && t.n == 0)
 			rc = fail(RX_NOTFOUND, "no such team: %s (no active "
 			    "member has it)", team);
 	} else
 		rc = load_named(st, emails, ne, m, bad, arg);
 	return rc;
+}
+
+int
+members_rr_order(struct store *st, const char *team, const struct members *m,
+    size_t *order)
+{
+	struct rotation rot;
+	struct member *mm;
+	size_t i;
+	long first = 0;
+	int rc;
+
+	if (team && m->n > 0) {
+		/* The member assign-next would pick were everyone free. */
+		if ((rc = rotation_load(st, &rot)) != 0)
+			return rc;
+		mm = xcalloc(m->n, sizeof *mm);
+		for (i = 0; i < m->n; i++) {
+			mm[i].email = m->u[i].email;
+			mm[i].eligible = 1;
+			mm[i].capacity = -1;
+		}
+		first = rotation_choose(mm, m->n, rotation_last(&rot, team),
+		    MODE_ROUND_ROBIN);
+		free(mm);
+		rotation_free(&rot);
+	}
+	for (i = 0; i < m->n; i++)
+		order[i] = ((size_t)first + i) % m->n;
+	return 0;
 }

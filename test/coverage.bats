@@ -193,3 +193,19 @@ row() {
 	[[ $stderr == *"$BATS_TEST_TMPDIR/none"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/none" ]
 }
+
+@test "an unreadable member is reported, the others counted, exit 7" {
+	add_users --team Night cy@x.org
+	printf 'email: [\n' >"$ROSTER_DIR/users/cy@x.org.yaml"
+	run --separate-stderr coverage --team Night --format tsv --no-header
+	assert_failure 7
+	[[ $stderr == *"cy@x.org.yaml"* ]]
+	[[ $stderr != *"no such team"* ]]
+	add_users --team Support dee@x.org
+	printf 'email: [\n' >"$ROSTER_DIR/users/dee@x.org.yaml"
+	run --separate-stderr coverage --team Support --step 1h --format tsv \
+	    --no-header
+	assert_failure 7
+	assert_line --index 14 --partial $'\t2\ttrue\tfalse'
+	[[ $stderr == *"dee@x.org.yaml"* ]]
+}

@@ -94,13 +94,16 @@ struct cell {
 	time_t start, end;	/* its first and last instant + 1; -1 in a gap */
 	long count;		/* members available for all of it; -1 in a gap */
 	int in_window;		/* some member's working hours cover all of it */
+	int gap;		/* in_window, and count under the minimum */
 };
 
 /* The cells of the week whose Monday is day monday (days since
  * 1970-01-01, a Monday) in tz, step seconds each (step divides a day),
- * counted over avail[0..n) and judged against hours[0..n).  *cells is
- * malloc'd, 7 * (86400 / step) of them, day by day. */
-size_t sched_coverage(struct zone *tz, long monday, long step,
+ * counted over avail[0..n) and judged against hours[0..n): a cell inside
+ * the business window with fewer than min members is a gap (a cell the
+ * clock skips never is).  *cells is malloc'd, 7 * (86400 / step) of
+ * them, day by day. */
+size_t sched_coverage(struct zone *tz, long monday, long step, long min,
     const struct spans *avail, const struct spans *hours, size_t n,
     struct cell **cells);
 
@@ -125,5 +128,12 @@ int members_load(struct store *st, const char *team, char **emails,
     size_t ne, struct members *m, void (*bad)(int code, void *arg),
     void *arg);
 void members_free(struct members *m);
+
+/* The members' round-robin order into order[0..m->n): with a team, from
+ * the member assign-next would choose were everyone free (rotation.csv,
+ * read only), wrapping around; without, address order.  0 or the error
+ * of rotation_load(). */
+int members_rr_order(struct store *st, const char *team,
+    const struct members *m, size_t *order);
 
 #endif
