@@ -239,6 +239,25 @@ explain(const struct found *f, const struct spans *sp, time_t lo, time_t hi)
 	}
 }
 
+/* Why nothing was listed, one line on stderr. */
+static void
+no_slot(const struct slotreq *rq, const struct spans *sp, size_t n,
+    int explained)
+{
+	const char *hint = explained ? "" : " (--explain says why)";
+	size_t i, free = 0;
+	char d[32];
+
+	for (i = 0; i < n; i++)
+		free += sp[i].n;
+	if (free == 0)
+		warnmsg("nobody is available at any time in the window%s", hint);
+	else
+		warnmsg("no start in the window fits a meeting of %s with %s "
+		    "member%s", hm(rq->duration, d), rq->all ? "every" : "any",
+		    hint);
+}
+
 /* Parse every duration and time of the request. */
 static int
 request(const struct opts *o, struct zone *tz, time_t now,
@@ -339,10 +358,7 @@ run(const struct opts *o, int argc, char **argv)
 		goto done;
 	}
 	if (rc == 0 && f.n == 0) {
-		char d[32];
-		warnmsg("no start in the window fits a meeting of %s%s",
-		    hm(rq.duration, d), rq.all ? " with every member" :
-		    " with any member");
+		no_slot(&rq, sp, m.n, o->explain);
 		rc = RX_NO;
 	}
 out:

@@ -175,7 +175,11 @@ W=(--from 2026-11-23T13:00:00Z --to 2026-11-23T16:00:00Z --interval 1h
 	run --separate-stderr slots --duration 1h "${W[@]}" ann@x.org bob@x.org
 	assert_failure 1
 	assert_output ""
-	assert_equal "$stderr" "slots: no start in the window fits a meeting of 1h00m with every member"
+	assert_equal "$stderr" "slots: no start in the window fits a meeting of 1h00m with every member (--explain says why)"
+	run --separate-stderr slots --duration 1h "${W[@]}" --from \
+	    2026-11-28T10:00:00Z --to 2026-11-28T11:00:00Z ann@x.org bob@x.org
+	assert_failure 1
+	assert_equal "$stderr" "slots: nobody is available at any time in the window (--explain says why)"
 	run slots --team Support --duration 1h "${W[@]}"
 	assert_success
 	assert_output --partial $'\tbob@x.org'
@@ -192,7 +196,7 @@ W=(--from 2026-11-23T13:00:00Z --to 2026-11-23T16:00:00Z --interval 1h
 	assert_output ""
 	assert_equal "${stderr_lines[0]}" "slots: ann@x.org: in 0 slots; available 0h00m; away: off-hours 1h00m, out-of-office 1h00m, manual 0h00m"
 	assert_equal "${stderr_lines[1]}" "slots: bob@x.org: in 0 slots; available 0h00m; away: off-hours 0h00m, out-of-office 0h00m, manual 2h00m"
-	assert_equal "${stderr_lines[2]}" "slots: no start in the window fits a meeting of 1h00m with every member"
+	assert_equal "${stderr_lines[2]}" "slots: nobody is available at any time in the window"
 	run --separate-stderr slots --explain --duration 1h --interval 1h \
 	    --to 2026-11-23T16:00:00Z --team Support --format tsv --no-header
 	assert_failure 1

@@ -62,8 +62,8 @@ void sched_away(const struct user *u, struct zone *z, time_t lo, time_t hi,
 int spans_cover(const struct spans *s, time_t a, time_t b);
 
 /* The instants t, lo <= t < hi, whose wall clock in z reads a whole
- * multiple of step seconds after that day's midnight (step divides no
- * day necessarily: each day starts again at 00:00).  malloc'd, sorted. */
+ * multiple of step seconds after that day's midnight (step need not
+ * divide a day: each day starts again at 00:00).  malloc'd, sorted. */
 size_t sched_starts(struct zone *z, time_t lo, time_t hi, long step,
     time_t **out);
 
