@@ -190,7 +190,7 @@ print_ics(const struct found *f, const struct slotreq *rq, time_t now,
 	h = fnv(h, ics_time(rq->to, a));
 	printf("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
 	    "PRODID:-//roster//slots " ROSTER_VERSION "//EN\r\n"
-	    "METHOD:PUBLISH\r\nBEGIN:VFREEBUSY\r\n"
+	    "BEGIN:VFREEBUSY\r\n"
 	    "UID:%016llx@slots.roster\r\nDTSTAMP:%s\r\n"
 	    "DTSTART:%s\r\nDTEND:%s\r\n", h, ics_time(now, d),
 	    ics_time(rq->from, a), ics_time(rq->to, b));

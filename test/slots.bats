@@ -237,24 +237,25 @@ W=(--from 2026-11-23T13:00:00Z --to 2026-11-23T16:00:00Z --interval 1h
 	assert_line --index 0 BEGIN:VCALENDAR
 	assert_line --index 1 VERSION:2.0
 	assert_line --index 2 --regexp '^PRODID:-//roster//slots [0-9.]+//EN$'
-	assert_line --index 4 BEGIN:VFREEBUSY
-	assert_line --index 5 --regexp '^UID:[0-9a-f]{16}@slots\.roster$'
-	assert_line --index 6 DTSTAMP:20261123T100000Z
-	assert_line --index 7 DTSTART:20261123T130000Z
-	assert_line --index 8 DTEND:20261124T130000Z
+	assert_line --index 3 BEGIN:VFREEBUSY
+	assert_line --index 4 --regexp '^UID:[0-9a-f]{16}@slots\.roster$'
+	assert_line --index 5 DTSTAMP:20261123T100000Z
+	assert_line --index 6 DTSTART:20261123T130000Z
+	assert_line --index 7 DTEND:20261124T130000Z
 	# Starts 14:00 to 15:00 fit: free 14:00 to 16:00.
-	assert_line --index 9 'FREEBUSY;FBTYPE=FREE:20261123T140000Z/20261123T160000Z'
-	assert_line --index 10 END:VFREEBUSY
-	assert_line --index 11 END:VCALENDAR
-	assert_equal "${#lines[@]}" 12
+	assert_line --index 8 'FREEBUSY;FBTYPE=FREE:20261123T140000Z/20261123T160000Z'
+	assert_line --index 9 END:VFREEBUSY
+	assert_line --index 10 END:VCALENDAR
+	refute_output --partial METHOD
+	assert_equal "${#lines[@]}" 11
 }
 
 @test "--format ics with no free period is still a calendar, exit 1" {
 	run --separate-stderr slots --duration 9h --format ics ann@x.org bob@x.org
 	assert_failure 1
 	run tr -d '\r' <<<"$output"
-	assert_line --index 4 BEGIN:VFREEBUSY
-	assert_line --index 9 END:VFREEBUSY
+	assert_line --index 3 BEGIN:VFREEBUSY
+	assert_line --index 8 END:VFREEBUSY
 	refute_output --partial FREEBUSY\;
 }
 
