@@ -153,6 +153,15 @@ print_json(const struct found *f, long duration)
 	return rc == 0 ? 0 : fail(RX_STORE, "cannot write JSON");
 }
 
+static char *
+hm(long secs, char *buf)
+{
+	long m = secs / 60;
+
+	snprintf(buf, 32, "%ldh%02ldm", m / 60, m % 60);
+	return buf;
+}
+
 /* RFC 5545 DATE-TIME in UTC: 20261123T090000Z. */
 static char *
 ics_time(time_t t, char *buf)
@@ -178,16 +187,20 @@ fnv(unsigned long long h, const char *s)
  * listed slots, one FREEBUSY line per period, CRLF line ends. */
 static int
 print_ics(const struct found *f, const struct slotreq *rq, time_t now,
-    const char *who)
+    const char *team)
 {
 	char a[32], b[32], d[32];
 	unsigned long long h = 14695981039346656037ULL;
 	size_t i;
 	time_t s, e;
 
-	h = fnv(h, who);
-	h = fnv(h, ics_time(rq->from, a));
-	h = fnv(h, ics_time(rq->to, a));
+	/* The page, not the window: a subscriber sees one object move. */
+	if (team)
+		h = fnv(fnv(h, "team"), team);
+	for (i = 0; !team && i < f->m->n; i++)
+		h = fnv(h, f->m->u[i].email);
+	h = fnv(h, rq->all ? "all" : "any");
+	h = fnv(h, hm(rq->duration, a));
 	printf("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
 	    "PRODID:-//roster//slots " ROSTER_VERSION "//EN\r\n"
 	    "BEGIN:VFREEBUSY\r\n"
@@ -205,15 +218,6 @@ print_ics(const struct found *f, const struct slotreq *rq, time_t now,
 	}
 	printf("END:VFREEBUSY\r\nEND:VCALENDAR\r\n");
 	return 0;
-}
-
-static char *
-hm(long secs, char *buf)
-{
-	long m = secs / 60;
-
-	snprintf(buf, 32, "%ldh%02ldm", m / 60, m % 60);
-	return buf;
 }
 
 /* --explain: per member, how much of the window they are available and
@@ -347,8 +351,7 @@ run(const struct opts *o, int argc, char **argv)
 	if (o->explain)
 		explain(&f, sp, lo, hi);
 	if (o->fmt == FMT_ICS)
-		rc = print_ics(&f, &rq, now, o->team ? o->team :
-		    (m.n ? m.u[0].email : ""));
+		rc = print_ics(&f, &rq, now, o->team);
 	else if (o->fmt == FMT_JSON)
 		rc = print_json(&f, rq.duration);
 	else if (f.n > 0 || o->fmt != FMT_TABLE)	/* no empty table */

@@ -320,3 +320,17 @@ W=(--from 2026-11-23T13:00:00Z --to 2026-11-23T16:00:00Z --interval 1h
 	assert_equal "${#lines[@]}" 3
 	[[ $stderr == *"cy@x.org.yaml"* ]]
 }
+
+@test "the ics UID names the page, not the window" {
+	uid() {
+		slots "$@" --format ics | tr -d '\r' | sed -n 's/^UID://p'
+	}
+	a=$(uid --team Support --duration 1h)
+	b=$(ROSTER_NOW=2026-11-24T10:00:00Z uid --team Support --duration 1h)
+	[ "$a" = "$b" ]
+	c=$(uid --team Support --duration 30m)
+	[ "$a" != "$c" ]
+	d=$(uid --duration 1h --mode any ann@x.org bob@x.org)
+	e=$(uid --duration 1h --mode any ann@x.org)
+	[ "$a" != "$d" ] && [ "$d" != "$e" ]
+}
