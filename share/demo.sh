@@ -52,6 +52,13 @@ if has user-rm; then
 	run user-rm --reassign-to ann@example.org dirk@example.org
 	has records && run records --owner ann@example.org
 fi
+# Scheduling: when can a customer book half an hour with Support (round
+# robin), and where does the team's week have fewer than two people?
+if has slots && has coverage; then
+	run slots --team Support --duration 30m --interval 1h --min-notice 2h \
+	    --to 2026-11-24 --tz Europe/Amsterdam
+	run coverage --team Support --step 1h --min 2 --tz Europe/Amsterdam
+fi
 has portal-config && {
 	run portal-config portal.name "Help Centre"
 	run portal-config portal.enabled true

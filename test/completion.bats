@@ -155,3 +155,34 @@ has() {
 	complete_line status --set a
 	[ "${COMPREPLY[*]}" = "away available" ]
 }
+
+@test "slots and coverage: registered, options, values, addresses" {
+	complete -p slots | grep -q -- '-F _roster'
+	complete -p roster-coverage | grep -q -- '-F _roster'
+	complete_line slots --m
+	[ "${#COMPREPLY[@]}" -eq 2 ]
+	has --min-notice
+	has --mode
+	complete_line slots --mode ""
+	[ "${COMPREPLY[*]}" = "any all" ]
+	complete_line slots --format ""
+	has ics
+	complete_line coverage --format ""
+	run has ics
+	assert_failure
+	complete_line slots --duration 1h
+	[ "${COMPREPLY[*]}" = "1h 1h30m" ]
+	complete_line coverage --step ""
+	[ "${COMPREPLY[*]}" = "15m 30m 1h" ]
+	complete_line coverage --tz Europe/Amst
+	has Europe/Amsterdam
+	complete_line coverage --w
+	[ "${COMPREPLY[*]}" = "--week" ]
+	add_users --team Support ann@x.org
+	complete_line slots --duration 1h a
+	has ann@x.org
+	complete_line slots --team ""
+	has Support
+	complete_line coverage --team S
+	has Support
+}

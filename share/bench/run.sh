@@ -209,6 +209,10 @@ absolute "assign-next, pool of 10,000 (--dry-run)" assign-next 50 "" "$S10K" --d
 absolute "assign-next, team of 50 (--dry-run)" assign-next 5 "" "$S10K" --team Team002 --dry-run
 absolute "assign-next balanced, team 50, 100k rec (--dry-run)" assign-next 20 "" \
     "$S100K" --team Team002 --mode balanced --dry-run
+absolute "slots --team of 50, 14 days, 15 min" slots 20 "" "$S10K" \
+    --team Team002 --duration 30m
+absolute "coverage --team of 50, one week, 30 min" coverage 20 "" "$S10K" \
+    --team Team002 --min 0
 absolute "user-add --csv, 100 users" user-add 50 \
     "sh -c 'rm -rf $W/csvstore && cp -a $S10K.orig $W/csvstore'" "$W/csvstore" --csv "$W/import100.csv"
 

@@ -14,6 +14,7 @@
 # --format, --mode, --record, --seat, --permission, --contact and --set.
 
 _roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config'
+_roster_tools+=' slots coverage'
 
 # Portal keys of SPEC 6 (used when portal-config cannot list them itself).
 _roster_portal_keys='portal.enabled portal.name portal.slug portal.domain
@@ -253,6 +254,9 @@ _roster_takes_arg()
 	    --format | --limit | --mode | --record | --owner | --state | \
 	    --type | --add-column | --remove-column | --position | --unset)
 		return 0 ;;
+	--duration | --interval | --buffer | --min-notice | --tz | --week | \
+	    --step | --min)
+		return 0 ;;
 	esac
 	return 1
 }
@@ -308,6 +312,11 @@ _roster()
 		--limit --mode --record --store --team --version' ;;
 	records) opts='--format --help --no-header --owner --state --store
 		--type --version' ;;
+	slots) opts='--buffer --duration --explain --format --from --help
+		--interval --min-notice --mode --no-header --store --team --to
+		--tz --version' ;;
+	coverage) opts='--format --help --min --no-header --step --store
+		--team --tz --version --week' ;;
 	portal-config) opts='--add-column --check --dry-run --format --help
 		--no-header --position --remove-column --reset-columns --store
 		--unset --version' ;;
@@ -325,13 +334,21 @@ _roster()
 		--seat) _roster_words none sales-starter sales-professional \
 			    service-professional ;;
 		--team | --no-team) _roster_teams ;;
-		--timezone) _roster_zones ;;
+		--timezone | --tz) _roster_zones ;;
+		--duration | --interval | --buffer | --min-notice)
+			_roster_words 15m 30m 45m 1h 1h30m 2h ;;
+		--step) _roster_words 15m 30m 1h ;;
 		--capacity) _roster_words none ;;
 		--contact | --no-contact) _roster_words primary billing technical ;;
 		--reassign-to | --owner) _roster_addresses ;;
 		--at) _roster_words now ;;
 		--set) _roster_words away available ;;
-		--mode) _roster_words round-robin balanced ;;
+		--mode)
+			if [[ $tool == slots ]]; then
+				_roster_words any all
+			else
+				_roster_words round-robin balanced
+			fi ;;
 		--record)
 			compopt -o nospace 2>/dev/null || true
 			_roster_words ticket: conversation: contact: company: deal: ;;
@@ -345,7 +362,7 @@ _roster()
 		--format)
 			case $tool in
 			assign-next) _roster_words plain json ;;
-			ooo-add) _roster_words table tsv csv json ics ;;
+			ooo-add | slots) _roster_words table tsv csv json ics ;;
 			*) _roster_words table tsv csv json ;;
 			esac ;;
 		esac
@@ -360,7 +377,7 @@ _roster()
 
 	# Operands.
 	case $tool in
-	user-mod | user-rm | hours-set | ooo-add | ooo-rm | status)
+	user-mod | user-rm | hours-set | ooo-add | ooo-rm | status | slots)
 		_roster_addresses ;;
 	portal-config)
 		# The first operand is a key, the second its value.
