@@ -904,7 +904,7 @@ emit_seq_end(yaml_emitter_t *e)
 
 /* The style of a collection value: as a new file has it, or all flow, or
  * a block collection at the top (an edit keeps the style the file used). */
-enum { ST_DEFAULT, ST_FLOW, ST_BLOCK };
+enum { ST_DEFAULT, ST_FLOW, ST_BLOCK, ST_SQUOTE, ST_DQUOTE };
 
 enum { K_EMAIL, K_FIRST, K_LAST, K_ROLE, K_PERMS, K_SUPER, K_TEAMS, K_SEAT,
 	K_CAP, K_CONTACTS, K_TZ, K_HOURS, K_OOO, K_OVERRIDE, K_WELCOME,
@@ -1019,6 +1019,20 @@ key_present(int k, const struct user *u)
 	}
 }
 
+/* A text value, quoted as the value it replaces was. */
+static int
+emit_text(yaml_emitter_t *e, const char *s, int style)
+{
+	yaml_event_t ev;
+
+	if (style != ST_SQUOTE && style != ST_DQUOTE)
+		return emit_str(e, s, 0);
+	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s,
+	    (int)strlen(s), 1, 1, style == ST_SQUOTE ?
+	    YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+	return emit(e, &ev);
+}
+
 /* The value of known key k of u. */
 static int
 emit_value(yaml_emitter_t *e, int k, const struct user *u, const char *zone,
@@ -1027,23 +1041,24 @@ emit_value(yaml_emitter_t *e, int k, const struct user *u, const char *zone,
 	char num[32];
 
 	switch (k) {
-	case K_EMAIL: return emit_str(e, u->email, 0);
-	case K_FIRST: return emit_str(e, u->first_name, 0);
-	case K_LAST: return emit_str(e, u->last_name, 0);
-	case K_ROLE: return emit_str(e, u->role, 0);
+	case K_EMAIL: return emit_text(e, u->email, style);
+	case K_FIRST: return emit_text(e, u->first_name, style);
+	case K_LAST: return emit_text(e, u->last_name, style);
+	case K_ROLE: return emit_text(e, u->role, style);
 	case K_PERMS: return emit_list(e, &u->perms, style);
 	case K_SUPER: return emit_raw(e, u->super_admin ? "true" : "false");
 	case K_TEAMS: return emit_list(e, &u->teams, style);
-	case K_SEAT: return emit_str(e, u->seat ? u->seat : "none", 0);
+	case K_SEAT:
+		return emit_text(e, u->seat ? u->seat : "none", style);
 	case K_CAP:
 		snprintf(num, sizeof num, "%ld", u->capacity);
 		return emit_raw(e, num);
 	case K_CONTACTS: return emit_list(e, &u->contacts, style);
-	case K_TZ: return emit_str(e, u->timezone, 0);
+	case K_TZ: return emit_text(e, u->timezone, style);
 	case K_HOURS: return emit_hours(e, &u->hours, style);
 	case K_OOO: return emit_ooo(e, u, zone, style);
 	case K_OVERRIDE: return emit_override(e, u, style);
-	case K_WELCOME: return emit_str(e, u->welcome, 0);
+	case K_WELCOME: return emit_text(e, u->welcome, style);
 	case K_CREATED: return emit_time(e, u->created, NULL);
 	default: return emit_time(e, u->removed_at, NULL);
 	}
@@ -1441,6 +1456,12 @@ map_pair(struct map *m, yaml_document_t *doc, yaml_node_pair_t *yp,
 	    (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
 	    v->data.scalar.style == YAML_FOLDED_SCALAR_STYLE))
 		p->block = 1;
+	else if (v->type == YAML_SCALAR_NODE &&
+	    v->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE)
+		p->style = ST_SQUOTE;
+	else if (v->type == YAML_SCALAR_NODE &&
+	    v->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+		p->style = ST_DQUOTE;
 	if (p->style == ST_BLOCK)
 		p->block = 1;
 	p->end = p->block && !p->alias ? block_end(m, p->ve, p->vs) : p->ve;

@@ -201,3 +201,29 @@ PY
 	    'teams: []' 'seat: none' 'contact_roles: []' 'welcome: skipped' \
 	    'created: 2026-11-23T10:00:00Z')"
 }
+
+@test "a changed value keeps the file's quoting, style and indentation" {
+	printf '%s\n' '---' 'email: zoe@x.org' '"first_name": "Zoë"' \
+	    "last_name: 'Ito'" 'teams:' '    - Desk   # since 2024' \
+	    'working_hours: {mon: ["09:00-17:00"]}  # flow' '...' >"$F"
+	run user-mod --first-name Ana --last-name "O'Neil" --team Sales zoe@x.org
+	assert_success
+	run hours-set zoe@x.org tue=10:00-11:00
+	assert_success
+	run cat "$F"
+	assert_output "$(printf '%s\n' '---' 'email: zoe@x.org' \
+	    '"first_name": "Ana"' "last_name: 'O''Neil'" 'teams:' '- Desk' \
+	    '- Sales' 'working_hours: {tue: ["10:00-11:00"]}  # flow' '...')"
+}
+
+@test "keys indented as a block stay indented; a key that loses its value goes" {
+	printf '  email: zoe@x.org\n  first_name: Zoë  # née Ito\n  x: 1\n' >"$F"
+	run hours-set --timezone Asia/Tokyo zoe@x.org mon=09:00-10:00
+	assert_success
+	run user-mod --first-name '' zoe@x.org
+	assert_success
+	run cat "$F"
+	assert_output "$(printf '%s\n' '  email: zoe@x.org' \
+	    '  timezone: Asia/Tokyo' '  working_hours:' \
+	    '    mon: ["09:00-10:00"]' '  x: 1')"
+}
