@@ -754,7 +754,8 @@ on_write(void *data, unsigned char *buffer, size_t size)
 			b->cap = b->cap ? b->cap * 2 : 1024;
 		b->s = xrealloc(b->s, b->cap);
 	}
-	memcpy(b->s + b->len, buffer, size);
+	if (size > 0)
+		memcpy(b->s + b->len, buffer, size);
 	b->len += size;
 	b->s[b->len] = '\0';
 	return 1;
@@ -1767,7 +1768,8 @@ apply_edits(struct edits *es, const struct map *m, const char *shown,
 {
 	size_t i, at = 0;
 
-	qsort(es->e, es->n, sizeof *es->e, cmp_edit);
+	if (es->n > 1)
+		qsort(es->e, es->n, sizeof *es->e, cmp_edit);
 	memset(out, 0, sizeof *out);
 	for (i = 0; i < es->n; i++) {
 		if (es->e[i].from < at) {
