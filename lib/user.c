@@ -243,7 +243,14 @@ get_list(struct ctx *c, yaml_node_t *n, const char *key, struct strv *sv)
 	if (is_null(n))
 		return 0;
 	if (n->type == YAML_SCALAR_NODE) {
-		strv_split(sv, (const char *)n->data.scalar.value);
+		/* A comma list reads as the sequence would: no repeats. */
+		struct strv all = { 0 };
+		size_t i;
+		strv_split(&all, (const char *)n->data.scalar.value);
+		for (i = 0; i < all.n; i++)
+			if (!strv_has(sv, all.v[i]))
+				strv_add(sv, all.v[i]);
+		strv_free(&all);
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
