@@ -1472,6 +1472,12 @@ map_pair(struct map *m, yaml_document_t *doc, yaml_node_pair_t *yp,
 		p->style = ST_DQUOTE;
 	if (p->style == ST_BLOCK)
 		p->block = 1;
+	/* An empty [] or {} holds a place: its value gets the usual style. */
+	if (p->style == ST_FLOW && ((v->type == YAML_SEQUENCE_NODE &&
+	    v->data.sequence.items.top == v->data.sequence.items.start) ||
+	    (v->type == YAML_MAPPING_NODE &&
+	    v->data.mapping.pairs.top == v->data.mapping.pairs.start)))
+		p->style = ST_DEFAULT;
 	p->end = p->block && !p->alias ? block_end(m, p->ve, p->vs) : p->ve;
 }
 
@@ -1490,6 +1496,11 @@ map_text(struct map *m, yaml_document_t *doc, const char *buf, size_t len,
 	m->len = len;
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		m->bom = 3;
+	/* Offsets are worked out over UTF-8; libyaml reads UTF-16 too. */
+	if (len >= 2 && ((unsigned char)buf[0] == 0xFF ||
+	    (unsigned char)buf[0] == 0xFE))
+		return fail_at(RX_STORE, shown, 0, "UTF-16 text; save the file "
+		    "as UTF-8");
 	m->bi = m->bom;
 	m->flow = root->data.mapping.style == YAML_FLOW_MAPPING_STYLE;
 	nl = memchr(buf, '\n', len);

@@ -227,3 +227,16 @@ PY
 	    '  timezone: Asia/Tokyo' '  working_hours:' \
 	    '    mon: ["09:00-10:00"]' '  x: 1')"
 }
+
+@test "an empty placeholder gets the usual style; a comment after it stays" {
+	printf 'email: zoe@x.org\nout_of_office: []\ntimezone:   # none yet\n' >"$F"
+	run ooo-add zoe@x.org --from 2026-12-01 --to 2026-12-02
+	assert_success
+	run hours-set --timezone Asia/Tokyo zoe@x.org
+	assert_success
+	run cat "$F"
+	assert_output "$(printf '%s\n' 'email: zoe@x.org' 'out_of_office:' \
+	    '- start: 2026-12-01T00:00:00+00:00' \
+	    '  end: 2026-12-03T00:00:00+00:00' \
+	    'timezone: Asia/Tokyo   # none yet')"
+}

@@ -44,7 +44,10 @@ def pairs(rng):
     if rng.random() < 0.5:
         out.append(('last_name', [' ' + t() + '  ' + comment(rng)]))
     if rng.random() < 0.5:
-        out.append(('timezone', [' Europe/Paris']))
+        out.append(('timezone', [rng.choice([' Europe/Paris', '',
+                                             '   # none yet'])]))
+    if rng.random() < 0.3:
+        out.append(('out_of_office', [rng.choice([' []', '', ' ~'])]))
     if rng.random() < 0.5:
         if rng.random() < 0.5:
             out.append(('teams', [' [Desk, Équipe]']))
