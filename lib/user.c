@@ -1,5 +1,6 @@
-/* user.c — the user record: YAML in through libyaml's parser, out through
- * its emitter, unknown keys kept as they were written. */
+/* user.c — the user record: YAML in through libyaml's parser; a new file
+ * out through its emitter, a loaded one edited in place (only the values
+ * that changed are emitted, into the text the record was read from). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -156,8 +157,6 @@ range_format(const struct range *r, char *buf)
 struct ctx {
 	yaml_document_t *doc;
 	const char *shown;
-	const char *buf;
-	size_t len;
 };
 
 static int
@@ -692,10 +691,9 @@ known_index(const char *key)
 	return -1;
 }
 
-/* Read the known keys of doc (loaded from buf) into u. */
+/* Read the known keys of doc into u. */
 static int
-read_doc(yaml_document_t *doc, const char *buf, size_t len, const char *shown,
-    struct user *u)
+read_doc(yaml_document_t *doc, const char *shown, struct user *u)
 {
 	yaml_node_t *root, *k, *v;
 	yaml_node_pair_t *p;
@@ -705,8 +703,6 @@ read_doc(yaml_document_t *doc, const char *buf, size_t len, const char *shown,
 
 	c.doc = doc;
 	c.shown = shown;
-	c.buf = buf;
-	c.len = len;
 	root = yaml_document_get_root_node(doc);
 	for (p = root->data.mapping.pairs.start;
 	    p < root->data.mapping.pairs.top; p++) {
@@ -731,7 +727,7 @@ user_parse(const char *buf, size_t len, const char *shown, struct user *u)
 
 	if ((rc = load_doc(buf, len, shown, &doc)) != 0)
 		return rc;
-	rc = read_doc(&doc, buf, len, shown, u);
+	rc = read_doc(&doc, shown, u);
 	yaml_document_delete(&doc);
 	if (rc)
 		return rc;
@@ -1818,7 +1814,7 @@ edit_in_place(const struct user *u, const char *zone, const char *shown,
 	if ((rc = load_doc(u->src, u->srclen, shown, &doc)) != 0)
 		return rc;
 	user_init(&was, NULL);
-	rc = read_doc(&doc, u->src, u->srclen, shown, &was);
+	rc = read_doc(&doc, shown, &was);
 	if (rc == 0)
 		rc = map_text(&m, &doc, u->src, u->srclen, shown);
 	else
