@@ -1348,6 +1348,7 @@ struct pair {
 	int style;		/* ST_FLOW, ST_BLOCK or ST_DEFAULT (a scalar) */
 	int alias;		/* the value is an alias (*name) */
 	int anchored;		/* the value has an anchor (&name) */
+	yaml_node_t *v;		/* the value's node */
 	long line;
 };
 
@@ -1358,6 +1359,7 @@ struct map {
 	size_t ci, bi;		/* a character index and its byte offset */
 	int flow;		/* the whole mapping is in flow style {...} */
 	int crlf;		/* lines end in CR LF */
+	yaml_document_t *doc;
 	size_t indent;		/* the column of the top-level keys */
 	struct pair *p;
 	size_t n;
@@ -1443,6 +1445,7 @@ map_pair(struct map *m, yaml_document_t *doc, yaml_node_pair_t *yp,
 	p->ke = byte_at(m, k->end_mark.index);
 	/* An alias is the node it names, wherever that was written. */
 	p->alias = v->start_mark.index < k->end_mark.index;
+	p->v = v;
 	p->vs = byte_at(m, v->start_mark.index);
 	p->ve = byte_at(m, v->end_mark.index);
 	if (p->alias)
@@ -1490,6 +1493,7 @@ map_text(struct map *m, yaml_document_t *doc, const char *buf, size_t len,
 	memset(m, 0, sizeof *m);
 	m->buf = buf;
 	m->len = len;
+	m->doc = doc;
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		m->bom = 3;
 	/* Offsets are worked out over UTF-8; libyaml reads UTF-16 too. */
@@ -1638,7 +1642,7 @@ edit_replace(struct edits *es, const struct map *m, const struct pair *p,
 			put_lines(&b, m, rest, rlen, 0);
 		else
 			put_lines(&b, m, rest + 1, rlen - 1, 0);
-		add_edit(es, p->vs, p->ve, &b, k);
+		add_edit(es, p->vs, p->ve, &b, k * 65536);
 		return;
 	}
 	from = colon;
@@ -1658,7 +1662,7 @@ edit_replace(struct edits *es, const struct map *m, const struct pair *p,
 		if (inl)
 			put_lines(&b, m, "\n", 1, 0);
 	}
-	add_edit(es, from, to, &b, k);
+	add_edit(es, from, to, &b, k * 65536);
 }
 
 /* Remove the pair p (index i) and its lines. */
@@ -1671,11 +1675,11 @@ edit_remove(struct edits *es, const struct map *m, size_t i, const char *shown)
 
 	if (m->flow) {
 		if (i > 0)
-			add_edit(es, m->p[i - 1].end, p->ve, &b, p->known);
+			add_edit(es, m->p[i - 1].end, p->ve, &b, p->known * 65536);
 		else if (i + 1 < m->n)
-			add_edit(es, p->ks, m->p[i + 1].ks, &b, p->known);
+			add_edit(es, p->ks, m->p[i + 1].ks, &b, p->known * 65536);
 		else
-			add_edit(es, p->ks, p->ve, &b, p->known);
+			add_edit(es, p->ks, p->ve, &b, p->known * 65536);
 		return 0;
 	}
 	for (j = ls; j < p->ks; j++)
@@ -1684,7 +1688,7 @@ edit_remove(struct edits *es, const struct map *m, size_t i, const char *shown)
 			    "remove it in place; put it on a line of its own",
 			    known_keys[p->known]);
 	add_edit(es, ls, p->block ? p->end : line_end(m->buf, m->len, p->ve),
-	    &b, p->known);
+	    &b, p->known * 65536);
 	return 0;
 }
 
@@ -1700,14 +1704,14 @@ edit_insert(struct edits *es, const struct map *m, const struct pair *p,
 		on_write(&b, (unsigned char *)", ", 2);
 		put_lines(&b, m, frag, flen && frag[flen - 1] == '\n' ?
 		    flen - 1 : flen, 0);
-		add_edit(es, p->ve, p->ve, &b, k);
+		add_edit(es, p->ve, p->ve, &b, k * 65536);
 		return;
 	}
 	at = p->block ? p->end : line_end(m->buf, m->len, p->ve);
 	if (at > 0 && m->buf[at - 1] != '\n')
 		put_lines(&b, m, "\n", 1, 0);
 	put_lines(&b, m, frag, flen, 1);
-	add_edit(es, at, at, &b, k);
+	add_edit(es, at, at, &b, k * 65536);
 }
 
 /* The pair of known key k in m, or NULL. */
@@ -1736,10 +1740,126 @@ insert_after(const struct map *m, int k)
 	return &m->p[m->n - 1];
 }
 
+/* Where item i of the block sequence p starts: the line of its "- ",
+ * or of the comment lines right above it (they are about it).  0 if the
+ * item is not on a "- " line of its own. */
+static size_t
+item_start(const struct map *m, const struct pair *p, yaml_node_t *item,
+    size_t *dash)
+{
+	struct map *mm = (struct map *)m;
+	size_t at = byte_at(mm, item->start_mark.index), ls, q, i, floor;
+
+	ls = line_start(m->buf, at);
+	for (i = ls; i < at && m->buf[i] == ' '; i++)
+		;
+	if (i >= at || m->buf[i] != '-' || ls <= p->ks)
+		return 0;
+	*dash = i - ls;
+	floor = line_end(m->buf, m->len, p->ke);
+	while (ls > floor) {
+		q = line_start(m->buf, ls - 1);
+		for (i = q; i < ls && m->buf[i] == ' '; i++)
+			;
+		if (i >= ls || m->buf[i] != '#')
+			break;
+		ls = q;
+	}
+	return ls;
+}
+
+/* Period i of u as a block sequence item at column col. */
+static int
+edit_add_period(struct edits *es, const struct map *m, size_t at, size_t col,
+    const struct user *u, size_t i, const char *zone)
+{
+	struct user one = *u;
+	struct map mm = *m;
+	struct obuf b = { 0 }, out = { 0 };
+	yaml_emitter_t e;
+
+	one.ooo = &u->ooo[i];
+	one.nooo = 1;
+	if (emit_to_buf(&e, &b) != 0)
+		return RX_STORE;
+	if (emit_begin(&e) || emit_ooo(&e, &one, zone, ST_BLOCK) ||
+	    emit_end(&e)) {
+		yaml_emitter_delete(&e);
+		free(b.s);
+		return RX_STORE;
+	}
+	yaml_emitter_delete(&e);
+	if (b.len >= 4 && memcmp(b.s + b.len - 4, "...\n", 4) == 0)
+		b.len -= 4;
+	mm.indent = col;
+	if (at > 0 && m->buf[at - 1] != '\n')
+		put_lines(&out, &mm, "\n", 1, 0);
+	put_lines(&out, &mm, b.s, b.len, 1);
+	free(b.s);
+	add_edit(es, at, at, &out, K_OOO * 65536 + 1 + (int)i);
+	return 0;
+}
+
+static int
+same_period(const struct period *a, const struct period *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	    same_str(a->source, b->source) && same_str(a->uid, b->uid);
+}
+
+/* Periods edited one by one in a block sequence: the ones that stay keep
+ * their lines and comments (a calendar sync touches only what changed).
+ * 1 if the sequence is not laid out for that: replace it whole. */
+static int
+edit_periods(struct edits *es, const struct map *m, const struct pair *p,
+    const struct user *u, const struct user *was, const char *zone)
+{
+	yaml_node_item_t *items = p->v->data.sequence.items.start;
+	size_t n = (size_t)(p->v->data.sequence.items.top - items);
+	size_t *from, i = 0, j = 0, k, col = 0, c, end;
+	struct obuf none = { 0 };
+	int rc = 0;
+
+	if (m->flow || p->style != ST_BLOCK || n != was->nooo || n == 0)
+		return 1;
+	from = xmalloc((n + 1) * sizeof *from);
+	for (k = 0; k < n; k++) {
+		from[k] = item_start(m, p, yaml_document_get_node(m->doc,
+		    items[k]), &c);
+		if (from[k] == 0 || (k > 0 && (c != col ||
+		    from[k] <= from[k - 1]))) {
+			free(from);
+			return 1;
+		}
+		col = c;
+	}
+	from[n] = p->end;
+	while (rc == 0 && j < u->nooo) {
+		if (i < n && same_period(&was->ooo[i], &u->ooo[j])) {
+			i++, j++;
+			continue;
+		}
+		for (k = i + 1; k < n; k++)
+			if (same_period(&was->ooo[k], &u->ooo[j]))
+				break;
+		if (k < n) {
+			for (; i < k; i++)
+				add_edit(es, from[i], from[i + 1], &none, K_OOO * 65536);
+			continue;
+		}
+		end = i < n ? from[i] : p->end;
+		rc = edit_add_period(es, m, end, col, u, j++, zone);
+	}
+	for (; rc == 0 && i < n; i++)
+		add_edit(es, from[i], from[i + 1], &none, K_OOO * 65536);
+	free(from);
+	return rc;
+}
+
 /* The edit of known key k, whose value in u differs from the file's. */
 static int
 edit_key(struct edits *es, const struct map *m, const struct user *u,
-    const char *zone, int k, const char *shown)
+    const struct user *was, const char *zone, int k, const char *shown)
 {
 	const struct pair *p = pair_of(m, k);
 	struct obuf frag;
@@ -1752,6 +1872,8 @@ edit_key(struct edits *es, const struct map *m, const struct user *u,
 		    "anchored (&name)", p->alias ? "alias" : "anchor");
 	if (!key_present(k, u))
 		return p ? edit_remove(es, m, (size_t)(p - m->p), shown) : 0;
+	if (k == K_OOO && p && (rc = edit_periods(es, m, p, u, was, zone)) != 1)
+		return rc;
 	if ((rc = fragment(k, u, zone, m->flow ? ST_FLOW : p ? p->style :
 	    ST_DEFAULT, &frag)) != 0)
 		return rc;
@@ -1821,7 +1943,7 @@ edit_in_place(const struct user *u, const char *zone, const char *shown,
 		memset(&m, 0, sizeof m);
 	for (k = 0; rc == 0 && k < K_COUNT; k++)
 		if (!key_same(k, u, &was))
-			rc = edit_key(&es, &m, u, zone, k, shown);
+			rc = edit_key(&es, &m, u, &was, zone, k, shown);
 	if (rc == 0)
 		rc = apply_edits(&es, &m, shown, out);
 	for (i = 0; i < es.n; i++)

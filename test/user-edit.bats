@@ -240,3 +240,41 @@ PY
 	    '  end: 2026-12-03T00:00:00+00:00' \
 	    'timezone: Asia/Tokyo   # none yet')"
 }
+
+@test "periods are edited one by one: the comments of the others stay" {
+	cat >"$F" <<'YAML'
+email: zoe@x.org
+out_of_office:
+  # dentist
+  - start: 2026-12-01T00:00:00Z
+    end: 2026-12-02T00:00:00Z  # morning only
+  # trip to Ōsaka
+  - start: 2026-12-10T00:00:00Z
+    end: 2026-12-12T00:00:00Z
+# the rest
+x: 1
+YAML
+	run ooo-add zoe@x.org --ics "$DATA/google.ics"
+	assert_success
+	run ooo-rm zoe@x.org --start 2026-12-01T00:00:00Z
+	assert_success
+	run cat "$F"
+	assert_output "$(cat <<'YAML'
+email: zoe@x.org
+out_of_office:
+  # trip to Ōsaka
+  - start: 2026-12-10T00:00:00Z
+    end: 2026-12-12T00:00:00Z
+  - start: 2026-12-10T13:00:00+00:00
+    end: 2026-12-10T17:00:00+00:00
+    source: ics
+    uid: "7b3e9a1c5d@google.com/2026-12-10T13:00:00+00:00"
+  - start: 2027-01-04T00:00:00+00:00
+    end: 2027-01-09T00:00:00+00:00
+    source: ics
+    uid: "4f1c2a7d9e@google.com/2027-01-04T00:00:00+00:00"
+# the rest
+x: 1
+YAML
+)"
+}

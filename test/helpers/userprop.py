@@ -48,6 +48,13 @@ def pairs(rng):
                                              '   # none yet'])]))
     if rng.random() < 0.3:
         out.append(('out_of_office', [rng.choice([' []', '', ' ~'])]))
+    elif rng.random() < 0.4:
+        out.append(('out_of_office', [
+            '', '  ' + comment(rng),
+            '  - start: 2026-12-10T00:00:00+01:00',
+            '    end: 2026-12-11T00:00:00+01:00  ' + comment(rng),
+            '  ' + comment(rng),
+            '  - {start: 2027-02-01T00:00:00Z, end: 2027-02-02T00:00:00Z}']))
     if rng.random() < 0.5:
         if rng.random() < 0.5:
             out.append(('teams', [' [Desk, Équipe]']))
