@@ -69,8 +69,14 @@ check_same(const struct user *a, const struct user *b, const char *text)
 
 /* Change the fields that the bits of how choose, as the writers do. */
 static void
-edit(struct user *u, unsigned how)
+edit(struct user *u, unsigned how, unsigned more)
 {
+	if ((more & 1) && u->nooo > 0) {
+		/* Drop the first period, as ooo-rm does. */
+		free(u->ooo[0].source);
+		free(u->ooo[0].uid);
+		memmove(u->ooo, u->ooo + 1, --u->nooo * sizeof *u->ooo);
+	}
 	if (how & 1)
 		u->super_admin = !u->super_admin;
 	if (how & 2) {
@@ -112,7 +118,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		user_free(&u);
 		return 0;
 	}
-	edit(&u, size > 0 ? data[size - 1] : 0);
+	edit(&u, size > 0 ? data[size - 1] : 0, size > 1 ? data[size - 2] : 0);
 	if (user_render(&u, "UTC", "users/fuzz.yaml", &text, &len) == 0) {
 		user_init(&back, NULL);
 		if (user_parse(text, len, "edited", &back) != 0) {
