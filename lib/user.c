@@ -1856,6 +1856,146 @@ edit_periods(struct edits *es, const struct map *m, const struct pair *p,
 	return rc;
 }
 
+/* "DAY: [ranges]\n" for weekday d of h. */
+static int
+day_fragment(int d, const struct hours *h, struct obuf *b)
+{
+	yaml_emitter_t e;
+	char buf[12];
+	size_t i;
+	int rc;
+
+	if (emit_to_buf(&e, b) != 0)
+		return RX_STORE;
+	rc = emit_begin(&e) || emit_map_start(&e, 0) ||
+	    emit_str(&e, weekday_names[d], 0) || emit_seq_start(&e, 1);
+	for (i = 0; rc == 0 && i < h->n[d]; i++)
+		rc = emit_str(&e, range_format(&h->r[d][i], buf), 1);
+	rc = rc || emit_seq_end(&e) || emit_map_end(&e) || emit_end(&e);
+	yaml_emitter_delete(&e);
+	if (rc) {
+		free(b->s);
+		return RX_STORE;
+	}
+	if (b->len >= 4 && memcmp(b->s + b->len - 4, "...\n", 4) == 0)
+		b->len -= 4;
+	return 0;
+}
+
+/* Where the weekdays of a block working_hours mapping lie. */
+struct day {
+	int on;			/* the day has a key */
+	size_t ls, vs, ve;	/* its line, its value */
+};
+
+/* Map the weekdays of p; 1 if the mapping is not laid out one day a line
+ * (a day twice, keys at different columns, a value in lines). */
+static int
+map_days(const struct map *m, const struct pair *p, struct day *days,
+    size_t *col)
+{
+	struct map *mm = (struct map *)m;
+	yaml_node_pair_t *yp;
+	yaml_node_t *k, *v;
+	size_t ks, i;
+	int d, first = 1;
+
+	memset(days, 0, 7 * sizeof *days);
+	for (yp = p->v->data.mapping.pairs.start;
+	    yp < p->v->data.mapping.pairs.top; yp++) {
+		k = yaml_document_get_node(m->doc, yp->key);
+		v = yaml_document_get_node(m->doc, yp->value);
+		if (k->type != YAML_SCALAR_NODE || (d = weekday_index(
+		    (const char *)k->data.scalar.value)) < 0 || days[d].on ||
+		    v->start_mark.index < k->end_mark.index ||
+		    (v->type != YAML_SCALAR_NODE && !(v->type ==
+		    YAML_SEQUENCE_NODE && v->data.sequence.style ==
+		    YAML_FLOW_SEQUENCE_STYLE)) || (v->type == YAML_SCALAR_NODE &&
+		    (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+		    v->data.scalar.style == YAML_FOLDED_SCALAR_STYLE)))
+			return 1;
+		ks = byte_at(mm, k->start_mark.index);
+		days[d].on = 1;
+		days[d].ls = line_start(m->buf, ks);
+		for (i = days[d].ls; i < ks; i++)
+			if (m->buf[i] != ' ')
+				return 1;
+		if (!first && ks - days[d].ls != *col)
+			return 1;
+		*col = ks - days[d].ls;
+		first = 0;
+		days[d].vs = byte_at(mm, v->start_mark.index);
+		days[d].ve = byte_at(mm, v->end_mark.index);
+		if (memchr(m->buf + ks, '\n', days[d].ve - ks) != NULL)
+			return 1;
+	}
+	return first;
+}
+
+/* Weekdays edited one by one in a block working_hours mapping: a day
+ * that keeps its hours keeps its line and its comment.  1 if the mapping
+ * is not laid out for that: replace it whole. */
+static int
+edit_days(struct edits *es, const struct map *m, const struct pair *p,
+    const struct user *u, const struct user *was)
+{
+	struct day days[7];
+	struct map mm = *m;
+	struct obuf frag, b;
+	size_t col = 0, at, n;
+	int d, e, rc = 0;
+
+	if (m->flow || p->style != ST_BLOCK || p->v->type != YAML_MAPPING_NODE ||
+	    map_days(m, p, days, &col) != 0)
+		return 1;
+	mm.indent = col;
+	for (d = 0; d < 7 && rc == 0; d++) {
+		if (was->hours.n[d] == u->hours.n[d] && (u->hours.n[d] == 0 ||
+		    memcmp(was->hours.r[d], u->hours.r[d], u->hours.n[d] *
+		    sizeof *u->hours.r[d]) == 0))
+			continue;
+		memset(&b, 0, sizeof b);
+		if (u->hours.n[d] == 0) {
+			add_edit(es, days[d].ls, line_end(m->buf, m->len,
+			    days[d].ve), &b, K_HOURS * 65536 + 1 + d);
+			continue;
+		}
+		if ((rc = day_fragment(d, &u->hours, &frag)) != 0)
+			break;
+		n = strlen(weekday_names[d]) + 1;
+		if (days[d].on) {
+			/* The value alone: the day's comment stays. */
+			if (frag.len > n && frag.s[frag.len - 1] == '\n')
+				frag.len--;
+			if (days[d].vs == days[d].ve && days[d].vs > 0 &&
+			    m->buf[days[d].vs - 1] == ':')
+				put_lines(&b, &mm, frag.s + n, frag.len - n, 0);
+			else
+				put_lines(&b, &mm, frag.s + n + 1,
+				    frag.len - n - 1, 0);
+			add_edit(es, days[d].vs, days[d].ve, &b,
+			    K_HOURS * 65536 + 1 + d);
+		} else {
+			/* A new day goes after the day before it, else
+			 * before the first day. */
+			for (e = d - 1; e >= 0 && !days[e].on; e--)
+				;
+			if (e >= 0)
+				at = line_end(m->buf, m->len, days[e].ve);
+			else
+				for (e = d + 1, at = m->len; e < 7; e++)
+					if (days[e].on && days[e].ls < at)
+						at = days[e].ls;
+			if (at > 0 && m->buf[at - 1] != '\n')
+				put_lines(&b, &mm, "\n", 1, 0);
+			put_lines(&b, &mm, frag.s, frag.len, 1);
+			add_edit(es, at, at, &b, K_HOURS * 65536 + 1 + d);
+		}
+		free(frag.s);
+	}
+	return rc;
+}
+
 /* The edit of known key k, whose value in u differs from the file's. */
 static int
 edit_key(struct edits *es, const struct map *m, const struct user *u,
@@ -1873,6 +2013,8 @@ edit_key(struct edits *es, const struct map *m, const struct user *u,
 	if (!key_present(k, u))
 		return p ? edit_remove(es, m, (size_t)(p - m->p), shown) : 0;
 	if (k == K_OOO && p && (rc = edit_periods(es, m, p, u, was, zone)) != 1)
+		return rc;
+	if (k == K_HOURS && p && (rc = edit_days(es, m, p, u, was)) != 1)
 		return rc;
 	if ((rc = fragment(k, u, zone, m->flow ? ST_FLOW : p ? p->style :
 	    ST_DEFAULT, &frag)) != 0)

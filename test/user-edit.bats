@@ -278,3 +278,25 @@ x: 1
 YAML
 )"
 }
+
+@test "weekdays are edited one by one: the comment after fri: stays" {
+	cat >"$F" <<'YAML'
+email: zoe@x.org
+# a note above working_hours
+working_hours:
+  tue: ["09:00-17:00"]
+  fri: ["09:00-13:00"]  # half day
+YAML
+	run hours-set zoe@x.org mon=08:00-12:00 fri=09:00-13:00
+	assert_success
+	run hours-set zoe@x.org
+	assert_output 'UTC mon=08:00-12:00 fri=09:00-13:00'
+	run cat "$F"
+	assert_output "$(printf '%s\n' 'email: zoe@x.org' \
+	    '# a note above working_hours' 'working_hours:' \
+	    '  mon: ["08:00-12:00"]' '  fri: ["09:00-13:00"]  # half day')"
+	run hours-set zoe@x.org fri=09:00-12:00
+	assert_success
+	run tail -n 1 "$F"
+	assert_output '  fri: ["09:00-12:00"]  # half day'
+}
