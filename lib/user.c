@@ -1532,6 +1532,10 @@ map_text(struct map *m, yaml_document_t *doc, const char *buf, size_t len,
 	return 0;
 }
 
+/* The order of edits at one place: known keys in their order, the days or
+ * periods of a key after it. */
+#define ORDER(k) ((k) * 65536)
+
 /* One change to the text: [from, to) becomes text. */
 struct edit {
 	size_t from, to;
@@ -1642,7 +1646,7 @@ edit_replace(struct edits *es, const struct map *m, const struct pair *p,
 			put_lines(&b, m, rest, rlen, 0);
 		else
 			put_lines(&b, m, rest + 1, rlen - 1, 0);
-		add_edit(es, p->vs, p->ve, &b, k * 65536);
+		add_edit(es, p->vs, p->ve, &b, ORDER(k));
 		return;
 	}
 	from = colon;
@@ -1662,7 +1666,7 @@ edit_replace(struct edits *es, const struct map *m, const struct pair *p,
 		if (inl)
 			put_lines(&b, m, "\n", 1, 0);
 	}
-	add_edit(es, from, to, &b, k * 65536);
+	add_edit(es, from, to, &b, ORDER(k));
 }
 
 /* Remove the pair p (index i) and its lines. */
@@ -1675,11 +1679,11 @@ edit_remove(struct edits *es, const struct map *m, size_t i, const char *shown)
 
 	if (m->flow) {
 		if (i > 0)
-			add_edit(es, m->p[i - 1].end, p->ve, &b, p->known * 65536);
+			add_edit(es, m->p[i - 1].end, p->ve, &b, ORDER(p->known));
 		else if (i + 1 < m->n)
-			add_edit(es, p->ks, m->p[i + 1].ks, &b, p->known * 65536);
+			add_edit(es, p->ks, m->p[i + 1].ks, &b, ORDER(p->known));
 		else
-			add_edit(es, p->ks, p->ve, &b, p->known * 65536);
+			add_edit(es, p->ks, p->ve, &b, ORDER(p->known));
 		return 0;
 	}
 	for (j = ls; j < p->ks; j++)
@@ -1688,7 +1692,7 @@ edit_remove(struct edits *es, const struct map *m, size_t i, const char *shown)
 			    "remove it in place; put it on a line of its own",
 			    known_keys[p->known]);
 	add_edit(es, ls, p->block ? p->end : line_end(m->buf, m->len, p->ve),
-	    &b, p->known * 65536);
+	    &b, ORDER(p->known));
 	return 0;
 }
 
@@ -1704,14 +1708,14 @@ edit_insert(struct edits *es, const struct map *m, const struct pair *p,
 		on_write(&b, (unsigned char *)", ", 2);
 		put_lines(&b, m, frag, flen && frag[flen - 1] == '\n' ?
 		    flen - 1 : flen, 0);
-		add_edit(es, p->ve, p->ve, &b, k * 65536);
+		add_edit(es, p->ve, p->ve, &b, ORDER(k));
 		return;
 	}
 	at = p->block ? p->end : line_end(m->buf, m->len, p->ve);
 	if (at > 0 && m->buf[at - 1] != '\n')
 		put_lines(&b, m, "\n", 1, 0);
 	put_lines(&b, m, frag, flen, 1);
-	add_edit(es, at, at, &b, k * 65536);
+	add_edit(es, at, at, &b, ORDER(k));
 }
 
 /* The pair of known key k in m, or NULL. */
@@ -1796,7 +1800,7 @@ edit_add_period(struct edits *es, const struct map *m, size_t at, size_t col,
 		put_lines(&out, &mm, "\n", 1, 0);
 	put_lines(&out, &mm, b.s, b.len, 1);
 	free(b.s);
-	add_edit(es, at, at, &out, K_OOO * 65536 + 1 + (int)i);
+	add_edit(es, at, at, &out, ORDER(K_OOO) + 1 + (int)i);
 	return 0;
 }
 
@@ -1844,14 +1848,14 @@ edit_periods(struct edits *es, const struct map *m, const struct pair *p,
 				break;
 		if (k < n) {
 			for (; i < k; i++)
-				add_edit(es, from[i], from[i + 1], &none, K_OOO * 65536);
+				add_edit(es, from[i], from[i + 1], &none, ORDER(K_OOO));
 			continue;
 		}
 		end = i < n ? from[i] : p->end;
 		rc = edit_add_period(es, m, end, col, u, j++, zone);
 	}
 	for (; rc == 0 && i < n; i++)
-		add_edit(es, from[i], from[i + 1], &none, K_OOO * 65536);
+		add_edit(es, from[i], from[i + 1], &none, ORDER(K_OOO));
 	free(from);
 	return rc;
 }
@@ -1957,7 +1961,7 @@ edit_days(struct edits *es, const struct map *m, const struct pair *p,
 		memset(&b, 0, sizeof b);
 		if (u->hours.n[d] == 0) {
 			add_edit(es, days[d].ls, line_end(m->buf, m->len,
-			    days[d].ve), &b, K_HOURS * 65536 + 1 + d);
+			    days[d].ve), &b, ORDER(K_HOURS) + 1 + d);
 			continue;
 		}
 		if ((rc = day_fragment(d, &u->hours, &frag)) != 0)
@@ -1974,7 +1978,7 @@ edit_days(struct edits *es, const struct map *m, const struct pair *p,
 				put_lines(&b, &mm, frag.s + n + 1,
 				    frag.len - n - 1, 0);
 			add_edit(es, days[d].vs, days[d].ve, &b,
-			    K_HOURS * 65536 + 1 + d);
+			    ORDER(K_HOURS) + 1 + d);
 		} else {
 			/* A new day goes after the day before it, else
 			 * before the first day. */
@@ -1989,7 +1993,7 @@ edit_days(struct edits *es, const struct map *m, const struct pair *p,
 			if (at > 0 && m->buf[at - 1] != '\n')
 				put_lines(&b, &mm, "\n", 1, 0);
 			put_lines(&b, &mm, frag.s, frag.len, 1);
-			add_edit(es, at, at, &b, K_HOURS * 65536 + 1 + d);
+			add_edit(es, at, at, &b, ORDER(K_HOURS) + 1 + d);
 		}
 		free(frag.s);
 	}
