@@ -149,6 +149,14 @@ crashtest: all
 	CRASH_ITERATIONS=$(CRASHITER) ROSTER_BIN="$(CURDIR)/$(O)/bin" \
 	    $(BATS) test/crash.bats
 
+# A longer run of the property test of editing user files in place
+# (test/user-prop.bats, which check runs with a small count).
+N    ?= 5000
+SEED ?= 13
+proptest: all
+	PROPTEST_N=$(N) PROPTEST_SEED=$(SEED) ROSTER_BIN="$(CURDIR)/$(O)/bin" \
+	    $(BATS) test/user-prop.bats
+
 # Benchmarks of SPEC 7 (by hand, never part of check).
 bench: all
 	@sh share/bench/run.sh "$(CURDIR)/$(O)/bin"
@@ -189,4 +197,5 @@ demo:
 clean:
 	rm -rf obj bin fuzz build
 
-.PHONY: all asan bench check crashtest deps demo print-deps fuzz install uninstall clean lint-man
+.PHONY: all asan bench check crashtest deps demo print-deps fuzz install uninstall \
+	clean lint-man proptest

@@ -2,12 +2,16 @@
  * user.h — the user record: users/EMAIL.yaml (and its archives in removed/,
  * named by removed.h).
  *
- * Loaded with libyaml's parser and saved with its emitter.  Keys roster
- * knows are parsed into struct user; every other top-level key is kept as
- * the exact text it had in the file (its comment lines included) and
- * written back unchanged after the known keys.  A file that people wrote by
- * hand — comments, flow style, quoting, another key order — reads the same.
- * A malformed file is RX_STORE with "FILE:LINE: reason".
+ * Loaded with libyaml's parser into struct user, which keeps the text it
+ * was read from.  A save edits that text in place, byte for byte: only the
+ * values of known keys that changed are replaced (each emitted alone by
+ * libyaml's emitter, in the style the file used), new keys go after the
+ * known key before them, keys that lost their value are removed with their
+ * lines.  Comments, blank lines, key order, quoting, anchors, unknown keys,
+ * CR LF line ends and a byte-order mark stay as they were.  The new text is
+ * parsed again before anything is written.  A malformed file, or one past
+ * the limits (1 MiB, 64 levels of nesting, 64 aliases, one document, an
+ * email: key), is RX_STORE with "FILE:LINE: reason".
  *
  * Known keys, in the order they are written: email first_name last_name
  * role permissions super_admin teams seat capacity contact_roles timezone
@@ -45,12 +49,6 @@ struct period {
 	long line;		/* its line in the file, 0 for one added since */
 };
 
-/* A top-level key roster does not know, kept verbatim. */
-struct extra {
-	char *key;
-	char *text;		/* its lines in the file, comments before it included */
-};
-
 struct user {
 	char *email;		/* lower-cased */
 	char *first_name, *last_name, *role;
@@ -71,9 +69,9 @@ struct user {
 	char *welcome;		/* "queued", "skipped" or NULL */
 	time_t created;		/* -1: absent */
 	time_t removed_at;	/* -1: absent (active user) */
-	struct extra *extra;
-	size_t nextra;
-	int extra_verbatim;	/* extras can be pasted back as text */
+	char *src;		/* the text it was loaded from (NUL-ended), or
+				 * NULL for a new record; user_free() frees it */
+	size_t srclen;
 };
 
 /* Where a user file lives. */
@@ -106,6 +104,15 @@ int user_check_text(const struct user *u);
 /* 1 if s is text the emitter can write (the test user_check_text() makes
  * of each field): for a caller that can name where bad text came from. */
 int user_text_ok(const char *s);
+
+/* The text of u for its file (zone as for user_emit()): a record loaded
+ * from a file (u->src) is that text with only the changed values edited
+ * in place; a new one is user_emit().  The text is parsed again and must
+ * read back as u, else RX_STORE naming shown and nothing is returned;
+ * RX_STORE too when the file's shape allows no edit in place (an alias or
+ * anchor as the value to change, a known key twice).  *out is malloc'd. */
+int user_render(const struct user *u, const char *zone, const char *shown,
+    char **out, size_t *len);
 
 /* Stage u as its file in users/ in st's transaction (USER_REMOVED: as a
  * new archive named from u->removed_at, never over an existing one). */
