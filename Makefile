@@ -28,7 +28,7 @@ LDSTATIC ?= -static
 LDFLAGS += $(LDSTATIC)
 endif
 
-LIBS     = -lyaml -lcsv -linih -ljansson -lm
+LIBS     = -lyaml -lcsv -linih -ljansson -lidn2 -lunistring -lm
 ICALLIBS = -lical -licalss -licui18n -licuuc -licudata -lstdc++ -lpthread -ldl
 
 CMDS    := $(sort $(basename $(notdir $(wildcard cmd/*.c))))
@@ -83,8 +83,10 @@ $(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
 # mount) and make bench need on Debian.  build-essential and git are
 # assumed.
 DEPS = libyaml-dev libcsv-dev libinih-dev libjansson-dev libical-dev \
-       libicu-dev bats bats-assert bats-support mandoc tzdata python3 \
-       hyperfine shellcheck parallel jq coreutils util-linux mount passwd
+       libicu-dev libidn2-dev libunistring-dev bats bats-assert bats-support mandoc tzdata python3 \
+       hyperfine shellcheck parallel jq coreutils util-linux mount passwd \
+       python3-email-validator python3-icalendar python3-dateutil \
+       python3-recurring-ical-events
 
 deps:
 	@sh share/deps.sh $(DEPS)
