@@ -100,6 +100,19 @@ bad_text(const char *s, size_t n)
 	return NULL;
 }
 
+/* 1 if UTF-8 text s opens with a combining mark, which would join what
+ * comes before it when the address is shown. */
+static int
+starts_with_mark(const char *s)
+{
+	ucs4_t uc;
+
+	if ((unsigned char)*s < 0x80)
+		return 0;
+	u8_mbtouc_unsafe(&uc, (const uint8_t *)s, strlen(s));
+	return uc_is_general_category(uc, UC_CATEGORY_M);
+}
+
 /* Lower-case and NFC, malloc'd and NUL-terminated; NULL if not UTF-8. */
 static char *
 u8_lower_nfc(const char *s, size_t n)
@@ -146,6 +159,13 @@ bad_ldh_domain(const char *d)
 				return "domain label starts or ends with '-'";
 			if (p - label > 63)
 				return "domain label longer than 63 bytes";
+			/* RFC 5891 4.2.3.1: "??--" is reserved for IDNA
+			 * prefixes; only "xn--" is one, and it is checked
+			 * as punycode. */
+			if (p - label >= 4 && label[2] == '-' &&
+			    label[3] == '-' && strncasecmp(label, "xn", 2) != 0)
+				return "domain label has '--' in 3rd and 4th "
+				    "place (reserved)";
 			if (*p == '\0')
 				break;
 			dots++;
@@ -158,7 +178,7 @@ bad_ldh_domain(const char *d)
 	return NULL;
 }
 
-/* The A-label (punycode) form of a lower-cased domain through IDNA2008,
+/* The A-label (punycode) form of a domain through IDNA2008,
  * with UTS #46 non-transitional mapping as browsers and mail libraries
  * do; malloc'd, or NULL and *why. */
 static char *
@@ -186,17 +206,15 @@ bad_domain(const char *d)
 {
 	static char msg[128];
 	const char *why = NULL;
-	char *low, *ace;
+	char *ace;
 
 	if (*d == '\0')
 		return "empty domain";
 	if (is_ascii(d, strlen(d)) && !has_alabel(d, strlen(d)))
 		return bad_ldh_domain(d);
-	if ((low = u8_lower_nfc(d, strlen(d))) == NULL)
+	if (u8_check((const uint8_t *)d, strlen(d)) != NULL)
 		return "not valid UTF-8";
-	ace = idna_ascii(low, &why);
-	free(low);
-	if (ace == NULL)
+	if ((ace = idna_ascii(d, &why)) == NULL)
 		return why;
 	why = bad_ldh_domain(ace);
 	if (why != NULL) {
@@ -230,6 +248,8 @@ email_invalid(const char *s)
 		return "local part longer than 64 bytes";
 	if (s[0] == '.' || at[-1] == '.')
 		return "local part starts or ends with '.'";
+	if (starts_with_mark(s))
+		return "local part starts with a combining mark";
 	for (p = s; p < at; p++) {
 		if (*p == '.') {
 			if (p[1] == '.')
@@ -241,34 +261,27 @@ email_invalid(const char *s)
 }
 
 /* The canonical domain: lower-case; an internationalized one in its
- * U-label (Unicode) form, NFC, whichever way it was typed. */
+ * U-label (Unicode) form, whichever way it was typed.  UTS #46 mapping
+ * lower-cases it, without the context rule of a final sigma that a
+ * word's lower-casing has. */
 static char *
 norm_domain(const char *d)
 {
-	char *low, *ace, *u = NULL, *out;
+	char *ace, *u = NULL, *out;
 	const char *why;
 
-	if (is_ascii(d, strlen(d)) && !has_alabel(d, strlen(d))) {
+	if ((is_ascii(d, strlen(d)) && !has_alabel(d, strlen(d))) ||
+	    (ace = idna_ascii(d, &why)) == NULL) {
 		out = xstrdup(d);
 		ascii_lower(out);
 		return out;
 	}
-	if ((low = u8_lower_nfc(d, strlen(d))) == NULL) {
-		out = xstrdup(d);
-		ascii_lower(out);
-		return out;
-	}
-	if ((ace = idna_ascii(low, &why)) == NULL)
-		return low;
-	if (idn2_to_unicode_8z8z(ace, &u, 0) == IDN2_OK && u != NULL) {
-		free(low);
-		low = u8_lower_nfc(u, strlen(u));
-		idn2_free(u);
-		if (low == NULL)
-			low = xstrdup(ace);
-	}
+	if (idn2_to_unicode_8z8z(ace, &u, 0) != IDN2_OK || u == NULL)
+		return ace;
+	out = xstrdup(u);
+	idn2_free(u);
 	free(ace);
-	return low;
+	return out;
 }
 
 char *
