@@ -71,3 +71,118 @@ load helpers/common
 	run ls "$ROSTER_DIR/users"
 	assert_output 'j%C3%B6ran@example.org.yaml'
 }
+
+# --- spreadsheets (user-add --csv) -----------------------------------------
+
+@test "csv: cells are trimmed at both ends, Unicode spaces too" {
+	printf 'Email,First Name,Last Name\n" ann@example.org ",\t"  Ann  ",\xc2\xa0Lee\xc2\xa0\n\tbob@example.org,Bob ,\xe3\x80\x80Ray\n' \
+	    >"$BATS_TEST_TMPDIR/t.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/t.csv"
+	assert_success
+	assert_output "$(printf 'ann@example.org\nbob@example.org')"
+	grep -qx 'first_name: Ann' "$ROSTER_DIR/users/ann@example.org.yaml"
+	grep -qx 'last_name: Lee' "$ROSTER_DIR/users/ann@example.org.yaml"
+	grep -qx 'first_name: Bob' "$ROSTER_DIR/users/bob@example.org.yaml"
+	grep -qx 'last_name: Ray' "$ROSTER_DIR/users/bob@example.org.yaml"
+}
+
+@test "csv: a row of quoted blanks is blank for the cap and for the import" {
+	{ echo Email,Team; for i in $(seq 100); do echo "u$i@x.org,"; done
+	  echo '"  ","	"'; echo '" ",""'; } >"$BATS_TEST_TMPDIR/b.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/b.csv"
+	assert_success
+	assert_equal "${#lines[@]}" 100
+	assert_equal "$(ls "$ROSTER_DIR/users" | wc -l)" 100
+}
+
+@test "csv: a CRLF inside a quoted field is stored as LF" {
+	printf 'Email,Last Name\r\nann@example.org,"van\r\nDijk"\r\nbob@example.org,Bo\r\n' \
+	    >"$BATS_TEST_TMPDIR/crlf.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/crlf.csv"
+	assert_success
+	assert_output "$(printf 'ann@example.org\nbob@example.org')"
+	! grep -q $'\r' "$ROSTER_DIR/users/ann@example.org.yaml"
+	run /usr/bin/python3 -c 'import sys, yaml; print(repr(yaml.safe_load(open(sys.argv[1]))["last_name"]))' \
+	    "$ROSTER_DIR/users/ann@example.org.yaml"
+	assert_output "'van\\nDijk'"
+}
+
+@test "csv: a CR-only file names the right line" {
+	printf 'Email\rann@example.org\rbob@example.org\rbad address@x.org\r' \
+	    >"$BATS_TEST_TMPDIR/cr.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/cr.csv"
+	assert_failure 5
+	assert_output --partial "cr.csv:4: bad address 'bad address@x.org'"
+	[ ! -d "$ROSTER_DIR/users" ] || [ -z "$(ls "$ROSTER_DIR/users")" ]
+}
+
+@test "csv: Excel's sep= line sets the delimiter" {
+	printf 'sep=;\r\nEmail;First Name\r\nann@example.org;Ann, Jr\r\nbad;x\r\n' \
+	    >"$BATS_TEST_TMPDIR/sep.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/sep.csv"
+	assert_failure 5
+	assert_output --partial "sep.csv:4: bad address 'bad'"
+	printf 'sep=,\nEmail,Last Name\nann@example.org,A;B;C\n' >"$BATS_TEST_TMPDIR/sep2.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/sep2.csv"
+	assert_success
+	assert_output 'ann@example.org'
+	grep -qx 'last_name: A;B;C' "$ROSTER_DIR/users/ann@example.org.yaml"
+}
+
+@test "csv: a TAB-separated file is read" {
+	printf 'Email\tFirst Name\tLast Name\nann@example.org\tAnn\tLee, Jr\n' >"$BATS_TEST_TMPDIR/tab.txt"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/tab.txt"
+	assert_success
+	assert_output 'ann@example.org'
+	grep -qx 'last_name: Lee, Jr' "$ROSTER_DIR/users/ann@example.org.yaml"
+}
+
+@test "csv: Excel's UTF-16 (Unicode text) is decoded" {
+	printf 'Email\tFirst Name\r\nj\xc3\xb6ran@example.org\tJ\xc3\xb6ran\r\n' |
+	    iconv -f UTF-8 -t UTF-16LE | { printf '\xff\xfe'; cat; } >"$BATS_TEST_TMPDIR/u16.txt"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/u16.txt"
+	assert_success
+	assert_output 'jöran@example.org'
+	grep -qx 'first_name: Jöran' "$ROSTER_DIR/users/j%C3%B6ran@example.org.yaml"
+	printf 'Email\nann@example.org\n' | iconv -f UTF-8 -t UTF-16BE |
+	    { printf '\xfe\xff'; cat; } >"$BATS_TEST_TMPDIR/u16be.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/u16be.csv"
+	assert_success
+	assert_output 'ann@example.org'
+	# Without a byte-order mark it is named, not called binary.
+	printf 'Email\nbob@example.org\n' | iconv -f UTF-8 -t UTF-16LE >"$BATS_TEST_TMPDIR/nobom.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/nobom.csv"
+	assert_failure 5
+	assert_output --partial "UTF-16"
+	assert_output --partial "CSV UTF-8"
+	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+}
+
+@test "csv: a Windows-1252 file gets the iconv command" {
+	printf 'Email,First Name\nann@example.org,Ann\nj@example.org,J\xf6ran\n' >"$BATS_TEST_TMPDIR/w.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/w.csv"
+	assert_failure 5
+	assert_output --partial "w.csv:3: "
+	assert_output --partial "iconv -f WINDOWS-1252 -t UTF-8"
+	[ ! -d "$ROSTER_DIR/users" ] || [ -z "$(ls "$ROSTER_DIR/users")" ]
+}
+
+@test "csv: quote faults are said in plain words" {
+	printf 'Email,Team\nann@example.org,5" screens\n' >"$BATS_TEST_TMPDIR/q1.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/q1.csv"
+	assert_failure 5
+	assert_output --partial 'q1.csv:2: '
+	assert_output --partial 'quote inside an unquoted field'
+	refute_output --partial 'strict'
+	printf 'Email,Team\nann@example.org,"a"b\n' >"$BATS_TEST_TMPDIR/q2.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/q2.csv"
+	assert_failure 5
+	assert_output --partial 'q2.csv:2: '
+	assert_output --partial 'after a closing quote'
+	printf 'Email,Team\nann@example.org,x\nbob@example.org,"Sales\nc@example.org,y\n' >"$BATS_TEST_TMPDIR/q3.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/q3.csv"
+	assert_failure 5
+	assert_output --partial 'q3.csv:3: a quote opened on line 3 is never closed'
+	refute_output --partial 'strict'
+	[ ! -d "$ROSTER_DIR/users" ] || [ -z "$(ls "$ROSTER_DIR/users")" ]
+}
