@@ -186,3 +186,90 @@ load helpers/common
 	refute_output --partial 'strict'
 	[ ! -d "$ROSTER_DIR/users" ] || [ -z "$(ls "$ROSTER_DIR/users")" ]
 }
+
+# --- INI files (portal.ini, roster.ini) --------------------------------------
+
+@test "ini: a UTF-8 BOM in portal.ini is skipped on read and kept on rewrite" {
+	add_users a@x.org
+	printf '\xef\xbb\xbf[portal]\nname = Help\n' >"$ROSTER_DIR/portal.ini"
+	run portal-config portal.name
+	assert_success
+	assert_output 'Help'
+	run portal-config --check
+	assert_success
+	run status --check
+	assert_success
+	run portal-config portal.slug help
+	assert_success
+	run od -An -tx1 -N3 "$ROSTER_DIR/portal.ini"
+	assert_output ' ef bb bf'
+	run tail -c +4 "$ROSTER_DIR/portal.ini"
+	assert_output "$(printf '[portal]\nname = Help\nslug = help')"
+	# roster.ini with a BOM too.
+	{ printf '\xef\xbb\xbf'; cat "$ROSTER_DIR/roster.ini"; } >"$BATS_TEST_TMPDIR/r"
+	cp "$BATS_TEST_TMPDIR/r" "$ROSTER_DIR/roster.ini"
+	run portal-config portal.slug
+	assert_success
+	assert_output 'help'
+}
+
+@test "ini: ' ;' and ' #' after a value start a comment, for reads and edits" {
+	mkdir -p "$ROSTER_DIR"
+	printf '[portal]\nlanguage = nl-NL   ; Dutch only for now\nname = Help # the title\n' \
+	    >"$ROSTER_DIR/portal.ini"
+	run portal-config portal.language
+	assert_success
+	assert_output 'nl-NL'
+	run portal-config --check
+	assert_success
+	assert_output ''
+	run portal-config portal.language en
+	assert_success
+	run portal-config portal.name 'Help; Support #1'
+	assert_success
+	run cat "$ROSTER_DIR/portal.ini"
+	assert_output "$(printf '[portal]\nlanguage = en   ; Dutch only for now\nname = "Help; Support #1" # the title')"
+	run portal-config portal.name
+	assert_output 'Help; Support #1'
+	run portal-config theme.primary_color '#1A2b3c'
+	assert_success
+	run portal-config theme.primary_color
+	assert_output '#1A2b3c'
+}
+
+@test "ini: with the portal on, two broken keys can be fixed one at a time" {
+	mkdir -p "$ROSTER_DIR"
+	printf '[portal]\nenabled = true\nname = Help\nslug = Bad Slug\ndefault_inbox = inbox:support\nlanguage = nl, fr\n' \
+	    >"$ROSTER_DIR/portal.ini"
+	run portal-config portal.slug help
+	assert_success
+	assert_output --partial "portal.ini:6: portal.language"
+	assert_output --partial "still broken"
+	grep -qx 'slug = help' "$ROSTER_DIR/portal.ini"
+	# Breaking a rule that held is still refused.
+	sum=$(store_sum)
+	run portal-config --unset portal.name
+	assert_failure 3
+	assert_equal "$(store_sum)" "$sum"
+	run portal-config portal.language nl
+	assert_success
+	assert_output ''
+	run portal-config --check
+	assert_success
+	grep -qx 'language = nl' "$ROSTER_DIR/portal.ini"
+}
+
+@test "ini: portal-config keeps a CRLF file's line ends" {
+	mkdir -p "$ROSTER_DIR"
+	printf '[portal]\r\nname = Help\r\n' >"$ROSTER_DIR/portal.ini"
+	run portal-config portal.slug help
+	assert_success
+	run portal-config session.idle_timeout 15
+	assert_success
+	run portal-config portal.name Desk
+	assert_success
+	run cat "$ROSTER_DIR/portal.ini"
+	assert_output "$(printf '[portal]\r\nname = Desk\r\nslug = help\r\n\r\n[session]\r\nidle_timeout = 15\r')"
+	run portal-config portal.slug
+	assert_output 'help'
+}
