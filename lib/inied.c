@@ -210,7 +210,14 @@ static void
 replace_value(struct iniline *ln, const char *val)
 {
 	char *eq = strchr(ln->text, '='), *p, *t, *q = quoted(val);
+	const char *rest = ln->text + ln->tail;
 
+	/* An empty value before a comment would make the comment the
+	 * value. */
+	if (*val == '\0' && rest[strspn(rest, " \t\r")] != '\0') {
+		free(q);
+		q = xstrdup("\"\"");
+	}
 	p = eq + 1;
 	while (blank(*p) && (size_t)(p - ln->text) < ln->tail)
 		p++;

@@ -273,3 +273,174 @@ load helpers/common
 	run portal-config portal.slug
 	assert_output 'help'
 }
+
+# --- calendars (ooo-add --ics) ---------------------------------------------
+
+# ics FILE LINE...: a calendar with CRLF line ends.
+ics() {
+	local f=$1
+	shift
+	printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 PRODID:-//test//EN "$@" \
+	    END:VCALENDAR >"$f"
+}
+
+# The "start end" of each period of a user, in the order of the file.
+ooo_periods() {
+	awk '/^- start:/ { s = $3 } /^  end:/ { print s, $2 }' \
+	    "$ROSTER_DIR/users/$1.yaml"
+}
+
+@test "ics: an all-day event whose DTEND equals DTSTART is one day" {
+	user-add --no-welcome --timezone Europe/Amsterdam a@x.org >/dev/null
+	ics "$BATS_TEST_TMPDIR/c.ics" BEGIN:VEVENT UID:xmas \
+	    'DTSTART;VALUE=DATE:20261224' 'DTEND;VALUE=DATE:20261224' \
+	    SUMMARY:Kerstmis X-MICROSOFT-CDO-BUSYSTATUS:OOF END:VEVENT
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/c.ics"
+	assert_success
+	assert_output 'a@x.org: + 2026-12-24T00:00:00+01:00 2026-12-25T00:00:00+01:00'
+	run ooo_periods a@x.org
+	assert_output '2026-12-24T00:00:00+01:00 2026-12-25T00:00:00+01:00'
+}
+
+@test "ics: vendor lines without ':', spaced parameters, groups and trailing text are skipped" {
+	user-add --no-welcome --timezone Europe/Amsterdam a@x.org >/dev/null
+	ics "$BATS_TEST_TMPDIR/c.ics" BEGIN:VEVENT UID:v1 \
+	    X-APPLE-RADIUS=49.91307046514149 \
+	    'X-APPLE-STRUCTURED-LOCATION ; VALUE = URI ; X-TITLE = Home:geo:1,2' \
+	    'GROUP1.X-TEST;VALUE=TEXT:x' \
+	    'DTSTART ; TZID = Europe/Amsterdam:20261202T090000' \
+	    'DTEND;TZID=Europe/Amsterdam:20261202T170000' \
+	    SUMMARY:Vacation END:VEVENT
+	printf 'garbage after the end\r\n' >>"$BATS_TEST_TMPDIR/c.ics"
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/c.ics"
+	assert_success
+	assert_output 'a@x.org: + 2026-12-02T09:00:00+01:00 2026-12-02T17:00:00+01:00'
+	run ooo_periods a@x.org
+	assert_output '2026-12-02T09:00:00+01:00 2026-12-02T17:00:00+01:00'
+}
+
+@test "ics: an unreadable event is skipped with a warning; its earlier periods are kept" {
+	user-add --no-welcome --timezone Europe/Amsterdam a@x.org >/dev/null
+	good=(BEGIN:VEVENT UID:ok 'DTSTART;VALUE=DATE:20261207' 'DTEND;VALUE=DATE:20261208' SUMMARY:Vacation END:VEVENT)
+	ics "$BATS_TEST_TMPDIR/1.ics" "${good[@]}" BEGIN:VEVENT UID:bday \
+	    'DTSTART;VALUE=DATE:20261210' 'DTEND;VALUE=DATE:20261211' \
+	    SUMMARY:Vacation END:VEVENT
+	ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/1.ics" >/dev/null
+	# The next sync: the second event now has a broken RDATE (line 14).
+	ics "$BATS_TEST_TMPDIR/2.ics" "${good[@]}" BEGIN:VEVENT UID:bday \
+	    'DTSTART;VALUE=DATE:20261210' 'DTEND;VALUE=DATE:20261211' \
+	    RDATE:20131210Z SUMMARY:Vacation END:VEVENT
+	sum=$(store_sum)
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/2.ics"
+	assert_success
+	assert_output --partial '2.ics:14: '
+	assert_output --partial 'bday'
+	assert_output --partial 'skipped'
+	refute_output --partial ' - '
+	assert_equal "$(store_sum)" "$sum"
+	run ooo_periods a@x.org
+	assert_output "$(printf '%s\n' '2026-12-07T00:00:00+01:00 2026-12-08T00:00:00+01:00' \
+	    '2026-12-10T00:00:00+01:00 2026-12-11T00:00:00+01:00')"
+	# A broken structure still refuses the whole file.
+	printf 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n' >"$BATS_TEST_TMPDIR/3.ics"
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/3.ics"
+	assert_failure 5
+	assert_equal "$(store_sum)" "$sum"
+}
+
+@test "ics: RANGE=THISANDFUTURE moves that instance and every later one" {
+	user-add --no-welcome --timezone Europe/Amsterdam a@x.org >/dev/null
+	ics "$BATS_TEST_TMPDIR/c.ics" BEGIN:VEVENT UID:w \
+	    'DTSTART;TZID=Europe/Amsterdam:20261130T090000' \
+	    'DTEND;TZID=Europe/Amsterdam:20261130T120000' \
+	    'RRULE:FREQ=WEEKLY;COUNT=4' SUMMARY:OOO END:VEVENT \
+	    BEGIN:VEVENT UID:w \
+	    'RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Amsterdam:20261207T090000' \
+	    'DTSTART;TZID=Europe/Amsterdam:20261207T130000' \
+	    'DTEND;TZID=Europe/Amsterdam:20261207T150000' SUMMARY:OOO END:VEVENT
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/c.ics"
+	assert_success
+	run ooo_periods a@x.org
+	assert_output "$(printf '%s\n' \
+	    '2026-11-30T09:00:00+01:00 2026-11-30T12:00:00+01:00' \
+	    '2026-12-07T13:00:00+01:00 2026-12-07T15:00:00+01:00' \
+	    '2026-12-14T13:00:00+01:00 2026-12-14T15:00:00+01:00' \
+	    '2026-12-21T13:00:00+01:00 2026-12-21T15:00:00+01:00')"
+}
+
+@test "ics: a runaway series is refused (5) naming the event, quickly and before the lock" {
+	user-add --no-welcome --timezone Europe/Amsterdam a@x.org >/dev/null
+	ics "$BATS_TEST_TMPDIR/c.ics" BEGIN:VEVENT UID:minutely \
+	    DTSTART:20261124T000000Z DTEND:20261124T000030Z \
+	    RRULE:FREQ=MINUTELY SUMMARY:OOO END:VEVENT
+	sum=$(store_sum)
+	SECONDS=0
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/c.ics"
+	assert_failure 5
+	assert_output --partial 'c.ics:4: '
+	assert_output --partial 'minutely'
+	assert_output --partial 'more than'
+	[ "$SECONDS" -le 2 ]
+	assert_equal "$(store_sum)" "$sum"
+	# The calendar is expanded before the exclusive lock is asked for:
+	# with a reader holding the store, the runaway feed is refused at
+	# once rather than after waiting for the lock.
+	python3 "$HELPERS/lockhold.py" "$ROSTER_DIR/.lock" 3 shared >/dev/null &
+	sleep 0.5
+	SECONDS=0
+	ROSTER_LOCK_TIMEOUT=2 run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/c.ics"
+	assert_failure 5
+	[ "$SECONDS" -le 1 ]
+	wait
+}
+
+@test "ics: 1000 periods from one calendar are taken and re-synced; 1001 are refused" {
+	user-add --no-welcome --timezone Europe/Amsterdam a@x.org >/dev/null
+	ics "$BATS_TEST_TMPDIR/c.ics" BEGIN:VEVENT UID:hourly \
+	    DTSTART:20261124T000000Z DTEND:20261124T000030Z \
+	    'RRULE:FREQ=HOURLY;COUNT=1000' SUMMARY:OOO END:VEVENT
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/c.ics"
+	assert_success
+	assert_equal "${#lines[@]}" 1000
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/c.ics"
+	assert_success
+	assert_output ''
+	assert_equal "$(ooo_periods a@x.org | wc -l)" 1000
+	sum=$(store_sum)
+	sed -i 's/COUNT=1000/COUNT=1001/' "$BATS_TEST_TMPDIR/c.ics"
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/c.ics"
+	assert_failure 5
+	assert_output --partial "c.ics:4: event 'hourly': more than 1000 periods"
+	assert_equal "$(store_sum)" "$sum"
+}
+
+@test "ics: --format ics of a user with no periods is a valid calendar" {
+	user-add --no-welcome a@x.org >/dev/null
+	run ooo-add a@x.org --format ics
+	assert_success
+	assert_output --partial 'BEGIN:VCALENDAR'
+	run /usr/bin/python3 -c 'import sys, icalendar
+c = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+print(len(c.subcomponents) > 0)' /dev/stdin <<<"$(ooo-add a@x.org --format ics)"
+	assert_output 'True'
+	ooo-add a@x.org --format ics >"$BATS_TEST_TMPDIR/e.ics"
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/e.ics"
+	assert_success
+	assert_output ''
+}
+
+@test "ics: a zone error names the DTSTART line; a control character in a UID is named" {
+	user-add --no-welcome --timezone Europe/Amsterdam a@x.org >/dev/null
+	ics "$BATS_TEST_TMPDIR/z.ics" BEGIN:VEVENT UID:z SUMMARY:OOO \
+	    'DTSTART;TZID=Mars/Olympus:20261202T090000' \
+	    'DTEND;TZID=Mars/Olympus:20261202T170000' END:VEVENT
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/z.ics"
+	assert_output --partial 'z.ics:7: '
+	assert_output --partial 'Mars/Olympus'
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\001b\r\nDTSTART:20261202T090000Z\r\nDTEND:20261202T100000Z\r\nSUMMARY:OOO\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	    >"$BATS_TEST_TMPDIR/u.ics"
+	run ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/u.ics"
+	assert_output --partial 'u.ics:4: '
+	assert_output --partial 'control character'
+	refute_output --partial 'not UTF-8'
+}
