@@ -1363,31 +1363,124 @@ same_source(const struct period *p, const char *source)
 	return p->source && strcmp(p->source, source) == 0;
 }
 
+/* Orders of occurrence indices, for qsort_r() with the occurrences as
+ * argument: by key; by start and end; by the event part of the key.  Ties
+ * go by index, so that the first of equals comes first. */
+static int
+idx_tie(size_t a, size_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int
+by_key(const void *a, const void *b, void *arg)
+{
+	const struct occ *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int d = strcmp(v[x].key, v[y].key);
+
+	return d ? d : idx_tie(x, y);
+}
+
+static int
+by_times(const void *a, const void *b, void *arg)
+{
+	const struct occ *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (v[x].start != v[y].start)
+		return v[x].start < v[y].start ? -1 : 1;
+	if (v[x].end != v[y].end)
+		return v[x].end < v[y].end ? -1 : 1;
+	return idx_tie(x, y);
+}
+
+static int
+cmp_event(const char *a, size_t la, const char *b, size_t lb)
+{
+	int d = memcmp(a, b, la < lb ? la : lb);
+
+	return d ? d : (la > lb) - (la < lb);
+}
+
+static int
+by_event(const void *a, const void *b, void *arg)
+{
+	const struct occ *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int d = cmp_event(v[x].key, uid_event_len(v[x].key), v[y].key,
+	    uid_event_len(v[y].key));
+
+	return d ? d : idx_tie(x, y);
+}
+
+/* The indices 0..n-1 of v in the order cmp gives, malloc'd. */
+static size_t *
+sorted_idx(struct occ *v, size_t n, int (*cmp)(const void *, const void *,
+    void *))
+{
+	size_t *ix = xcalloc(n ? n : 1, sizeof *ix), i;
+
+	for (i = 0; i < n; i++)
+		ix[i] = i;
+	qsort_r(ix, n, sizeof *ix, cmp, v);
+	return ix;
+}
+
+/* 1 if some period of another source than the calendar's has exactly
+ * [s, e): ps is those periods sorted by times. */
+static int
+taken(const struct period *ps, size_t n, time_t s, time_t e)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ps[mid].start < s || (ps[mid].start == s &&
+		    ps[mid].end < e))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ps[lo].start == s && ps[lo].end == e;
+}
+
 /* Drop occurrences that repeat one before them: the same key, or the same
  * start and end (two entries for one absence), or the same start and end
- * as a period added by hand or from another calendar. */
+ * as a period added by hand or from another calendar.  Sorting makes it
+ * O(n log n): a big calendar re-synced must not take minutes. */
 static void
 dedupe(struct ctx *c, const struct user *u)
 {
-	size_t i, j, n = 0;
-	int dup;
+	struct period *other = xcalloc(u->nooo ? u->nooo : 1, sizeof *other);
+	char *drop = xcalloc(c->n ? c->n : 1, 1);
+	size_t *ix, i, n = 0, no = 0;
 
+	for (i = 0; i < u->nooo; i++)
+		if (!same_source(&u->ooo[i], c->o->source))
+			other[no++] = u->ooo[i];
+	qsort(other, no, sizeof *other, by_period);
+	ix = sorted_idx(c->v, c->n, by_key);
+	for (i = 1; i < c->n; i++)
+		if (strcmp(c->v[ix[i]].key, c->v[ix[i - 1]].key) == 0)
+			drop[ix[i]] = 1;
+	free(ix);
+	ix = sorted_idx(c->v, c->n, by_times);
+	for (i = 0; i < c->n; i++)
+		if ((i > 0 && c->v[ix[i]].start == c->v[ix[i - 1]].start &&
+		    c->v[ix[i]].end == c->v[ix[i - 1]].end) ||
+		    taken(other, no, c->v[ix[i]].start, c->v[ix[i]].end))
+			drop[ix[i]] = 1;
+	free(ix);
 	for (i = 0; i < c->n; i++) {
-		dup = 0;
-		for (j = 0; j < n && !dup; j++)
-			dup = strcmp(c->v[j].key, c->v[i].key) == 0 ||
-			    (c->v[j].start == c->v[i].start &&
-			    c->v[j].end == c->v[i].end);
-		for (j = 0; j < u->nooo && !dup; j++)
-			dup = !same_source(&u->ooo[j], c->o->source) &&
-			    u->ooo[j].start == c->v[i].start &&
-			    u->ooo[j].end == c->v[i].end;
-		if (dup)
+		if (drop[i])
 			free(c->v[i].key);
 		else
 			c->v[n++] = c->v[i];
 	}
 	c->n = n;
+	free(drop);
+	free(other);
 }
 
 /* The periods of u from this calendar that the sync may change: those
@@ -1410,13 +1503,61 @@ in_scope(const struct ctx *c, const struct period *p)
 	return 1;
 }
 
+/* The first unused occurrence, in the order of ix, that pass finds
+ * for period p (see sync_periods()), or c->n. */
+static size_t
+find_match(const struct ctx *c, const size_t *ix, int pass,
+    const struct period *p)
+{
+	size_t lo = 0, hi = c->n, mid, len = 0;
+	const struct occ *o;
+	int d;
+
+	if (pass != 1 && p->uid == NULL)
+		return c->n;
+	if (pass == 2)
+		len = uid_event_len(p->uid);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		o = &c->v[ix[mid]];
+		if (pass == 0)
+			d = strcmp(o->key, p->uid);
+		else if (pass == 1)
+			d = o->start != p->start ? (o->start < p->start ? -1 :
+			    1) : (o->end > p->end) - (o->end < p->end);
+		else
+			d = cmp_event(o->key, uid_event_len(o->key), p->uid,
+			    len);
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < c->n; lo++) {
+		o = &c->v[ix[lo]];
+		if (pass == 0 && strcmp(o->key, p->uid) != 0)
+			break;
+		if (pass == 1 && (o->start != p->start || o->end != p->end))
+			break;
+		if (pass == 2 && cmp_event(o->key, uid_event_len(o->key),
+		    p->uid, len) != 0)
+			break;
+		if (!o->used && (pass != 2 || !o->series))
+			return ix[lo];
+	}
+	return c->n;
+}
+
 /* Pair u's periods of the calendar with the occurrences; see ical.h. */
 static void
 sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 {
+	int (*const order[3])(const void *, const void *, void *) = {
+		by_key, by_times, by_event
+	};
 	struct period *out, np;
 	char *paired;
-	size_t i, j, nkeep = 0, len;
+	size_t i, j, nkeep = 0, *ix;
 	int pass;
 
 	if (c->n > 0)
@@ -1425,29 +1566,15 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 	/* Pass 0: the same occurrence (uid), moved or not.  Pass 1: the
 	 * same times under another uid (an export of these very periods
 	 * read back).  Pass 2: a single event that moved (its uid holds its
-	 * start); in a series another date is another occurrence. */
+	 * start); in a series another date is another occurrence.  Each
+	 * pass looks the periods up in the occurrences sorted its way. */
 	for (pass = 0; pass < 3; pass++) {
+		ix = sorted_idx(c->v, c->n, order[pass]);
 		for (i = 0; i < u->nooo; i++) {
 			struct period *p = &u->ooo[i];
 			if (paired[i] || !in_scope(c, p))
 				continue;
-			for (j = 0; j < c->n; j++) {
-				struct occ *o = &c->v[j];
-				if (o->used)
-					continue;
-				if (pass == 0 && p->uid &&
-				    strcmp(p->uid, o->key) == 0)
-					break;
-				if (pass == 1 && p->start == o->start &&
-				    p->end == o->end)
-					break;
-				if (pass == 2 && p->uid && !o->series &&
-				    (len = uid_event_len(p->uid)) ==
-				    uid_event_len(o->key) &&
-				    strncmp(p->uid, o->key, len) == 0)
-					break;
-			}
-			if (j == c->n)
+			if ((j = find_match(c, ix, pass, p)) == c->n)
 				continue;
 			paired[i] = 1;
 			c->v[j].used = 1;
@@ -1463,6 +1590,7 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 			free(p->uid);
 			p->uid = xstrdup(c->v[j].key);
 		}
+		free(ix);
 	}
 	out = xcalloc(u->nooo + c->n + 1, sizeof *out);
 	for (i = 0; i < u->nooo; i++) {
