@@ -47,7 +47,7 @@ ICALCMDS := ooo-add
 # Fuzz harnesses (test/fuzz/NAME.c).  make check replays their corpus and
 # regression inputs through $(O)/fuzz/NAME, built with $(CC) and a small
 # main(); make fuzz builds them with libFuzzer and fuzzes each in turn.
-FUZZ     := csv user ini inied time hours
+FUZZ     := csv user ini inied time hours ics
 FUZZOBJ  := $(FUZZ:%=$(O)/obj/test/fuzz/%.o) $(O)/obj/test/fuzz/replay.o
 REPLAYS  := $(FUZZ:%=$(O)/fuzz/%)
 
@@ -68,7 +68,8 @@ $(O)/bin/%: $(O)/obj/cmd/%.o $(LIBA)
 
 $(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(O)/obj/test/fuzz/replay.o $(LIBA) $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(O)/obj/test/fuzz/replay.o $(LIBA) \
+	    $(if $(filter ics,$*),$(ICALLIBS)) $(LIBS)
 
 # Objects reached only through a pattern chain would be deleted as
 # intermediate; keep them so that a second make does nothing.
@@ -126,7 +127,7 @@ $(FUZZLIBA): $(LIBSRC:%.c=$(FUZZDIR)/obj/%.o)
 
 $(FUZZDIR)/%: $(FUZZDIR)/obj/test/fuzz/%.o $(FUZZLIBA)
 	$(FUZZCC) $(FUZZFLAGS) $(FUZZSAN) -fsanitize=fuzzer -o $@ $< \
-	    $(FUZZLIBA) $(LIBS) -lpthread
+	    $(FUZZLIBA) $(if $(filter ics,$*),$(ICALLIBS)) $(LIBS) -lpthread
 
 .SECONDARY: $(FUZZ:%=$(FUZZDIR)/obj/test/fuzz/%.o)
 

@@ -39,3 +39,7 @@ replay() {
 @test "fuzz replay: working-hours specs" {
 	replay hours
 }
+
+@test "fuzz replay: calendar import and re-sync" {
+	replay ics
+}
