@@ -47,7 +47,7 @@ ICALCMDS := ooo-add
 # Fuzz harnesses (test/fuzz/NAME.c).  make check replays their corpus and
 # regression inputs through $(O)/fuzz/NAME, built with $(CC) and a small
 # main(); make fuzz builds them with libFuzzer and fuzzes each in turn.
-FUZZ     := csv user ini inied time hours ics
+FUZZ     := csv user ini inied time hours ics email
 FUZZOBJ  := $(FUZZ:%=$(O)/obj/test/fuzz/%.o) $(O)/obj/test/fuzz/replay.o
 REPLAYS  := $(FUZZ:%=$(O)/fuzz/%)
 

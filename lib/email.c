@@ -178,11 +178,11 @@ bad_ldh_domain(const char *d)
 	return NULL;
 }
 
-/* The A-label (punycode) form of a domain through IDNA2008,
- * with UTS #46 non-transitional mapping as browsers and mail libraries
- * do; malloc'd, or NULL and *why. */
+/* One pass of IDNA2008 lookup, UTS #46 non-transitional mapping as
+ * browsers and mail libraries do: the A-label form, malloc'd, or NULL and
+ * *why. */
 static char *
-idna_ascii(const char *d, const char **why)
+idna_lookup(const char *d, const char **why)
 {
 	static char msg[128];
 	char *ace = NULL, *out;
@@ -201,12 +201,47 @@ idna_ascii(const char *d, const char **why)
 	return out;
 }
 
+/* The A-label and U-label forms of domain d, malloc'd; NULL and *why if
+ * d is not a valid IDNA2008 name.  ASCII letters are lower-cased first
+ * (punycode's case annotation means nothing here), and the U-label form
+ * must give the same A-label back: an irregular "xn--" label is refused. */
+static char *
+idna_forms(const char *d, char **ulabel, const char **why)
+{
+	char *low = xstrdup(d), *ace, *again, *u = NULL;
+
+	ascii_lower(low);
+	ace = idna_lookup(low, why);
+	free(low);
+	if (ace == NULL)
+		return NULL;
+	if (idn2_to_unicode_8z8z(ace, &u, 0) != IDN2_OK || u == NULL) {
+		*why = "not a valid internationalized domain (bad A-label)";
+		free(ace);
+		return NULL;
+	}
+	*ulabel = xstrdup(u);
+	idn2_free(u);
+	again = idna_lookup(*ulabel, why);
+	if (again == NULL || strcmp(again, ace) != 0) {
+		*why = "not a valid internationalized domain (an A-label "
+		    "that is not what IDNA encodes)";
+		free(again);
+		free(ace);
+		free(*ulabel);
+		*ulabel = NULL;
+		return NULL;
+	}
+	free(again);
+	return ace;
+}
+
 static const char *
 bad_domain(const char *d)
 {
 	static char msg[128];
 	const char *why = NULL;
-	char *ace;
+	char *ace, *u;
 
 	if (*d == '\0')
 		return "empty domain";
@@ -214,14 +249,32 @@ bad_domain(const char *d)
 		return bad_ldh_domain(d);
 	if (u8_check((const uint8_t *)d, strlen(d)) != NULL)
 		return "not valid UTF-8";
-	if ((ace = idna_ascii(d, &why)) == NULL)
+	if ((ace = idna_forms(d, &u, &why)) == NULL)
 		return why;
+	free(u);
 	why = bad_ldh_domain(ace);
 	if (why != NULL) {
 		snprintf(msg, sizeof msg, "%s (as %s)", why, ace);
 		why = msg;
 	}
 	free(ace);
+	return why;
+}
+
+/* The limits hold for the stored form too: lower-casing can lengthen
+ * ("İ" is two bytes, "i̇" three), and so can the U-label form of an
+ * "xn--" domain. */
+static const char *
+bad_norm_length(const char *s)
+{
+	char *norm = email_norm(s);
+	const char *why = NULL;
+
+	if (strlen(norm) > 254)
+		why = "longer than 254 bytes once lower-cased";
+	else if (strrchr(norm, '@') - norm > 64)
+		why = "local part longer than 64 bytes once lower-cased";
+	free(norm);
 	return why;
 }
 
@@ -257,7 +310,11 @@ email_invalid(const char *s)
 		} else if (!is_atext((unsigned char)*p))
 			return "character not allowed in local part";
 	}
-	return bad_domain(at + 1);
+	if ((why = bad_domain(at + 1)) != NULL)
+		return why;
+	if (is_ascii(s, len) && !has_alabel(at + 1, strlen(at + 1)))
+		return NULL;
+	return bad_norm_length(s);
 }
 
 /* The canonical domain: lower-case; an internationalized one in its
@@ -271,17 +328,13 @@ norm_domain(const char *d)
 	const char *why;
 
 	if ((is_ascii(d, strlen(d)) && !has_alabel(d, strlen(d))) ||
-	    (ace = idna_ascii(d, &why)) == NULL) {
+	    (ace = idna_forms(d, &u, &why)) == NULL) {
 		out = xstrdup(d);
 		ascii_lower(out);
 		return out;
 	}
-	if (idn2_to_unicode_8z8z(ace, &u, 0) != IDN2_OK || u == NULL)
-		return ace;
-	out = xstrdup(u);
-	idn2_free(u);
 	free(ace);
-	return out;
+	return u;
 }
 
 char *

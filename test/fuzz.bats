@@ -43,3 +43,7 @@ replay() {
 @test "fuzz replay: calendar import and re-sync" {
 	replay ics
 }
+
+@test "fuzz replay: address rules, normal form and file names" {
+	replay email
+}
