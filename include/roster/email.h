@@ -7,7 +7,8 @@
  * (libidn2, TR46 non-transitional) accepts, whose A-label form has
  * dot-separated LDH labels, at least one dot; UTF-8 throughout, with no
  * space, separator, format, control, private-use or unassigned code point
- * and no noncharacter; at most 254 bytes in all.
+ * and no noncharacter; at most 254 bytes in all.  The byte limits hold
+ * for the normal form too.
  *
  * Normal form (stored and compared): the local part lower-cased with
  * Unicode case mapping and NFC (libunistring); the domain lower-cased,
