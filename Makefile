@@ -28,7 +28,7 @@ LDSTATIC ?= -static
 LDFLAGS += $(LDSTATIC)
 endif
 
-LIBS     = -lyaml -lcsv -linih -ljansson -lm
+LIBS     = -lyaml -lcsv -linih -ljansson -lidn2 -lunistring -lm
 ICALLIBS = -lical -licalss -licui18n -licuuc -licudata -lstdc++ -lpthread -ldl
 
 CMDS    := $(sort $(basename $(notdir $(wildcard cmd/*.c))))
@@ -47,7 +47,7 @@ ICALCMDS := ooo-add
 # Fuzz harnesses (test/fuzz/NAME.c).  make check replays their corpus and
 # regression inputs through $(O)/fuzz/NAME, built with $(CC) and a small
 # main(); make fuzz builds them with libFuzzer and fuzzes each in turn.
-FUZZ     := csv user ini inied time hours
+FUZZ     := csv user ini inied time hours ics email
 FUZZOBJ  := $(FUZZ:%=$(O)/obj/test/fuzz/%.o) $(O)/obj/test/fuzz/replay.o
 REPLAYS  := $(FUZZ:%=$(O)/fuzz/%)
 
@@ -68,7 +68,8 @@ $(O)/bin/%: $(O)/obj/cmd/%.o $(LIBA)
 
 $(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(O)/obj/test/fuzz/replay.o $(LIBA) $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(O)/obj/test/fuzz/replay.o $(LIBA) \
+	    $(if $(filter ics,$*),$(ICALLIBS)) $(LIBS)
 
 # Objects reached only through a pattern chain would be deleted as
 # intermediate; keep them so that a second make does nothing.
@@ -83,9 +84,11 @@ $(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
 # mount) and make bench need on Debian.  build-essential and git are
 # assumed.
 DEPS = libyaml-dev libcsv-dev libinih-dev libjansson-dev libical-dev \
-       libicu-dev bats bats-assert bats-support mandoc tzdata python3 \
+       libicu-dev libidn2-dev libunistring-dev bats bats-assert \
+       bats-support mandoc tzdata python3 \
        hyperfine shellcheck parallel jq coreutils util-linux mount passwd \
-       strace
+       strace python3-email-validator python3-icalendar python3-dateutil \
+       python3-recurring-ical-events
 
 deps:
 	@sh share/deps.sh $(DEPS)
@@ -125,7 +128,7 @@ $(FUZZLIBA): $(LIBSRC:%.c=$(FUZZDIR)/obj/%.o)
 
 $(FUZZDIR)/%: $(FUZZDIR)/obj/test/fuzz/%.o $(FUZZLIBA)
 	$(FUZZCC) $(FUZZFLAGS) $(FUZZSAN) -fsanitize=fuzzer -o $@ $< \
-	    $(FUZZLIBA) $(LIBS) -lpthread
+	    $(FUZZLIBA) $(if $(filter ics,$*),$(ICALLIBS)) $(LIBS) -lpthread
 
 .SECONDARY: $(FUZZ:%=$(FUZZDIR)/obj/test/fuzz/%.o)
 

@@ -154,6 +154,47 @@ read_ics(const char *path, struct ical **cal)
 	return rc;
 }
 
+/* Expand the calendar in the user's zone, read under a shared lock held
+ * only for that: the slow part of a sync never holds the exclusive
+ * lock. */
+static int
+expand_ics(const struct opts *o, const char *email, time_t now,
+    struct ical *cal, struct ical_plan **plan)
+{
+	struct store st;
+	struct user u;
+	int rc;
+
+	memset(&u, 0, sizeof u);
+	if ((rc = store_open(&st, o->store, STORE_READ)) == 0 &&
+	    (rc = user_load(&st, email, USER_ACTIVE, &u)) == 0)
+		rc = ical_expand(cal, &o->io, user_zone(&st, &u), now, plan);
+	user_free(&u);
+	store_close(&st);
+	return rc;
+}
+
+/* Bring u in line with the plan; expanded again in the rare case that the
+ * user's zone changed in between. */
+static int
+sync_ics(const struct opts *o, struct ical *cal, struct ical_plan **plan,
+    struct user *u, const char *zname, time_t now, struct ical_changes *ch)
+{
+	size_t i;
+	int rc;
+
+	if (strcmp(ical_plan_zone(*plan), zname) != 0) {
+		ical_plan_free(*plan);
+		*plan = NULL;
+		if ((rc = ical_expand(cal, &o->io, zname, now, plan)) != 0)
+			return rc;
+	}
+	for (i = 0; ical_plan_warning(*plan, i); i++)
+		warnmsg("%s", ical_plan_warning(*plan, i));
+	ical_sync(*plan, u, ch);
+	return 0;
+}
+
 /* Print one line per change of a sync; queue its audit rows.  Times are
  * shown in the user's zone: ns/ne the new period, os/oe the old one. */
 static void
@@ -321,6 +362,7 @@ main(int argc, char **argv)
 {
 	struct opts o;
 	struct ical *cal = NULL;
+	struct ical_plan *plan = NULL;
 	struct ical_changes ch = { NULL, 0 };
 	const char *zname;
 	int rc, writes;
@@ -340,8 +382,10 @@ main(int argc, char **argv)
 	argv += optind;
 	check_args(argc, &o);
 	if ((rc = clock_now(&now)) != 0 ||
-	    (o.ics && (rc = read_ics(o.ics, &cal)) != 0)) {
+	    (o.ics && (rc = read_ics(o.ics, &cal)) != 0) ||
+	    (o.ics && (rc = expand_ics(&o, argv[0], now, cal, &plan)) != 0)) {
 		err_print();
+		ical_free(cal);
 		ical_cleanup();
 		return rc;
 	}
@@ -362,7 +406,7 @@ main(int argc, char **argv)
 	}
 	if (o.from)
 		rc = add(&o, &u, zname);
-	else if ((rc = ical_import(cal, &o.io, &u, zname, now, &ch)) == 0)
+	else if ((rc = sync_ics(&o, cal, &plan, &u, zname, now, &ch)) == 0)
 		report(&o, &u, zname, &ch);
 	if (rc || o.dry || (o.ics && ch.n == 0))
 		goto out;
@@ -372,6 +416,7 @@ out:
 	if (rc)
 		err_print();
 	ical_changes_free(&ch);
+	ical_plan_free(plan);
 	ical_free(cal);
 	ical_cleanup();
 	user_free(&u);

@@ -63,6 +63,14 @@ report(const struct issues *is)
 	return rc;
 }
 
+static void
+issue_add(struct issues *is, const struct issue *it)
+{
+	is->v = xrealloc(is->v, (is->n + 1) * sizeof *is->v);
+	is->v[is->n] = *it;
+	is->v[is->n++].msg = xstrdup(it->msg);
+}
+
 /* Read portal.ini (a missing one is empty). */
 static int
 load(struct store *st, struct inidoc *d)
@@ -261,35 +269,41 @@ edit(const struct store *st, struct inidoc *d, const struct opts *op,
 }
 
 /* Refuse the edit if it breaks a rule that held before, any rule on the
- * line it wrote, or any rule of a portal that is (or becomes) enabled. */
+ * line it wrote, or any rule of a portal it turns on.  Rules broken
+ * before and not by this edit do not block it, so that two keys broken by
+ * hand in a live portal can be fixed one at a time; they are reported. */
 static int
 check_edit(const struct store *st, const struct inidoc *before,
     const struct inidoc *after, long line)
 {
-	struct issues old = { 0 }, now = { 0 }, bad = { 0 };
+	struct issues old = { 0 }, now = { 0 }, bad = { 0 }, left = { 0 };
 	const char *v;
 	size_t i;
-	int on = 0, rc = 0;
+	int on = 0, was_on = 0, rc = 0;
 
 	portal_rules(st, before, &old);
 	portal_rules(st, after, &now);
 	if ((v = ini_get(after, "portal.enabled", NULL)) != NULL)
 		portal_bool(v, &on);
+	if ((v = ini_get(before, "portal.enabled", NULL)) != NULL)
+		portal_bool(v, &was_on);
 	for (i = 0; i < now.n; i++)
-		if (on || (line > 0 && now.v[i].line == line) ||
-		    !issues_has(&old, now.v[i].msg)) {
-			bad.v = xrealloc(bad.v, (bad.n + 1) * sizeof *bad.v);
-			bad.v[bad.n] = now.v[i];
-			bad.v[bad.n++].msg = xstrdup(now.v[i].msg);
-		}
+		issue_add((on && !was_on) || (line > 0 &&
+		    now.v[i].line == line) || !issues_has(&old, now.v[i].msg) ?
+		    &bad : &left, &now.v[i]);
 	if (bad.n > 0) {
 		rc = report(&bad);
 		fail(rc, "the change is refused: %zu broken rule%s listed "
 		    "above", bad.n, bad.n == 1 ? "" : "s");
+	} else if (left.n > 0) {
+		report(&left);
+		warnmsg("%zu rule%s broken before this change %s still broken",
+		    left.n, left.n == 1 ? "" : "s", left.n == 1 ? "is" : "are");
 	}
 	issues_free(&old);
 	issues_free(&now);
 	issues_free(&bad);
+	issues_free(&left);
 	return rc;
 }
 

@@ -231,6 +231,17 @@ check_options(struct store *st, const struct opts *o)
 static void build_user(const struct opts *, const struct cand *, time_t,
     struct user *);
 
+/* 1 if address a, once normalised, is norm. */
+static int
+same_address(const char *a, const char *norm)
+{
+	char *n = email_norm(a);
+	int same = strcmp(n, norm) == 0;
+
+	free(n);
+	return same;
+}
+
 /* Every candidate: a valid address, not twice, not already active, and
  * text that can be written. */
 static void
@@ -258,7 +269,7 @@ check_cands(struct store *st, const struct opts *o)
 		}
 		norm = email_norm(c->email);
 		for (j = 0; j < i; j++)
-			if (strcasecmp(cands[j].email, c->email) == 0)
+			if (same_address(cands[j].email, norm))
 				break;
 		if (j < i) {
 			fail(RX_RULE, "%s%s is given twice", at, norm);

@@ -26,6 +26,15 @@
  * so that faults found later can still name a line. */
 #define LINE_PROP "X-ROSTER-LINE"
 
+/* The property the parse adds to an event with a property it cannot read:
+ * "LINE NAME". */
+#define FAULT_PROP "X-ROSTER-FAULT"
+
+/* The most periods one calendar may give one user in the window: more is
+ * a runaway rule (FREQ=MINUTELY), refused before it fills the user's
+ * file. */
+#define MAX_PERIODS 1000
+
 struct ical {
 	char *shown;
 	icalcomponent **cal;	/* the VCALENDARs, in file order */
@@ -265,21 +274,97 @@ ended(struct pstate *ps, const char *line, long at)
 	return rc;
 }
 
+/* Blanks around ";" and "=" in the parameters, and before the ":" that
+ * ends them, are dropped in place: some writers put them there. */
+static void
+squeeze_params(char *line)
+{
+	char *o = line, *p = line;
+	int inq = 0;
+
+	for (; *p && (inq || *p != ':'); p++) {
+		if (*p == '"')
+			inq = !inq;
+		if (!inq && (*p == ' ' || *p == '\t')) {
+			const char *n = p + strspn(p, " \t");
+			if (*n == ';' || *n == '=' || *n == ':' ||
+			    (o > line && (o[-1] == ';' || o[-1] == '=')))
+				continue;
+		}
+		*o++ = *p;
+	}
+	if (o != p)
+		memmove(o, p, strlen(p) + 1);
+}
+
+/* 1 if a VEVENT is open: a fault there is the event's own. */
+static int
+in_event(const struct pstate *ps)
+{
+	size_t i;
+
+	for (i = 0; i < ps->depth; i++)
+		if (strcmp(ps->stack[i].name, "VEVENT") == 0)
+			return 1;
+	return 0;
+}
+
+/* The event being read has a property that cannot be read: mark it, so
+ * that the import skips it with a warning rather than refuse the file
+ * (one bad event must not stop a nightly sync for good). */
+static void
+event_fault(icalparser *parser, const char *name, long at)
+{
+	char tag[96];
+
+	snprintf(tag, sizeof tag, FAULT_PROP ":%ld %s", at, name);
+	icalparser_add_line(parser, tag);
+}
+
+/* The line with ";X-ROSTER-LINE=at" after its property name, so that a
+ * fault found later names the property's own line; malloc'd. */
+static char *
+tag_line(const char *line, const char *name, long at)
+{
+	size_t n = strlen(name);
+
+	return xasprintf("%.*s;" LINE_PROP "=%ld%s", (int)n, line, at,
+	    line + n);
+}
+
 /* One logical (unfolded) line at line at. */
 static int
 take_line(struct pstate *ps, icalparser *parser, char *line, long at)
 {
 	icalcomponent *c;
 	icalparser_state st;
-	char name[40];
+	char name[40], *tagged = NULL;
 	size_t depth = ps->depth;
 	int rc;
 
 	if (line[strspn(line, " \t\r\n")] == '\0')
 		return 0;	/* blank: libical would keep the last state */
+	squeeze_params(line);
 	line_name(line, name, sizeof name);
-	c = icalparser_add_line(parser, line);
+	/* Vendor lines without ":" (X-APPLE-RADIUS=...), grouped names
+	 * (GROUP1.X-TEST) and text after the last END:VCALENDAR lose
+	 * nothing roster reads. */
+	if ((name[0] == '\0' && depth > 0) || (depth == 0 &&
+	    ps->cal->ncal > 0 && strcmp(name, "BEGIN") != 0))
+		return 0;
+	if (depth > 0 && is_used(name) && strcmp(name, "BEGIN") != 0 &&
+	    strcmp(name, "END") != 0 && strcmp(name, "TZID") != 0 &&
+	    strncmp(name, "TZOFFSET", 8) != 0)
+		tagged = tag_line(line, name, at);
+	c = icalparser_add_line(parser, tagged ? tagged : line);
+	free(tagged);
 	st = icalparser_get_state(parser);
+	if (st == ICALPARSER_ERROR && depth > 0 && name[0] != '\0' &&
+	    is_used(name) && in_event(ps) && strcmp(name, "BEGIN") != 0 &&
+	    strcmp(name, "END") != 0) {
+		event_fault(parser, name, at);
+		return 0;
+	}
 	if (st == ICALPARSER_ERROR && (depth == 0 || name[0] == '\0' ||
 	    is_used(name))) {
 		if (c)
@@ -311,8 +396,12 @@ take_line(struct pstate *ps, icalparser *parser, char *line, long at)
 	if (strcmp(name, "DTSTART") == 0 || strcmp(name, "DTEND") == 0 ||
 	    strcmp(name, "RECURRENCE-ID") == 0 ||
 	    strcmp(name, "EXDATE") == 0 || strcmp(name, "RDATE") == 0 ||
-	    strcmp(name, "RRULE") == 0)
-		return check_values(ps, line, at);
+	    strcmp(name, "RRULE") == 0) {
+		if (!in_event(ps))
+			return check_values(ps, line, at);
+		if (check_values(ps, line, at) != 0)
+			event_fault(parser, name, at);
+	}
 	return 0;
 }
 
@@ -526,7 +615,10 @@ struct ev {
 	const char *uid;	/* "" when it has none */
 	long line;
 	int is_override;	/* has RECURRENCE-ID */
+	int future;		/* ... with RANGE=THISANDFUTURE */
 	time_t rid;		/* its instant, for an override */
+	int has_occ;		/* an override: where it moved to, */
+	time_t ostart, oend;	/* in or out of the window */
 };
 
 /* One occurrence: where the series put it (orig) and where it is. */
@@ -550,6 +642,9 @@ struct ctx {
 	locale_t loc;		/* for case-insensitive UTF-8 matching */
 	struct occ *v;		/* counted occurrences in the window */
 	size_t n, cap;
+	char *zcopy;		/* zname, owned */
+	struct strv skipped;	/* UIDs of events that cannot be read */
+	struct strv warn;	/* a message for each */
 };
 
 /* How long each occurrence lasts: its end is the wall clock of its start
@@ -570,6 +665,22 @@ comp_line(icalcomponent *c)
 		if (strcmp(icalproperty_get_x_name(p), LINE_PROP) == 0)
 			return strtol(icalproperty_get_x(p), NULL, 10);
 	return 0;
+}
+
+/* The line of property p, from the parameter the parse gave it; else the
+ * line of its event. */
+static long
+prop_line(icalproperty *p, long dflt)
+{
+	icalparameter *pa;
+	const char *n;
+
+	for (pa = icalproperty_get_first_parameter(p, ICAL_X_PARAMETER); pa;
+	    pa = icalproperty_get_next_parameter(p, ICAL_X_PARAMETER))
+		if ((n = icalparameter_get_xname(pa)) != NULL &&
+		    strcmp(n, LINE_PROP) == 0)
+			return strtol(icalparameter_get_xvalue(pa), NULL, 10);
+	return dflt;
 }
 
 /* How to read the time value t of property p of event e, into r. */
@@ -598,9 +709,10 @@ prop_zone(struct ctx *c, const struct ev *e, icalproperty *p,
 		r->kind = TZ_VTZ;
 		return 0;
 	}
-	return fail_at(RX_INVALID, c->cal->shown, e->line, "%s: unknown time "
-	    "zone \"%s\" (not an IANA or Windows zone name, and no VTIMEZONE "
-	    "defines it)", icalproperty_get_property_name(p), tzid);
+	return fail_at(RX_INVALID, c->cal->shown, prop_line(p, e->line),
+	    "%s: unknown time zone \"%s\" (not an IANA or Windows zone "
+	    "name, and no VTIMEZONE defines it)",
+	    icalproperty_get_property_name(p), tzid);
 }
 
 /* The instant of time value t of property p, and how to read its zone. */
@@ -611,8 +723,9 @@ prop_instant(struct ctx *c, const struct ev *e, icalproperty *p,
 	int rc;
 
 	if (!time_ok(t))
-		return fail_at(RX_INVALID, c->cal->shown, e->line, "%s: not a "
-		    "valid date or time", icalproperty_get_property_name(p));
+		return fail_at(RX_INVALID, c->cal->shown, prop_line(p, e->line),
+		    "%s: not a valid date or time",
+		    icalproperty_get_property_name(p));
 	if ((rc = prop_zone(c, e, p, t, r)) != 0)
 		return rc;
 	*out = to_instant(r, t);
@@ -656,10 +769,14 @@ event_span(struct ctx *c, const struct ev *e, struct icaltimetype ds,
 		de = icalproperty_get_dtend(p);
 		if ((rc = prop_instant(c, e, p, de, &r, &end)) != 0)
 			return rc;
-		if (ds.is_date && de.is_date)
+		if (ds.is_date && de.is_date) {
 			sp->days = (int)(days_from_civil(de.year, de.month,
 			    de.day) - days_from_civil(ds.year, ds.month, ds.day));
-		else
+			/* DTEND equal to DTSTART: one day, as Google and
+			 * Android read it. */
+			if (sp->days == 0)
+				sp->days = 1;
+		} else
 			sp->secs = (long)(end - start);
 	} else if ((p = icalcomponent_get_first_property(e->c,
 	    ICAL_DURATION_PROPERTY)) != NULL) {
@@ -685,15 +802,27 @@ event_span(struct ctx *c, const struct ev *e, struct icaltimetype ds,
 	return 0;
 }
 
-static void
-occ_add(struct occ **v, size_t *n, size_t *cap, time_t orig, time_t start,
-    time_t end, struct icaltimetype wall)
+/* Add an occurrence to *v, when it reaches into the window (all: any);
+ * RX_INVALID when the event gives more than MAX_PERIODS there: only the
+ * window is kept, so a runaway rule costs no memory and no quadratic
+ * time before it is refused. */
+static int
+occ_add(struct ctx *c, const struct ev *e, int all, struct occ **v,
+    size_t *n, size_t *cap, time_t orig, time_t start, time_t end,
+    struct icaltimetype wall)
 {
 	size_t i;
 
+	if (!all && (end <= c->now || start >= c->hend))
+		return 0;
 	for (i = 0; i < *n; i++)
 		if ((*v)[i].orig == orig)
-			return;	/* DTSTART is often also the rule's first */
+			return 0;	/* DTSTART is often also the rule's first */
+	if (*n >= MAX_PERIODS)
+		return fail_at(RX_INVALID, c->cal->shown, e->line, "event "
+		    "'%s': more than %d periods before the horizon (a "
+		    "calendar gives one user at most %d)", e->uid,
+		    MAX_PERIODS, MAX_PERIODS);
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
 		*v = xrealloc(*v, *cap * sizeof **v);
@@ -704,6 +833,7 @@ occ_add(struct occ **v, size_t *n, size_t *cap, time_t orig, time_t start,
 	(*v)[*n].end = end;
 	(*v)[*n].wall = wall;
 	(*n)++;
+	return 0;
 }
 
 /* Bring UNTIL to the wall clock of the series, as libical compares it
@@ -724,8 +854,8 @@ until_as_wall(struct icalrecurrencetype *rule, const struct tzref *r,
 /* The occurrences of series e from its DTSTART, RRULEs and RDATEs, less
  * its EXDATEs, up to the horizon, into *v. */
 static int
-expand(struct ctx *c, const struct ev *e, struct occ **v, size_t *n,
-    size_t *cap)
+expand(struct ctx *c, const struct ev *e, int all, struct occ **v,
+    size_t *n, size_t *cap)
 {
 	icalproperty *p, *pstart;
 	struct icaltimetype ds, t, w;
@@ -747,7 +877,9 @@ expand(struct ctx *c, const struct ev *e, struct occ **v, size_t *n,
 	    (rc = event_span(c, e, ds, start, &sp)) != 0)
 		return rc;
 	ds.zone = NULL;
-	occ_add(v, n, cap, start, start, span_end(&sp, &rs, ds, start), ds);
+	if ((rc = occ_add(c, e, all, v, n, cap, start, start,
+	    span_end(&sp, &rs, ds, start), ds)) != 0)
+		return rc;
 	for (p = icalcomponent_get_first_property(e->c, ICAL_RRULE_PROPERTY);
 	    p; p = icalcomponent_get_next_property(e->c, ICAL_RRULE_PROPERTY)) {
 		rule = icalproperty_get_rrule(p);
@@ -768,7 +900,11 @@ expand(struct ctx *c, const struct ev *e, struct occ **v, size_t *n,
 				    e->line, "RRULE: more than %d occurrences "
 				    "before the horizon", MAX_OCCURRENCES);
 			}
-			occ_add(v, n, cap, s, s, span_end(&sp, &rs, t, s), t);
+			if ((rc = occ_add(c, e, all, v, n, cap, s, s,
+			    span_end(&sp, &rs, t, s), t)) != 0) {
+				icalrecur_iterator_free(it);
+				return rc;
+			}
 		}
 		icalrecur_iterator_free(it);
 		series = 1;
@@ -791,7 +927,8 @@ expand(struct ctx *c, const struct ev *e, struct occ **v, size_t *n,
 		if (end < s)
 			return fail_at(RX_INVALID, c->cal->shown, e->line,
 			    "RDATE: a period that ends before it starts");
-		occ_add(v, n, cap, s, s, end, w);
+		if ((rc = occ_add(c, e, all, v, n, cap, s, s, end, w)) != 0)
+			return rc;
 		series = 1;
 	}
 	for (p = icalcomponent_get_first_property(e->c, ICAL_EXDATE_PROPERTY);
@@ -902,14 +1039,19 @@ counts(struct ctx *c, const struct ev *e)
 }
 
 /* Keep occurrence o of event e if it overlaps the window. */
-static void
+static int
 keep(struct ctx *c, const struct ev *e, const struct occ *o)
 {
 	char when[40];
 	struct occ *k;
 
 	if (o->end <= o->start || o->end <= c->now || o->start >= c->hend)
-		return;	/* no length (a reminder), or outside the window */
+		return 0; /* no length (a reminder), or outside the window */
+	if (c->n >= MAX_PERIODS)
+		return fail_at(RX_INVALID, c->cal->shown, e->line, "event "
+		    "'%s': the calendar gives more than %d periods before "
+		    "the horizon (at most %d for one user)", e->uid,
+		    MAX_PERIODS, MAX_PERIODS);
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
 		c->v = xrealloc(c->v, c->cap * sizeof *c->v);
@@ -920,15 +1062,61 @@ keep(struct ctx *c, const struct ev *e, const struct occ *o)
 	k->key = xasprintf("%s/%s", e->uid, when);
 	k->seq = c->n++;
 	k->used = 0;
+	return 0;
+}
+
+/* A UID goes into the user's file: UTF-8 text without controls. */
+static int
+uid_check(struct ctx *c, icalcomponent *x, const char *uid, long line)
+{
+	icalproperty *p = icalcomponent_get_first_property(x,
+	    ICAL_UID_PROPERTY);
+	const unsigned char *q;
+
+	if (user_text_ok(uid))
+		return 0;
+	if (p)
+		line = prop_line(p, line);
+	for (q = (const unsigned char *)uid; *q; q++)
+		if (*q < 0x20 || *q == 0x7f)
+			return fail_at(RX_INVALID, c->cal->shown, line, "UID "
+			    "contains a control character (\\x%02x)", *q);
+	return fail_at(RX_INVALID, c->cal->shown, line, "UID is not UTF-8 "
+	    "text");
+}
+
+/* If event x has a property the parse could not read, note its UID and
+ * a warning, and return 1. */
+static int
+faulty(struct ctx *c, icalcomponent *x, const char *uid, long line)
+{
+	const char *f = xprop_value(x, FAULT_PROP);
+	char *msg, name[40] = "";
+	long at = line;
+
+	if (f == NULL)
+		return 0;
+	if (sscanf(f, "%ld %39s", &at, name) < 1)
+		at = line;
+	msg = xasprintf("%s:%ld: event '%s' skipped: %s cannot be read; "
+	    "its periods from earlier syncs are kept", c->cal->shown, at,
+	    uid, name[0] ? name : "a property");
+	strv_add(&c->warn, msg);
+	free(msg);
+	if (!strv_has(&c->skipped, uid))
+		strv_add(&c->skipped, uid);
+	return 1;
 }
 
 /* Read the VEVENTs of every calendar into *evs, overrides linked to
- * their series. */
+ * their series; events with a property that cannot be read, and every
+ * other part of their series, are left out. */
 static int
 collect(struct ctx *c, struct ev **evs, size_t *nev)
 {
 	icalcomponent *vcal, *x;
 	icalproperty *p;
+	icalparameter *pa;
 	struct tzref r;
 	struct ev *e;
 	size_t i, j, cap = 0;
@@ -942,6 +1130,12 @@ collect(struct ctx *c, struct ev **evs, size_t *nev)
 		    ICAL_VEVENT_COMPONENT); x; x =
 		    icalcomponent_get_next_component(vcal,
 		    ICAL_VEVENT_COMPONENT)) {
+			const char *uid = icalcomponent_get_uid(x);
+			if (uid == NULL)
+				uid = "";
+			if ((rc = uid_check(c, x, uid, comp_line(x))) != 0)
+				return rc;
+			faulty(c, x, uid, comp_line(x));
 			if (*nev == cap) {
 				cap = cap ? cap * 2 : 16;
 				*evs = xrealloc(*evs, cap * sizeof **evs);
@@ -950,16 +1144,14 @@ collect(struct ctx *c, struct ev **evs, size_t *nev)
 			memset(e, 0, sizeof *e);
 			e->c = x;
 			e->vcal = vcal;
-			e->uid = icalcomponent_get_uid(x);
-			if (e->uid == NULL)
-				e->uid = "";
+			e->uid = uid;
 			e->line = comp_line(x);
-			/* The UID goes into the user's file. */
-			if (!user_text_ok(e->uid))
-				return fail_at(RX_INVALID, c->cal->shown,
-				    e->line, "UID is not UTF-8 text");
 		}
 	}
+	for (i = j = 0; i < *nev; i++)
+		if (!strv_has(&c->skipped, (*evs)[i].uid))
+			(*evs)[j++] = (*evs)[i];
+	*nev = j;
 	for (i = 0; i < *nev; i++) {
 		e = &(*evs)[i];
 		p = icalcomponent_get_first_property(e->c,
@@ -967,6 +1159,9 @@ collect(struct ctx *c, struct ev **evs, size_t *nev)
 		if (p == NULL)
 			continue;
 		e->is_override = 1;
+		pa = icalproperty_get_first_parameter(p, ICAL_RANGE_PARAMETER);
+		e->future = pa && icalparameter_get_range(pa) ==
+		    ICAL_RANGE_THISANDFUTURE;
 		if ((rc = prop_instant(c, e, p, icalproperty_get_recurrenceid(p),
 		    &r, &e->rid)) != 0)
 			return rc;
@@ -981,47 +1176,114 @@ collect(struct ctx *c, struct ev **evs, size_t *nev)
 	return 0;
 }
 
+/* Where override e moved its occurrence to (window or not). */
+static int
+place_override(struct ctx *c, struct ev *e)
+{
+	struct occ *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if ((rc = expand(c, e, 1, &v, &n, &cap)) == 0 && n > 0) {
+		e->has_occ = 1;
+		e->ostart = v[0].start;
+		e->oend = v[0].end;
+	}
+	free(v);
+	return rc;
+}
+
+/* The override of series e that governs its occurrence o: one for that
+ * very occurrence, else the latest RANGE=THISANDFUTURE one before it
+ * (RFC 5545 3.2.13), else NULL. */
+static struct ev *
+override_of(struct ev *evs, size_t nev, const struct ev *e,
+    const struct occ *o)
+{
+	struct ev *best = NULL;
+	size_t k;
+
+	for (k = 0; k < nev; k++) {
+		if (evs[k].master != e)
+			continue;
+		if (evs[k].rid == o->orig)
+			return &evs[k];
+		if (evs[k].future && evs[k].rid < o->orig &&
+		    (best == NULL || evs[k].rid > best->rid))
+			best = &evs[k];
+	}
+	return best;
+}
+
+/* The occurrences of series e, as its overrides have them. */
+static int
+series_occurrences(struct ctx *c, struct ev *evs, size_t nev, struct ev *e)
+{
+	struct occ *v = NULL, one;
+	struct ev *ov;
+	size_t n = 0, cap = 0, j;
+	int rc;
+
+	for (j = 0; j < nev; j++)
+		if (evs[j].master == e && evs[j].future && counts(c, &evs[j]))
+			break;
+	/* A series that is no absence is not expanded: a long meeting
+	 * series must not trip the limit. */
+	if (j == nev && !counts(c, e))
+		return 0;
+	if ((rc = expand(c, e, 0, &v, &n, &cap)) != 0) {
+		free(v);
+		return rc;
+	}
+	for (j = 0; j < n && rc == 0; j++) {
+		if ((ov = override_of(evs, nev, e, &v[j])) == NULL) {
+			if (counts(c, e))
+				rc = keep(c, e, &v[j]);
+		} else if (ov->rid != v[j].orig && ov->has_occ &&
+		    counts(c, ov)) {
+			/* This and future: moved by as much as the
+			 * override's instance, and as long. */
+			one = v[j];
+			one.start = v[j].orig + (ov->ostart - ov->rid);
+			one.end = one.start + (ov->oend - ov->ostart);
+			rc = keep(c, e, &one);
+		}
+	}
+	free(v);
+	return rc;
+}
+
 /* Every counted occurrence in the window, into c->v. */
 static int
 occurrences(struct ctx *c)
 {
 	struct ev *evs, *e;
-	struct occ *v = NULL, one;
-	size_t nev, n, cap, i, j, k;
-	int rc, overridden;
+	struct occ one;
+	size_t nev, i;
+	int rc;
 
 	if ((rc = collect(c, &evs, &nev)) != 0) {
 		free(evs);
 		return rc;
 	}
+	for (i = 0; i < nev && rc == 0; i++)
+		if (evs[i].is_override)
+			rc = place_override(c, &evs[i]);
 	for (i = 0; i < nev && rc == 0; i++) {
 		e = &evs[i];
-		n = 0;
-		cap = 0;
 		if (e->is_override) {
 			/* A moved or changed occurrence, under the key of the
 			 * occurrence it replaces. */
-			if ((rc = expand(c, e, &v, &n, &cap)) == 0 && n > 0 &&
-			    counts(c, e)) {
-				one = v[0];
+			if (e->has_occ && counts(c, e)) {
+				memset(&one, 0, sizeof one);
 				one.orig = e->rid;
+				one.start = e->ostart;
+				one.end = e->oend;
 				one.series = 1;
-				keep(c, e, &one);
+				rc = keep(c, e, &one);
 			}
-		} else if ((rc = expand(c, e, &v, &n, &cap)) == 0 &&
-		    counts(c, e)) {
-			for (j = 0; j < n; j++) {
-				overridden = 0;
-				for (k = 0; k < nev; k++)
-					if (evs[k].master == e &&
-					    evs[k].rid == v[j].orig)
-						overridden = 1;
-				if (!overridden)
-					keep(c, e, &v[j]);
-			}
-		}
-		free(v);
-		v = NULL;
+		} else
+			rc = series_occurrences(c, evs, nev, e);
 	}
 	free(evs);
 	return rc;
@@ -1101,31 +1363,124 @@ same_source(const struct period *p, const char *source)
 	return p->source && strcmp(p->source, source) == 0;
 }
 
+/* Orders of occurrence indices, for qsort_r() with the occurrences as
+ * argument: by key; by start and end; by the event part of the key.  Ties
+ * go by index, so that the first of equals comes first. */
+static int
+idx_tie(size_t a, size_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int
+by_key(const void *a, const void *b, void *arg)
+{
+	const struct occ *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int d = strcmp(v[x].key, v[y].key);
+
+	return d ? d : idx_tie(x, y);
+}
+
+static int
+by_times(const void *a, const void *b, void *arg)
+{
+	const struct occ *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (v[x].start != v[y].start)
+		return v[x].start < v[y].start ? -1 : 1;
+	if (v[x].end != v[y].end)
+		return v[x].end < v[y].end ? -1 : 1;
+	return idx_tie(x, y);
+}
+
+static int
+cmp_event(const char *a, size_t la, const char *b, size_t lb)
+{
+	int d = memcmp(a, b, la < lb ? la : lb);
+
+	return d ? d : (la > lb) - (la < lb);
+}
+
+static int
+by_event(const void *a, const void *b, void *arg)
+{
+	const struct occ *v = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int d = cmp_event(v[x].key, uid_event_len(v[x].key), v[y].key,
+	    uid_event_len(v[y].key));
+
+	return d ? d : idx_tie(x, y);
+}
+
+/* The indices 0..n-1 of v in the order cmp gives, malloc'd. */
+static size_t *
+sorted_idx(struct occ *v, size_t n, int (*cmp)(const void *, const void *,
+    void *))
+{
+	size_t *ix = xcalloc(n ? n : 1, sizeof *ix), i;
+
+	for (i = 0; i < n; i++)
+		ix[i] = i;
+	qsort_r(ix, n, sizeof *ix, cmp, v);
+	return ix;
+}
+
+/* 1 if some period of another source than the calendar's has exactly
+ * [s, e): ps is those periods sorted by times. */
+static int
+taken(const struct period *ps, size_t n, time_t s, time_t e)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ps[mid].start < s || (ps[mid].start == s &&
+		    ps[mid].end < e))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ps[lo].start == s && ps[lo].end == e;
+}
+
 /* Drop occurrences that repeat one before them: the same key, or the same
  * start and end (two entries for one absence), or the same start and end
- * as a period added by hand or from another calendar. */
+ * as a period added by hand or from another calendar.  Sorting makes it
+ * O(n log n): a big calendar re-synced must not take minutes. */
 static void
 dedupe(struct ctx *c, const struct user *u)
 {
-	size_t i, j, n = 0;
-	int dup;
+	struct period *other = xcalloc(u->nooo ? u->nooo : 1, sizeof *other);
+	char *drop = xcalloc(c->n ? c->n : 1, 1);
+	size_t *ix, i, n = 0, no = 0;
 
+	for (i = 0; i < u->nooo; i++)
+		if (!same_source(&u->ooo[i], c->o->source))
+			other[no++] = u->ooo[i];
+	qsort(other, no, sizeof *other, by_period);
+	ix = sorted_idx(c->v, c->n, by_key);
+	for (i = 1; i < c->n; i++)
+		if (strcmp(c->v[ix[i]].key, c->v[ix[i - 1]].key) == 0)
+			drop[ix[i]] = 1;
+	free(ix);
+	ix = sorted_idx(c->v, c->n, by_times);
+	for (i = 0; i < c->n; i++)
+		if ((i > 0 && c->v[ix[i]].start == c->v[ix[i - 1]].start &&
+		    c->v[ix[i]].end == c->v[ix[i - 1]].end) ||
+		    taken(other, no, c->v[ix[i]].start, c->v[ix[i]].end))
+			drop[ix[i]] = 1;
+	free(ix);
 	for (i = 0; i < c->n; i++) {
-		dup = 0;
-		for (j = 0; j < n && !dup; j++)
-			dup = strcmp(c->v[j].key, c->v[i].key) == 0 ||
-			    (c->v[j].start == c->v[i].start &&
-			    c->v[j].end == c->v[i].end);
-		for (j = 0; j < u->nooo && !dup; j++)
-			dup = !same_source(&u->ooo[j], c->o->source) &&
-			    u->ooo[j].start == c->v[i].start &&
-			    u->ooo[j].end == c->v[i].end;
-		if (dup)
+		if (drop[i])
 			free(c->v[i].key);
 		else
 			c->v[n++] = c->v[i];
 	}
 	c->n = n;
+	free(drop);
+	free(other);
 }
 
 /* The periods of u from this calendar that the sync may change: those
@@ -1134,17 +1489,75 @@ dedupe(struct ctx *c, const struct user *u)
 static int
 in_scope(const struct ctx *c, const struct period *p)
 {
-	return same_source(p, c->o->source) && p->end > c->now &&
-	    p->start < c->hend;
+	size_t i, len;
+
+	if (!same_source(p, c->o->source) || p->end <= c->now ||
+	    p->start >= c->hend)
+		return 0;
+	/* An event that could not be read this time keeps its periods. */
+	len = p->uid ? uid_event_len(p->uid) : 0;
+	for (i = 0; p->uid && i < c->skipped.n; i++)
+		if (strlen(c->skipped.v[i]) == len &&
+		    strncmp(c->skipped.v[i], p->uid, len) == 0)
+			return 0;
+	return 1;
+}
+
+/* The first unused occurrence, in the order of ix, that pass finds
+ * for period p (see sync_periods()), or c->n. */
+static size_t
+find_match(const struct ctx *c, const size_t *ix, int pass,
+    const struct period *p)
+{
+	size_t lo = 0, hi = c->n, mid, len = 0;
+	const struct occ *o;
+	int d;
+
+	if (pass != 1 && p->uid == NULL)
+		return c->n;
+	if (pass == 2)
+		len = uid_event_len(p->uid);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		o = &c->v[ix[mid]];
+		if (pass == 0)
+			d = strcmp(o->key, p->uid);
+		else if (pass == 1)
+			d = o->start != p->start ? (o->start < p->start ? -1 :
+			    1) : (o->end > p->end) - (o->end < p->end);
+		else
+			d = cmp_event(o->key, uid_event_len(o->key), p->uid,
+			    len);
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < c->n; lo++) {
+		o = &c->v[ix[lo]];
+		if (pass == 0 && strcmp(o->key, p->uid) != 0)
+			break;
+		if (pass == 1 && (o->start != p->start || o->end != p->end))
+			break;
+		if (pass == 2 && cmp_event(o->key, uid_event_len(o->key),
+		    p->uid, len) != 0)
+			break;
+		if (!o->used && (pass != 2 || !o->series))
+			return ix[lo];
+	}
+	return c->n;
 }
 
 /* Pair u's periods of the calendar with the occurrences; see ical.h. */
 static void
 sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 {
+	int (*const order[3])(const void *, const void *, void *) = {
+		by_key, by_times, by_event
+	};
 	struct period *out, np;
 	char *paired;
-	size_t i, j, nkeep = 0, len;
+	size_t i, j, nkeep = 0, *ix;
 	int pass;
 
 	if (c->n > 0)
@@ -1153,29 +1566,15 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 	/* Pass 0: the same occurrence (uid), moved or not.  Pass 1: the
 	 * same times under another uid (an export of these very periods
 	 * read back).  Pass 2: a single event that moved (its uid holds its
-	 * start); in a series another date is another occurrence. */
+	 * start); in a series another date is another occurrence.  Each
+	 * pass looks the periods up in the occurrences sorted its way. */
 	for (pass = 0; pass < 3; pass++) {
+		ix = sorted_idx(c->v, c->n, order[pass]);
 		for (i = 0; i < u->nooo; i++) {
 			struct period *p = &u->ooo[i];
 			if (paired[i] || !in_scope(c, p))
 				continue;
-			for (j = 0; j < c->n; j++) {
-				struct occ *o = &c->v[j];
-				if (o->used)
-					continue;
-				if (pass == 0 && p->uid &&
-				    strcmp(p->uid, o->key) == 0)
-					break;
-				if (pass == 1 && p->start == o->start &&
-				    p->end == o->end)
-					break;
-				if (pass == 2 && p->uid && !o->series &&
-				    (len = uid_event_len(p->uid)) ==
-				    uid_event_len(o->key) &&
-				    strncmp(p->uid, o->key, len) == 0)
-					break;
-			}
-			if (j == c->n)
+			if ((j = find_match(c, ix, pass, p)) == c->n)
 				continue;
 			paired[i] = 1;
 			c->v[j].used = 1;
@@ -1191,6 +1590,7 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 			free(p->uid);
 			p->uid = xstrdup(c->v[j].key);
 		}
+		free(ix);
 	}
 	out = xcalloc(u->nooo + c->n + 1, sizeof *out);
 	for (i = 0; i < u->nooo; i++) {
@@ -1232,47 +1632,102 @@ ctx_free(struct ctx *c)
 		regfree(&c->re);
 	if (c->loc)
 		freelocale(c->loc);
+	strv_free(&c->skipped);
+	strv_free(&c->warn);
+	free(c->zcopy);
+}
+
+struct ical_plan {
+	struct ctx c;
+};
+
+int
+ical_expand(struct ical *cal, const struct ical_opts *o, const char *zone,
+    time_t now, struct ical_plan **out)
+{
+	struct ical_plan *pl;
+	struct ctx *c;
+	locale_t old = (locale_t)0;
+	char why[128];
+	int rc;
+
+	*out = NULL;
+	pl = xcalloc(1, sizeof *pl);
+	c = &pl->c;
+	c->cal = cal;
+	c->o = o;
+	c->zname = c->zcopy = xstrdup(zone);
+	c->now = now;
+	c->hend = now + (time_t)o->horizon * 86400;
+	if ((c->uz = zone_get(zone)) == NULL) {
+		rc = err_code();
+		goto fail;
+	}
+	/* Titles are UTF-8 ("Congé"); match them case-insensitively as
+	 * such whatever the caller's locale. */
+	c->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (c->loc)
+		old = uselocale(c->loc);
+	rc = regcomp(&c->re, o->match, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+	if (c->loc)
+		uselocale(old);
+	if (rc != 0) {
+		regerror(rc, &c->re, why, sizeof why);
+		rc = fail(RX_INVALID, "--match '%s': %s", o->match, why);
+		goto fail;
+	}
+	c->has_re = 1;
+	if ((rc = occurrences(c)) != 0)
+		goto fail;
+	*out = pl;
+	return 0;
+fail:
+	ctx_free(c);
+	free(pl);
+	return rc;
+}
+
+const char *
+ical_plan_zone(const struct ical_plan *pl)
+{
+	return pl->c.zname;
+}
+
+const char *
+ical_plan_warning(const struct ical_plan *pl, size_t i)
+{
+	return i < pl->c.warn.n ? pl->c.warn.v[i] : NULL;
+}
+
+void
+ical_sync(struct ical_plan *pl, struct user *u, struct ical_changes *ch)
+{
+	memset(ch, 0, sizeof *ch);
+	dedupe(&pl->c, u);
+	sync_periods(&pl->c, u, ch);
+}
+
+void
+ical_plan_free(struct ical_plan *pl)
+{
+	if (pl == NULL)
+		return;
+	ctx_free(&pl->c);
+	free(pl);
 }
 
 int
 ical_import(struct ical *cal, const struct ical_opts *o, struct user *u,
     const char *zone, time_t now, struct ical_changes *ch)
 {
-	struct ctx c;
-	locale_t old = (locale_t)0;
-	char why[128];
+	struct ical_plan *pl;
 	int rc;
 
 	memset(ch, 0, sizeof *ch);
-	memset(&c, 0, sizeof c);
-	c.cal = cal;
-	c.o = o;
-	c.zname = zone;
-	c.now = now;
-	c.hend = now + (time_t)o->horizon * 86400;
-	if ((c.uz = zone_get(zone)) == NULL)
-		return err_code();
-	/* Titles are UTF-8 ("Congé"); match them case-insensitively as
-	 * such whatever the caller's locale. */
-	c.loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	if (c.loc)
-		old = uselocale(c.loc);
-	rc = regcomp(&c.re, o->match, REG_EXTENDED | REG_ICASE | REG_NOSUB);
-	if (c.loc)
-		uselocale(old);
-	if (rc != 0) {
-		regerror(rc, &c.re, why, sizeof why);
-		ctx_free(&c);
-		return fail(RX_INVALID, "--match '%s': %s", o->match, why);
-	}
-	c.has_re = 1;
-	if ((rc = occurrences(&c)) != 0) {
-		ctx_free(&c);
+	if ((rc = ical_expand(cal, o, zone, now, &pl)) != 0)
 		return rc;
-	}
-	dedupe(&c, u);
-	sync_periods(&c, u, ch);
-	ctx_free(&c);
+	ical_sync(pl, u, ch);
+	ical_plan_free(pl);
 	return 0;
 }
 
@@ -1308,6 +1763,24 @@ xprop(const char *name, const char *value)
 
 	icalproperty_set_x_name(p, name);
 	return p;
+}
+
+/* A VTIMEZONE of UTC: TZID UTC, offset zero since 1970. */
+static icalcomponent *
+utc_zone(void)
+{
+	icalcomponent *tz, *std;
+	struct icaltimetype t = icaltime_from_string("19700101T000000");
+
+	tz = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
+	icalcomponent_add_property(tz, icalproperty_new_tzid("UTC"));
+	std = icalcomponent_new(ICAL_XSTANDARD_COMPONENT);
+	icalcomponent_add_property(std, icalproperty_new_dtstart(t));
+	icalcomponent_add_property(std, icalproperty_new_tzoffsetfrom(0));
+	icalcomponent_add_property(std, icalproperty_new_tzoffsetto(0));
+	icalcomponent_add_property(std, icalproperty_new_tzname("UTC"));
+	icalcomponent_add_component(tz, std);
+	return tz;
 }
 
 /* A UID that stays the same for as long as the period does: the user and
@@ -1363,6 +1836,11 @@ ical_export(const struct user *u, time_t now, char **out)
 		    xprop("X-MICROSOFT-CDO-BUSYSTATUS", "OOF"));
 		icalcomponent_add_component(cal, ev);
 	}
+	/* RFC 5545 3.6: a calendar holds at least one component, and strict
+	 * readers refuse one without; with no periods, a UTC zone is the
+	 * component that says nothing. */
+	if (u->nooo == 0)
+		icalcomponent_add_component(cal, utc_zone());
 	*out = icalcomponent_as_ical_string_r(cal);
 	icalcomponent_free(cal);
 	return 0;

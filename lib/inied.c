@@ -22,6 +22,51 @@ trimdup(const char *p, const char *e)
 	return xstrndup(p, (size_t)(e - p));
 }
 
+/* The value of a key line, from p just after "=": blanks around it
+ * dropped; a ";" or "#" after a blank (not the value's first byte, so a
+ * colour "#1a2b3c" stays a value) starts a comment, as git config reads
+ * it; a value in double quotes may hold anything, with \" and \\.
+ * *tail gets the offset in text where what follows the value begins
+ * (blanks, comment, CR), which an edit keeps. */
+static int
+parse_value(struct iniline *ln, const char *p)
+{
+	const char *t = ln->text, *e, *q;
+	char *o;
+
+	while (blank(*p))
+		p++;
+	if (*p == '"') {
+		o = ln->val = xmalloc(strlen(p) + 1);
+		for (q = p + 1; *q && *q != '"'; q++) {
+			if (*q == '\\' && (q[1] == '"' || q[1] == '\\'))
+				q++;
+			*o++ = *q;
+		}
+		*o = '\0';
+		if (*q != '"')
+			return -1;
+		ln->tail = (size_t)(q + 1 - t);
+		for (q++; blank(*q); q++)
+			;
+		return *q == '\0' || *q == ';' || *q == '#' ? 0 : -1;
+	}
+	for (e = p; *e; e++)
+		if ((*e == ';' || *e == '#') && e > p && blank(e[-1]))
+			break;
+	q = e;
+	while (q > p && blank(q[-1]))
+		q--;
+	ln->val = xstrndup(p, (size_t)(q - p));
+	/* Without a comment only a CR is kept after the value. */
+	if (*e == '\0') {
+		e = t + strlen(t);
+		ln->tail = (size_t)(e - t) - (e > t && e[-1] == '\r');
+	} else
+		ln->tail = (size_t)(q - t);
+	return 0;
+}
+
 /* Classify one line; 0 or -1 if it is none of the known shapes. */
 static int
 classify(struct iniline *ln, const char *cursec)
@@ -47,8 +92,7 @@ classify(struct iniline *ln, const char *cursec)
 		return -1;
 	ln->kind = INI_KEY;
 	ln->key = trimdup(p, eq);
-	ln->val = trimdup(eq + 1, eq + strlen(eq));
-	return 0;
+	return parse_value(ln, eq + 1);
 }
 
 int
@@ -59,6 +103,13 @@ ini_load(struct inidoc *d, const char *text, const char *shown)
 	struct iniline *ln;
 
 	memset(d, 0, sizeof *d);
+	/* Windows Notepad's byte-order mark: kept, not read. */
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		d->bom = 1;
+		p += 3;
+	}
+	e = strchr(p, '\n');
+	d->crlf = e != NULL && e > p && e[-1] == '\r';
 	while (*p) {
 		e = strchr(p, '\n');
 		if (e == NULL)
@@ -130,32 +181,74 @@ insert(struct inidoc *d, size_t at)
 	return &d->l[at];
 }
 
-/* Rewrite an existing key line, keeping everything before the value. */
+/* val as written in a file: in double quotes when a reader would take
+ * part of it for a comment, trim it, or unquote it. */
+static char *
+quoted(const char *val)
+{
+	size_t n = strlen(val);
+	char *out, *o;
+
+	if (!strpbrk(val, ";#\"\\") && !(n > 0 && (blank(val[0]) ||
+	    blank(val[n - 1]))))
+		return xstrdup(val);
+	o = out = xmalloc(2 * n + 3);
+	*o++ = '"';
+	for (; *val; val++) {
+		if (*val == '"' || *val == '\\')
+			*o++ = '\\';
+		*o++ = *val;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return out;
+}
+
+/* Rewrite an existing key line, keeping everything before the value and
+ * what follows it: a comment, and the CR of a file written on Windows. */
 static void
 replace_value(struct iniline *ln, const char *val)
 {
-	char *eq = strchr(ln->text, '='), *p, *t;
-	size_t n;
+	char *eq = strchr(ln->text, '='), *p, *t, *q = quoted(val);
+	const char *rest = ln->text + ln->tail;
 
+	/* An empty value before a comment would make the comment the
+	 * value. */
+	if (*val == '\0' && rest[strspn(rest, " \t\r")] != '\0') {
+		free(q);
+		q = xstrdup("\"\"");
+	}
 	p = eq + 1;
-	while (blank(*p))
+	while (blank(*p) && (size_t)(p - ln->text) < ln->tail)
 		p++;
-	/* The key and the spacing around "=" stay as written, and so does
-	 * a CR of a file written on Windows. */
-	n = strlen(ln->text);
-	t = xasprintf("%.*s%s%s", (int)(p - ln->text), ln->text, val,
-	    n > 0 && ln->text[n - 1] == '\r' ? "\r" : "");
+	t = xasprintf("%.*s%s%s", (int)(p - ln->text), ln->text, q,
+	    ln->text + ln->tail);
+	ln->tail = (size_t)(p - ln->text) + strlen(q);
+	free(q);
 	free(ln->text);
 	ln->text = t;
 	free(ln->val);
 	ln->val = xstrdup(val);
 }
 
+/* A new line of text: with a CR when the file's lines have one. */
+static char *
+new_text(const struct inidoc *d, char *text)
+{
+	char *t;
+
+	if (!d->crlf)
+		return text;
+	t = xasprintf("%s\r", text);
+	free(text);
+	return t;
+}
+
 long
 ini_set(struct inidoc *d, const char *name, const char *val)
 {
 	struct iniline *ln;
-	char *sec, *key;
+	char *sec, *key, *q;
 	long i, at = -1, hdr = -1;
 
 	if ((i = find(d, name)) >= 0) {
@@ -176,18 +269,21 @@ ini_set(struct inidoc *d, const char *name, const char *val)
 	if (hdr < 0) {
 		if (d->n > 0 && d->l[d->n - 1].text[0] != '\0') {
 			ln = insert(d, d->n);
-			ln->text = xstrdup("");
+			ln->text = new_text(d, xstrdup(""));
 			ln->sec = xstrdup(d->n > 1 ? d->l[d->n - 2].sec : "");
 		}
 		ln = insert(d, d->n);
-		ln->text = xasprintf("[%s]", sec);
+		ln->text = new_text(d, xasprintf("[%s]", sec));
 		ln->kind = INI_SECTION;
 		ln->sec = xstrdup(sec);
 		at = (long)d->n - 1;
 		d->nl_end = 1;
 	}
 	ln = insert(d, (size_t)at + 1);
-	ln->text = xasprintf("%s = %s", key, val);
+	q = quoted(val);
+	ln->text = new_text(d, xasprintf("%s = %s", key, q));
+	ln->tail = strlen(ln->text) - (size_t)d->crlf;
+	free(q);
 	ln->kind = INI_KEY;
 	ln->sec = sec;
 	ln->key = key;
@@ -230,8 +326,12 @@ ini_text(const struct inidoc *d, size_t *len)
 
 	for (i = 0; i < d->n; i++)
 		n += strlen(d->l[i].text) + 1;
-	s = xmalloc(n + 1);
+	s = xmalloc(n + 4);
 	n = 0;
+	if (d->bom) {
+		memcpy(s, "\xEF\xBB\xBF", 3);
+		n = 3;
+	}
 	for (i = 0; i < d->n; i++) {
 		tl = strlen(d->l[i].text);
 		memcpy(s + n, d->l[i].text, tl);

@@ -39,3 +39,11 @@ replay() {
 @test "fuzz replay: working-hours specs" {
 	replay hours
 }
+
+@test "fuzz replay: calendar import and re-sync" {
+	replay ics
+}
+
+@test "fuzz replay: address rules, normal form and file names" {
+	replay email
+}

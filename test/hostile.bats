@@ -168,7 +168,8 @@ need() {
 	    >"$BATS_TEST_TMPDIR/u8.csv"
 	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/u8.csv"
 	assert_failure 5
-	assert_output --partial "u8.csv:3: bob@example.org: first name is not valid UTF-8"
+	assert_output --partial "u8.csv:3: not UTF-8 text"
+	assert_output --partial "iconv -f WINDOWS-1252 -t UTF-8"
 	[ ! -e "$ROSTER_DIR/users/ann@example.org.yaml" ]
 }
 

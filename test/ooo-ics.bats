@@ -228,10 +228,11 @@ copy() {
 	ooo-add a@x.org --ics "$DATA/google.ics" --calendar google >/dev/null
 	sum=$(store_sum)
 	f=$(copy google.ics)
+	# An event that cannot be read is skipped, its periods kept.
 	sed -i 's/^DTSTART:20261210T130000Z/DTSTART:20261310T130000Z/' "$f"
 	run ooo-add a@x.org --ics "$f" --calendar google
-	assert_failure 5
-	assert_output --partial "$f:23: not a valid date, time or rule: DTSTART:20261310T130000Z"
+	assert_success
+	assert_output --partial "$f:23: event '7b3e9a1c5d@google.com' skipped: DTSTART cannot be read"
 	[ "$(store_sum)" = "$sum" ]
 	f=$(copy outlook.ics)
 	sed -i '/^END:VEVENT/d' "$f"
@@ -242,20 +243,24 @@ copy() {
 	printf 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nthis is not a content line\r\n' >"$f"
 	run ooo-add a@x.org --ics - --calendar google <"$f"
 	assert_failure 5
-	assert_output --partial '<stdin>:3: not a valid iCalendar line'
+	assert_output --partial '<stdin>:2: BEGIN:VEVENT is never closed'
+	printf 'this is not a calendar\r\nBEGIN:VCALENDAR\r\n' >"$f"
+	run ooo-add a@x.org --ics - --calendar google <"$f"
+	assert_failure 5
+	assert_output --partial '<stdin>:1: '
 	printf '%s\r\n' BEGIN:VCALENDAR BEGIN:VEVENT UID:z \
 	    'DTSTART;TZID=Mars/Olympus:20261214T090000' \
 	    'DTEND;TZID=Mars/Olympus:20261214T170000' \
 	    SUMMARY:OOO END:VEVENT END:VCALENDAR >"$f"
 	run ooo-add a@x.org --ics "$f" --calendar google
 	assert_failure 5
-	assert_output --partial "$f:2: DTSTART: unknown time zone \"Mars/Olympus\""
+	assert_output --partial "$f:4: DTSTART: unknown time zone \"Mars/Olympus\""
 	[ "$(store_sum)" = "$sum" ]
 	# A UID that is not UTF-8 cannot go into the user's file.
 	printf 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\377b\r\nDTSTART:20261214T090000Z\r\nDTEND:20261214T100000Z\r\nSUMMARY:OOO\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$f"
 	run ooo-add a@x.org --ics "$f" --calendar google
 	assert_failure 5
-	assert_output "ooo-add: $f:2: UID is not UTF-8 text"
+	assert_output "ooo-add: $f:3: UID is not UTF-8 text"
 	[ "$(store_sum)" = "$sum" ]
 }
 

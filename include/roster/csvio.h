@@ -2,10 +2,17 @@
  * csvio.h — CSV read and write through libcsv.
  *
  * Reading: the whole input is parsed into rows of fields; a UTF-8 byte-order
- * mark is dropped, LF and CRLF both end a record, RFC 4180 quoting, and the
- * delimiter is sniffed from the first line (";" if it has more semicolons
- * than commas outside quotes, else ",").  Blank lines are skipped, and each
- * row remembers the line it started on for messages.
+ * mark is dropped, LF and CRLF both end a record, RFC 4180 quoting.  Blank
+ * lines are skipped, and each row remembers the line it started on for
+ * messages.  Quote faults are said in words, naming the line (for a quote
+ * never closed, the line it was opened on).
+ *
+ * An import (sniff set) is read as spreadsheets write it: UTF-16 with a
+ * byte-order mark decoded; text that is not UTF-8 refused with an iconv
+ * hint; CR and CRLF, in quoted fields too, turned into LF; Excel's
+ * "sep=X" first line taken as the delimiter, else the one of ",", ";" and
+ * TAB the first line has most of outside quotes; every cell trimmed of
+ * Unicode white space at both ends.
  *
  * Writing: csv_row_write() quotes as RFC 4180 needs, through libcsv's
  * writer; with guard set, a cell starting with = + - @ TAB or CR gets a

@@ -1,15 +1,22 @@
 /*
  * email.h — e-mail addresses: validation, normal form, file names.
  *
- * Valid: a practical subset of RFC 5321/5322 — one "@", a local part of
- * 1–64 bytes of atext and non-leading, non-trailing, non-doubled dots (bytes
- * >= 0x80 allowed for UTF-8 addresses), a domain of dot-separated labels of
- * letters, digits and inner hyphens with at least one dot, no spaces or
- * control bytes, at most 254 bytes in all.  Addresses compare
- * case-insensitively and are stored lower-cased.  The file name is the
- * lower-cased address with every byte outside [a-z0-9._+@-], and a leading
+ * Valid (user-add(1) has the rules): one "@"; a local part of 1–64 bytes
+ * of atext, non-ASCII text and non-leading, non-trailing, non-doubled
+ * dots, not starting with a combining mark; a domain that IDNA2008
+ * (libidn2, TR46 non-transitional) accepts, whose A-label form has
+ * dot-separated LDH labels, at least one dot; UTF-8 throughout, with no
+ * space, separator, format, control, private-use or unassigned code point
+ * and no noncharacter; at most 254 bytes in all.  The byte limits hold
+ * for the normal form too.
+ *
+ * Normal form (stored and compared): the local part lower-cased with
+ * Unicode case mapping and NFC (libunistring); the domain lower-cased,
+ * an internationalized one as its Unicode U-label form.  The file name is
+ * the normal form with every byte outside [a-z0-9._+@-], and a leading
  * ".", written as %XX, then ".yaml"; no address can name a path outside
- * its directory.
+ * its directory.  Returned strings are malloc'd, the caller frees them;
+ * reasons are static.
  */
 #ifndef ROSTER_EMAIL_H
 #define ROSTER_EMAIL_H
@@ -19,7 +26,7 @@
 /* NULL if s is a valid address, else a short reason. */
 const char *email_invalid(const char *s);
 
-/* A lower-cased malloc'd copy of s. */
+/* The normal form of s, malloc'd (of an invalid s: a best effort). */
 char *email_norm(const char *s);
 
 /* The file name of address s (normalised first), malloc'd: "x%2Fy@z.org.yaml". */

@@ -72,6 +72,22 @@ void ical_free(struct ical *cal);
  * bad --match), with u unchanged on error. */
 int ical_import(struct ical *cal, const struct ical_opts *o, struct user *u,
     const char *zone, time_t now, struct ical_changes *ch);
+
+/* ical_import() in two steps, so that the slow one runs before the store
+ * is locked: ical_expand() finds the counted occurrences of cal in the
+ * window (zone: the user's zone, copied), refusing a calendar that gives
+ * more than 1000 periods (RX_INVALID naming the event); ical_sync() then
+ * brings u in line with them.  An event with a property that cannot be
+ * read is left out with a warning (ical_plan_warning(pl, i) for i = 0, 1,
+ * ... until NULL), and the user's periods of its UID are kept as they
+ * are.  The plan refers to cal, which must outlive it. */
+struct ical_plan;
+int ical_expand(struct ical *cal, const struct ical_opts *o, const char *zone,
+    time_t now, struct ical_plan **out);
+const char *ical_plan_zone(const struct ical_plan *pl);
+const char *ical_plan_warning(const struct ical_plan *pl, size_t i);
+void ical_sync(struct ical_plan *pl, struct user *u, struct ical_changes *ch);
+void ical_plan_free(struct ical_plan *pl);
 void ical_changes_free(struct ical_changes *ch);
 
 /* u's periods as one VCALENDAR (CRLF lines, folded as RFC 5545 wants):

@@ -9,6 +9,14 @@
  * and "# "), blank lines, order and unknown sections come out byte-exact
  * from ini_text().  Keys are "section.key", split at the first dot; the key
  * part may hold anything but "=" (pipeline names have spaces).
+ *
+ * Values are read as git config reads them: blanks around dropped, a ";"
+ * or "#" after a blank starts a comment (one that opens the value is part
+ * of it: a colour "#1a2b3c"), and a value in double quotes holds anything,
+ * with \" and \\ inside.  ini_set() writes a value in quotes when it
+ * needs them, keeps a comment that followed the old value, and ends a new
+ * line in CRLF when the file's first line does.  A UTF-8 byte-order mark
+ * (Windows Notepad) is skipped on load and written back by ini_text().
  */
 #ifndef ROSTER_INIED_H
 #define ROSTER_INIED_H
@@ -22,13 +30,17 @@ struct iniline {
 	int kind;		/* INI_OTHER (blank, comment), INI_SECTION, INI_KEY */
 	char *sec;		/* the section it is in ("" before any) */
 	char *key;		/* INI_KEY: the trimmed key */
-	char *val;		/* INI_KEY: the trimmed value */
+	char *val;		/* INI_KEY: the value, unquoted */
+	size_t tail;		/* INI_KEY: offset of what follows the value
+				 * (blanks and a comment, a CR) */
 };
 
 struct inidoc {
 	struct iniline *l;
 	size_t n;
 	int nl_end;		/* the text ended with a newline */
+	int bom;		/* the text began with a UTF-8 byte-order mark */
+	int crlf;		/* its first line ended in CRLF */
 };
 
 /* Load text (NUL-terminated).  A line that is neither blank, a comment, a

@@ -16,6 +16,13 @@ static const char *const names[] = {
 	NULL
 };
 
+/* Values that need quotes or would lose part to a comment: each must read
+ * back as it was set. */
+static const char *const values[] = {
+	"v", "nl-NL ; not a comment", "a #b", "\"quoted\" \\ back", " blank ",
+	"#1a2b3c", ";", "", NULL
+};
+
 /* The text of d must load; and name must then read val (or be absent). */
 static void
 reload(const struct inidoc *d, const char *name, const char *val)
@@ -56,11 +63,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	if (ini_load(&d, text, "portal.ini") == 0) {
 		for (i = 0; names[i]; i++) {
-			ini_set(&d, names[i], "v");
+			const char *v = values[(i + size) % 8];
+			ini_set(&d, names[i], v);
 			if ((got = ini_get(&d, names[i], NULL)) == NULL ||
-			    strcmp(got, "v") != 0)
+			    strcmp(got, v) != 0)
 				abort();
-			reload(&d, names[i], "v");
+			reload(&d, names[i], v);
 		}
 		ini_unset(&d, names[0]);
 		reload(&d, names[0], NULL);
