@@ -51,7 +51,7 @@ FUZZ     := csv user ini inied time hours
 FUZZOBJ  := $(FUZZ:%=$(O)/obj/test/fuzz/%.o) $(O)/obj/test/fuzz/replay.o
 REPLAYS  := $(FUZZ:%=$(O)/fuzz/%)
 
-all: $(BINS) $(REPLAYS)
+all: $(BINS) $(REPLAYS) $(O)/test/faultinject.so
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -69,6 +69,13 @@ $(O)/bin/%: $(O)/obj/cmd/%.o $(LIBA)
 $(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(O)/obj/test/fuzz/replay.o $(LIBA) $(LIBS)
+
+# The I/O fault shim for test/faults-io.bats (LD_PRELOAD): it can only
+# stand between a dynamically linked binary and libc, so the fault tests run
+# the dynamic build under build/dyn (make dyn) or the sanitizer build.
+$(O)/test/faultinject.so: test/helpers/faultinject.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 # Objects reached only through a pattern chain would be deleted as
 # intermediate; keep them so that a second make does nothing.
@@ -88,11 +95,16 @@ deps:
 asan:
 	$(MAKE) O=build/asan SAN=1
 
+# The same binaries linked dynamically, for the I/O fault shim.
+dyn:
+	$(MAKE) O=build/dyn LDSTATIC=
+
 BATS ?= bats
 TESTS ?= test
 
-check: all asan
-	@sh test/run.sh "$(O)/bin" "build/asan/bin" $(TESTS)
+check: all asan dyn
+	@FAULT_SHIM="$(CURDIR)/build/dyn/test/faultinject.so" \
+	    sh test/run.sh "$(O)/bin" "build/asan/bin" $(TESTS)
 
 # Fuzzing with libFuzzer (by hand, never part of check): each harness for
 # FUZZTIME seconds, new inputs kept in $(FUZZDIR)/corpus/NAME, a crash
@@ -141,6 +153,14 @@ crashtest: all
 	CRASH_ITERATIONS=$(CRASHITER) ROSTER_BIN="$(CURDIR)/$(O)/bin" \
 	    $(BATS) test/crash.bats
 
+# Every N for every writer and call kind (make check runs a sample of the
+# larger writers: FAULT_FULL=1 lifts it), and every case with a disk that
+# stays full after the first failure too.
+faulttest: dyn
+	FAULT_FULL=1 ROSTER_BIN="$(CURDIR)/build/dyn/bin" \
+	    FAULT_SHIM="$(CURDIR)/build/dyn/test/faultinject.so" \
+	    $(BATS) test/faults-io.bats
+
 # Benchmarks of SPEC 7 (by hand, never part of check).
 bench: all
 	@sh share/bench/run.sh "$(CURDIR)/$(O)/bin"
@@ -181,4 +201,5 @@ demo:
 clean:
 	rm -rf obj bin fuzz build
 
-.PHONY: all asan bench check crashtest deps demo fuzz install uninstall clean lint-man
+.PHONY: all asan bench check crashtest deps demo dyn faulttest fuzz install \
+	uninstall clean lint-man
