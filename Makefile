@@ -147,11 +147,14 @@ fuzz: $(FUZZBINS)
 		    test/fuzz/regress/$$f || exit 1; \
 	done
 
-# A longer crash-safety loop than the one in check (test/crash.bats).
+# A longer crash-safety loop than the one in check (test/crash.bats):
+# CRASHITER mixed writers, and CRASHWRITERS runs of each multi-file writer
+# per signal (SIGKILL, SIGINT).
 CRASHITER ?= 5000
+CRASHWRITERS ?= 300
 crashtest: all
-	CRASH_ITERATIONS=$(CRASHITER) ROSTER_BIN="$(CURDIR)/$(O)/bin" \
-	    $(BATS) test/crash.bats
+	CRASH_ITERATIONS=$(CRASHITER) CRASH_WRITER_RUNS=$(CRASHWRITERS) \
+	    ROSTER_BIN="$(CURDIR)/$(O)/bin" $(BATS) test/crash.bats
 
 # Every N for every writer and call kind (make check runs a sample of the
 # larger writers: FAULT_FULL=1 lifts it), and every case with a disk that
