@@ -51,6 +51,8 @@ store_dump() {
 # The values of N to try when the reference made $1 calls.
 fault_ns() {
 	local count=$1 cap=${FAULT_SAMPLE:-8} i
+	# The sanitizer build is slower: fewer samples, the same rules.
+	[ "${ROSTER_SUITE:-}" != sanitizer ] || cap=${FAULT_SAMPLE:-4}
 	if [ "${FAULT_FULL:-0}" = 1 ] || [ "$count" -le "$cap" ]; then
 		seq 1 "$count"
 		return
@@ -66,6 +68,7 @@ run_faulty() {
 	local dir=$1 kind=$2 n=$3 errno=$4 persist=$5
 	shift 5
 	local rc=0
+	rm -f "$dir/calls"
 	FAULT_CALL=$kind FAULT_N=$n FAULT_ERRNO=$errno FAULT_PERSIST=$persist \
 	FAULT_COUNT_FILE="$dir/calls" LD_PRELOAD="$FAULT_PRELOAD" \
 	    "$ROSTER_FAULT_BIN/$1" "${@:2}" >"$dir/out" 2>"$dir/err" ||
@@ -139,6 +142,11 @@ fault_sweep() {
 fault_judge() {
 	local w=$1 rc hit commit lines state
 	rc=$(cat "$w/rc")
+	if [ ! -f "$w/calls" ]; then
+		echo "exit $rc, and no count from the shim (the process ended" \
+		    "without exit): $(fault_stderr "$w")"
+		return
+	fi
 	hit=$(awk '$1 == "hit" { print $2 }' "$w/calls")
 	commit=$(awk '$1 == "commit" { print $2 }' "$w/calls")
 	if [ "$hit" != 1 ]; then
@@ -190,6 +198,14 @@ fault_judge() {
 			echo absent
 		fi
 		;;
-	*) echo "exit $rc (not 0 or 7): $(head -c 300 "$w/err" | tr '\n' '|')" ;;
+	*) echo "exit $rc (not 0 or 7): $(fault_stderr "$w")" ;;
 	esac
+}
+
+# The first line of the faulty run's stderr, and the frames of a sanitizer
+# report if there is one.
+fault_stderr() {
+	head -n 1 "$1/err"
+	grep -E 'ERROR: |^ +#[0-4] ' "$1/err" | head -n 6 | sed 's/^ *//' |
+	    tr '\n' '|'
 }
