@@ -31,7 +31,8 @@ hours-set --team, ooo-rm --past, status --set of several users, ooo-add
 SIGKILL (KILL) or SIGINT (INT) after a random delay from 0 to a little more
 than its usual run time.  The state before and the state after a run
 without a signal are known (the store's files but .lock, .cache/ and
-".NAME.tmp" temporaries, audit.csv included).  After each run:
+the temporaries ".NAME.tmp", ".NAME.txn", ".journal.tmp"; audit.csv and a
+complete .journal included).  After each run:
 
   - the next command (status --check) exits 0 and prints nothing;
   - the store is exactly the state before or exactly the state after:
@@ -307,7 +308,9 @@ WRITERS = {
 
 def dump(store):
     """The store's content: every file but .lock, .cache/ and temporaries
-    (the journal is kept: one left behind is an unfinished change)."""
+    (".NAME.tmp", ".NAME.txn", ".journal.tmp": no reader takes a dot name
+    for data).  A complete .journal is kept: one left behind is a change
+    not finished."""
     out = []
     for top, dirs, files in os.walk(store):
         rel = os.path.relpath(top, store)
@@ -318,8 +321,7 @@ def dump(store):
         for n in sorted(files):
             if rel == "." and n == ".lock":
                 continue
-            if n.startswith(".") and n.endswith(".tmp") and \
-                    not n.startswith(".journal"):
+            if n.startswith(".") and n.endswith((".tmp", ".txn")):
                 continue
             with open(os.path.join(top, n), "rb") as f:
                 out.append((os.path.normpath(os.path.join(rel, n)),
@@ -333,7 +335,8 @@ def temporaries(store):
         if os.path.basename(top) == ".cache":
             dirs[:] = []
             continue
-        found += [os.path.join(top, n) for n in files if n.endswith(".tmp")]
+        found += [os.path.join(top, n) for n in files
+                  if n.endswith((".tmp", ".txn"))]
     return found
 
 

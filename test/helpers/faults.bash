@@ -34,14 +34,15 @@ FAULT_ALL_KINDS="open openat write fsync fdatasync syncfs rename renameat
 unlink unlinkat ftruncate mkdir"
 
 # The canonical content of the store in $1: every file but .lock and
-# .cache/ (derived), name and bytes.  A temporary ".NAME.tmp" is left out:
-# readers never take it for data and the next writer replaces it (roster(5));
-# the journal, .journal and .journal.tmp, is in, since one left behind after
-# recovery is a change not finished.
+# .cache/ (derived), name and bytes.  Temporaries (".NAME.tmp", ".NAME.txn",
+# an incomplete journal ".journal.tmp") are left out: no reader takes a
+# name that starts with a dot for data, and the next writer removes or
+# replaces them (roster(5)); a complete journal, .journal, is in, since one
+# left behind after recovery is a change not finished.
 store_dump() {
 	(cd "$1" 2>/dev/null || exit 0
 	find . \( -path ./.lock -o -path ./.cache \) -prune -o -type f \
-	    \( -name '.journal*' -o ! -name '.*.tmp' \) -print |
+	    ! -name '.*.tmp' ! -name '.*.txn' -print |
 	    LC_ALL=C sort | while read -r f; do
 		printf '=== %s\n' "$f"
 		cat "$f"
@@ -85,7 +86,7 @@ fault_sweep() {
 	[ -x "$ROSTER_FAULT_BIN/$1" ] ||
 	    fail "no dynamic build in $ROSTER_FAULT_BIN (make dyn)"
 	[ -f "$FAULT_SHIM" ] || fail "no fault shim at $FAULT_SHIM (make dyn)"
-	mkdir -p "$w"
+	mkdir -p "$w/rec"
 	ROSTER_DIR=$base "$seed"
 	store_dump "$base" >"$w/before"
 	# The reference run: the shim only counts.
@@ -115,6 +116,7 @@ fault_sweep() {
 				cp -a "$base" "$ROSTER_DIR"
 				run_faulty "$w" "$kind" "$n" "$errno" "$persist" "$@"
 				tried=$((tried + 1))
+				fault_recovery "$w" "$kinds"
 				msg=$(fault_judge "$w")
 				case $msg in
 				landed) landed=$((landed + 1)) ;;
@@ -131,10 +133,58 @@ fault_sweep() {
 	echo "# $*: $tried faulty runs: $landed landed, $absent absent," \
 	    "$late failed after the commit point and finished; $fails broke" \
 	    "a rule" >&3
+	fails=$(wc -l <"$w/failures")
 	if [ "$fails" -gt 0 ]; then
 		head -n 40 "$w/failures"
-		fail "$fails of $tried faulty runs broke a rule (above)"
+		fail "$fails broken rules in $tried faulty runs and their recoveries (above)"
 	fi
+}
+
+# The first time a faulty run leaves a complete journal (.journal), and the
+# first time it leaves only an incomplete one (.journal.tmp), the recovery
+# itself is put under faults: status --check with each kind's Nth call
+# failed, then status --check without; the store must then be the state
+# after (a complete journal is rolled forward) or before (an incomplete one
+# is discarded), and the second status --check clean.  Failures go to
+# $1/failures; the store is left as the faulty run left it.
+fault_recovery() {
+	local w=$1 kinds=$2 which want kind n count msg
+	if [ -f "$ROSTER_DIR/.journal" ]; then
+		which=complete want=after
+	elif [ -f "$ROSTER_DIR/.journal.tmp" ]; then
+		which=incomplete want=before
+	else
+		return 0
+	fi
+	[ ! -e "$w/recovered-$which" ] || return 0
+	: >"$w/recovered-$which"
+	rm -rf "$w/crashed"
+	cp -a "$ROSTER_DIR" "$w/crashed"
+	ROSTER_DIR="$w/crashed" run_faulty "$w/rec" "" 0 EIO 0 \
+	    status --check 2>/dev/null || true
+	for kind in $kinds; do
+		count=$(awk -v k="$kind" '$1 == k { print $2 }' "$w/rec/calls")
+		for n in $(FAULT_SAMPLE=4 fault_ns "$count"); do
+			rm -rf "$w/rec/store"
+			cp -a "$w/crashed" "$w/rec/store"
+			ROSTER_DIR="$w/rec/store" run_faulty "$w/rec" "$kind" \
+			    "$n" EIO 0 status --check
+			msg=
+			if ! ROSTER_DIR="$w/rec/store" status --check \
+			    >"$w/rec/check" 2>&1 || [ -s "$w/rec/check" ]; then
+				msg="then status --check: $(head -c 200 "$w/rec/check")"
+			else
+				store_dump "$w/rec/store" >"$w/rec/now"
+				cmp -s "$w/rec/now" "$w/$want" ||
+				    msg="the store is not the state $want"
+			fi
+			[ -z "$msg" ] || echo "recovery of a $which journal," \
+			    "$kind #$n failed (exit $(cat "$w/rec/rc")): $msg" \
+			    >>"$w/failures"
+		done
+	done
+	rm -rf "$ROSTER_DIR"
+	cp -a "$w/crashed" "$ROSTER_DIR"
 }
 
 # Judge one faulty run in $1: print landed, absent, late (failed after the
