@@ -100,6 +100,7 @@ fault_sweep() {
 	store_dump "$ROSTER_DIR" >"$w/after"
 	cmp -s "$w/before" "$w/after" && fail "the reference run changed nothing"
 	: >"$w/failures"
+	: >"$w/recoveries"
 	for kind in $kinds; do
 		count=$(awk -v k="$kind" '$1 == k { print $2 }' "$w/refcalls")
 		for spec in ${FAULT_ERRNOS:-EIO ENOSPC:persist}; do
@@ -132,7 +133,7 @@ fault_sweep() {
 	done
 	echo "# $*: $tried faulty runs: $landed landed, $absent absent," \
 	    "$late failed after the commit point and finished; $fails broke" \
-	    "a rule" >&3
+	    "a rule; $(wc -l <"$w/recoveries") recoveries under a fault" >&3
 	fails=$(wc -l <"$w/failures")
 	if [ "$fails" -gt 0 ]; then
 		head -n 40 "$w/failures"
@@ -169,6 +170,7 @@ fault_recovery() {
 			cp -a "$w/crashed" "$w/rec/store"
 			ROSTER_DIR="$w/rec/store" run_faulty "$w/rec" "$kind" \
 			    "$n" EIO 0 status --check
+			echo "$which $kind $n" >>"$w/recoveries"
 			msg=
 			if ! ROSTER_DIR="$w/rec/store" status --check \
 			    >"$w/rec/check" 2>&1 || [ -s "$w/rec/check" ]; then
