@@ -161,10 +161,13 @@ fault_recovery() {
 	: >"$w/recovered-$which"
 	rm -rf "$w/crashed"
 	cp -a "$ROSTER_DIR" "$w/crashed"
-	ROSTER_DIR="$w/crashed" run_faulty "$w/rec" "" 0 EIO 0 \
-	    status --check 2>/dev/null || true
+	# How many calls of each kind the recovery makes, on a copy.
+	rm -rf "$w/rec/store"
+	cp -a "$w/crashed" "$w/rec/store"
+	ROSTER_DIR="$w/rec/store" run_faulty "$w/rec" "" 0 EIO 0 status --check
+	cp "$w/rec/calls" "$w/rec/refcalls"
 	for kind in $kinds; do
-		count=$(awk -v k="$kind" '$1 == k { print $2 }' "$w/rec/calls")
+		count=$(awk -v k="$kind" '$1 == k { print $2 }' "$w/rec/refcalls")
 		for n in $(FAULT_SAMPLE=4 fault_ns "$count"); do
 			rm -rf "$w/rec/store"
 			cp -a "$w/crashed" "$w/rec/store"
@@ -173,8 +176,10 @@ fault_recovery() {
 			echo "$which $kind $n" >>"$w/recoveries"
 			msg=
 			if ! ROSTER_DIR="$w/rec/store" status --check \
-			    >"$w/rec/check" 2>&1 || [ -s "$w/rec/check" ]; then
-				msg="then status --check: $(head -c 200 "$w/rec/check")"
+			    >"$w/rec/check" 2>"$w/rec/checkerr" ||
+			    [ -s "$w/rec/check" ]; then
+				msg="then status --check: $(head -c 200 \
+				    "$w/rec/check" "$w/rec/checkerr" | tr '\n' '|')"
 			else
 				store_dump "$w/rec/store" >"$w/rec/now"
 				cmp -s "$w/rec/now" "$w/$want" ||
