@@ -87,7 +87,7 @@ $(O)/test/faultinject.so: test/helpers/faultinject.c
 
 DEPS = libyaml-dev libcsv-dev libinih-dev libjansson-dev libical-dev \
        libicu-dev bats bats-assert bats-support mandoc tzdata python3 \
-       hyperfine shellcheck parallel
+       hyperfine shellcheck parallel strace
 
 deps:
 	@sh share/deps.sh $(DEPS)

@@ -13,6 +13,7 @@
 #include "roster/rotation.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
 #include "roster/zone.h"
@@ -383,7 +384,7 @@ write:
 			goto out;
 	if ((rc = rotation_save(st, &rot)) != 0)
 		goto out;
-	rc = audit_flush(st, now);
+	rc = txn_commit(st, now);
 out:
 	json_decref(expl);
 	free(type);

@@ -9,6 +9,7 @@
 #include "roster/hours.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/zone.h"
 
@@ -208,7 +209,7 @@ main(int argc, char **argv)
 		for (i = 0; i < ul.n && rc == 0; i++)
 			rc = user_save(&st, &ul.u[i], USER_ACTIVE);
 		if (rc == 0)
-			rc = audit_flush(&st, now);
+			rc = txn_commit(&st, now);
 		if (rc)
 			err_print();
 	} else

@@ -11,6 +11,7 @@
 #include "roster/out.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/zone.h"
 
@@ -362,7 +363,7 @@ main(int argc, char **argv)
 	if (rc || o.dry || (o.ics && ch.n == 0))
 		goto out;
 	if ((rc = user_save(&st, &u, USER_ACTIVE)) == 0)
-		rc = audit_flush(&st, now);
+		rc = txn_commit(&st, now);
 out:
 	if (rc)
 		err_print();

@@ -8,6 +8,7 @@
 #include "roster/err.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 
 static void
@@ -164,7 +165,7 @@ main(int argc, char **argv)
 			if (changed[i])
 				rc = user_save(&st, &ul.u[i], USER_ACTIVE);
 		if (rc == 0)
-			rc = audit_flush(&st, now);
+			rc = txn_commit(&st, now);
 		if (rc)
 			err_print();
 	} else

@@ -13,6 +13,7 @@
 #include "roster/portal.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 
 static void
 usage(int rc)
@@ -318,12 +319,12 @@ write_edit(struct store *st, const struct opts *op, const char *value)
 			printf("%s (unset)\n", name);
 	} else if (rc == 0) {
 		text = ini_text(&after, &len);
-		rc = file_replace(st->dfd, PORTAL_FILE, text, len);
+		rc = txn_put(st, PORTAL_FILE, text, len);
 		free(text);
 		if (rc == 0) {
 			audit_add(val ? "set" : "unset", name, "%s",
 			    val ? val : "");
-			rc = audit_flush(st, now);
+			rc = txn_commit(st, now);
 		}
 	}
 	free(name);

@@ -12,6 +12,7 @@
 #include "roster/out.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
 #include "roster/zone.h"
@@ -166,7 +167,7 @@ bad:
 		for (i = 0; i < n && first == 0; i++)
 			first = user_save(&st, &us[i], USER_ACTIVE);
 		if (first == 0)
-			first = audit_flush(&st, now);
+			first = txn_commit(&st, now);
 		if (first)
 			err_print();
 	} else

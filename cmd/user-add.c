@@ -12,6 +12,7 @@
 #include "roster/fileio.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/welcome.h"
 #include "roster/zone.h"
@@ -245,6 +246,13 @@ check_cands(struct store *st, const struct opts *o)
 			report(RX_INVALID);
 			continue;
 		}
+		if (email_storable(c->email) != 0) {
+			char *msg = xstrdup(err_msg());
+			fail(RX_INVALID, "%s%s", at, msg);
+			free(msg);
+			report(RX_INVALID);
+			continue;
+		}
 		norm = email_norm(c->email);
 		for (j = 0; j < i; j++)
 			if (strcasecmp(cands[j].email, c->email) == 0)
@@ -329,10 +337,24 @@ add_all(struct store *st, const struct opts *o, time_t now)
 			    u.super_admin && u.teams.n ? "; " : "",
 			    u.teams.n ? "teams set" : "");
 		}
-		printf("%s\n", u.email);
 		user_free(&u);
 	}
 	return 0;
+}
+
+/* The addresses added, once the change is made (or checked, with
+ * --dry-run). */
+static void
+print_all(void)
+{
+	char *norm;
+	size_t i;
+
+	for (i = 0; i < ncands; i++) {
+		norm = email_norm(cands[i].email);
+		printf("%s\n", norm);
+		free(norm);
+	}
 }
 
 int
@@ -458,8 +480,10 @@ main(int argc, char **argv)
 	if (first_rc == 0) {
 		rc = add_all(&st, &o, now);
 		if (rc == 0 && !o.dry_run)
-			rc = audit_flush(&st, now);
-		if (rc)
+			rc = txn_commit(&st, now);
+		if (rc == 0)
+			print_all();
+		else
 			err_print();
 	} else
 		rc = first_rc;

@@ -11,6 +11,7 @@
 #include "roster/err.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 
 static void
@@ -470,8 +471,8 @@ main(int argc, char **argv)
 	if (first_rc == 0)
 		check_rules(&st, &o, &others);
 	rc = first_rc;
-	/* Write: the targets first, then the previous primary contact, so
-	 * that a crash between the two leaves two primaries, never none. */
+	/* Stage the targets, then the previous primary contact: one
+	 * change, so there is never a moment with two primaries or none. */
 	for (i = 0; rc == 0 && i < ntg + others.n; i++) {
 		struct user *a, *b, tmp;
 		char *d;
@@ -500,7 +501,7 @@ main(int argc, char **argv)
 		if (i >= ntg)
 			user_free(&tmp);
 	}
-	if (rc == 0 && !o.dry_run && (rc = audit_flush(&st, now)) != 0)
+	if (rc == 0 && !o.dry_run && (rc = txn_commit(&st, now)) != 0)
 		err_print();
 	store_close(&st);
 	for (i = 0; i < ntg; i++)

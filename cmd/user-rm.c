@@ -12,6 +12,7 @@
 #include "roster/records.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 
 #define FIRST_IDS 5
@@ -288,14 +289,8 @@ main(int argc, char **argv)
 			printf("reassign %zu record%s to %s\n", moved,
 			    moved == 1 ? "" : "s", tonorm);
 	} else if (rc == 0) {
-		/*
-		 * The order makes a crash at any point safe: first every
-		 * removed/ copy (the user exists twice for a moment), then
-		 * records.csv with the new owners (who are active), and only
-		 * then the users/ files.  A crash before the last step leaves
-		 * the user active with a copy in removed/, and the command can
-		 * be run again; no record and no owner is ever lost.
-		 */
+		/* One transaction: the removed/ copies, records.csv with the
+		 * new owners and the users/ files go together or not at all. */
 		for (i = 0; rc == 0 && i < nus; i++) {
 			us[i].removed_at = now;
 			rc = user_save(&st, &us[i], USER_REMOVED);
@@ -305,7 +300,7 @@ main(int argc, char **argv)
 		for (i = 0; rc == 0 && i < nus; i++) {
 			fname = email_fname(us[i].email);
 			rel = xasprintf("users/%s", fname);
-			rc = file_remove(st.dfd, rel);
+			rc = txn_remove(&st, rel);
 			free(rel);
 			free(fname);
 			if (rc == 0) {
@@ -322,7 +317,7 @@ main(int argc, char **argv)
 			}
 		}
 		if (rc == 0)
-			rc = audit_flush(&st, now);
+			rc = txn_commit(&st, now);
 		if (rc)
 			err_print();
 	}

@@ -1,4 +1,4 @@
-/* audit.c — audit.csv rows, one per change, appended under the lock. */
+/* audit.c — audit.csv rows, queued for the change's transaction. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +8,6 @@
 #include "roster/audit.h"
 #include "roster/csvio.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
-#include "roster/store.h"
 #include "roster/timefmt.h"
 
 struct row {
@@ -65,20 +63,22 @@ actor(void)
 	return xasprintf("uid:%ld", (long)getuid());
 }
 
-int
-audit_flush(struct store *st, time_t now)
+char *
+audit_take(time_t now, size_t *len)
 {
 	char ts[32], *buf = NULL, *who;
-	const char *cells[6];
-	size_t len = 0, i;
+	const char *cells[AUDIT_COLUMNS];
+	size_t i;
 	FILE *fp;
-	int rc;
 
+	*len = 0;
 	if (nrows == 0)
-		return 0;
-	fp = open_memstream(&buf, &len);
-	if (fp == NULL)
-		return fail_errno(RX_STORE, "audit.csv");
+		return NULL;
+	fp = open_memstream(&buf, len);
+	if (fp == NULL) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		exit(RX_STORE);
+	}
 	who = actor();
 	time_utc(now, ts);
 	for (i = 0; i < nrows; i++) {
@@ -88,13 +88,10 @@ audit_flush(struct store *st, time_t now)
 		cells[3] = rows[i].action;
 		cells[4] = rows[i].subject;
 		cells[5] = rows[i].detail;
-		csv_row_write(fp, cells, 6, 0);
+		csv_row_write(fp, cells, AUDIT_COLUMNS, 0);
 	}
 	fclose(fp);
-	rc = file_append(st->dfd, "audit.csv",
-	    "time,actor,tool,action,subject,detail\n", buf, len);
-	free(buf);
 	free(who);
 	audit_drop();
-	return rc;
+	return buf;
 }

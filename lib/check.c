@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "roster/audit.h"
 #include "roster/check.h"
 #include "roster/csvio.h"
 #include "roster/email.h"
@@ -19,6 +20,7 @@
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/zone.h"
 
@@ -27,6 +29,9 @@ struct chk {
 	struct strv *probs;
 	struct strv known;	/* addresses with a file in users/ or removed/ */
 	int ini_ok;		/* roster.ini read: its roles can be trusted */
+	struct strv active;	/* addresses in users/, in load order */
+	time_t *created;	/* their created: times, -1 unknown */
+	struct strv primary;	/* files of active primary contacts */
 };
 
 static void problem(struct chk *c, const char *file, long line,
@@ -254,6 +259,61 @@ check_user_rules(struct chk *c, const char *rel, const char *name,
 	}
 }
 
+/* The index of email among the active users, or -1. */
+static long
+active_of(const struct chk *c, const char *email)
+{
+	size_t i;
+
+	for (i = 0; i < c->active.n; i++)
+		if (strcasecmp(c->active.v[i], email) == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * What only a change cut in half could leave: a removed user who is still
+ * active (an active file made before the removal; one made at or after it
+ * is the user added again), and more than one primary contact.  users/ is
+ * read before removed/.
+ */
+static void
+check_user_state(struct chk *c, const char *dir, const char *rel,
+    const struct user *u)
+{
+	char a[32];
+	long k;
+
+	if (u->email == NULL)
+		return;
+	if (strcmp(dir, "users") == 0) {
+		c->created = xrealloc(c->created, (c->active.n + 1) *
+		    sizeof *c->created);
+		c->created[c->active.n] = u->created;
+		strv_add(&c->active, u->email);
+		if (strv_has(&u->contacts, "primary"))
+			strv_add(&c->primary, rel);
+		return;
+	}
+	k = active_of(c, u->email);
+	if (k >= 0 && u->removed_at != -1 && (c->created[k] == -1 ||
+	    c->created[k] < u->removed_at))
+		problem(c, rel, 0, "%s was removed at %s but is still active "
+		    "(users/): a removal cut short", u->email,
+		    time_utc(u->removed_at, a));
+}
+
+/* At most one primary contact (user-mod hands the role on). */
+static void
+check_primary(struct chk *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->primary.n; i++)
+		problem(c, c->primary.v[i], 0, "a second primary contact (%s "
+		    "is one already); there is one", c->primary.v[0]);
+}
+
 static void
 check_user_dir(struct chk *c, const char *dir)
 {
@@ -281,6 +341,7 @@ check_user_dir(struct chk *c, const char *dir)
 				problem_recorded(c);
 			else {
 				check_user_rules(c, rel, names.v[i], &u);
+				check_user_state(c, dir, rel, &u);
 				user_free(&u);
 			}
 		}
@@ -466,6 +527,26 @@ check_rotation(struct chk *c)
 	csvdoc_free(&doc);
 }
 
+/* A last row with no newline is a row torn in half (the next change would
+ * drop it: see txn.h). */
+static void
+check_audit_end(struct chk *c)
+{
+	char *buf;
+	size_t len, n = 1;
+	const char *p;
+
+	if (file_read(c->st->dfd, AUDIT_FILE, &buf, &len) != 0)
+		return;
+	if (len > 0 && buf[len - 1] != '\n') {
+		for (p = buf; p < buf + len - 1; p++)
+			n += *p == '\n';
+		problem(c, AUDIT_FILE, (long)n, "a row torn in half (no newline "
+		    "at the end of the file)");
+	}
+	free(buf);
+}
+
 static void
 check_audit(struct chk *c)
 {
@@ -476,6 +557,7 @@ check_audit(struct chk *c)
 	size_t i;
 	time_t t;
 
+	check_audit_end(c);
 	if (!csv_file(c, "audit.csv", &doc))
 		return;
 	if (doc.n > 0 && !is_header(&doc.rows[0], hdr, 6)) {
@@ -504,21 +586,25 @@ store_check(const char *opt, struct strv *probs)
 {
 	struct store st;
 	struct chk c;
-	int rc;
+	int rc, journal;
 
 	memset(&c, 0, sizeof c);
 	c.st = &st;
 	c.probs = probs;
 	rc = store_open(&st, opt, STORE_READ);
-	if (rc != 0 && (rc != RX_STORE || st.lockfd < 0)) {
+	/* A change that could not be finished: report it and check the
+	 * files as they are, before it. */
+	journal = rc == RX_STORE && st.dfd >= 0 && txn_pending(&st);
+	if (rc != 0 && !journal && (rc != RX_STORE || st.lockfd < 0)) {
 		store_close(&st);
 		return rc;
 	}
 	if (rc != 0) {
-		/* Locked and open: only roster.ini failed.  Report it and
-		 * read on with the defaults, unless the format is newer. */
+		/* Locked and open: only roster.ini failed (or the journal).
+		 * Report it and read on with the defaults, unless the format
+		 * is newer. */
 		problem_recorded(&c);
-		if (ini_is_newer(&c))
+		if (!journal && ini_is_newer(&c))
 			goto out;
 		if (st.tz == NULL)
 			st.tz = xstrdup("UTC");
@@ -528,6 +614,7 @@ store_check(const char *opt, struct strv *probs)
 	collect_known(&c);
 	check_user_dir(&c, "users");
 	check_user_dir(&c, "removed");
+	check_primary(&c);
 	check_records(&c);
 	check_rotation(&c);
 	check_audit(&c);
@@ -536,6 +623,9 @@ store_check(const char *opt, struct strv *probs)
 	uindex_rebuild(&st);
 out:
 	strv_free(&c.known);
+	strv_free(&c.active);
+	strv_free(&c.primary);
+	free(c.created);
 	store_close(&st);
 	return probs->n ? RX_STORE : 0;
 }

@@ -1,4 +1,5 @@
 /* email.c — address validation, normal form and file names. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,24 @@ email_fname(const char *s)
 	strcpy(o, ".yaml");
 	free(norm);
 	return out;
+}
+
+int
+email_storable(const char *s)
+{
+	char *fname = email_fname(s), *norm;
+	size_t n = strlen(fname);
+	int rc = 0;
+
+	free(fname);
+	if (n + EMAIL_FNAME_ROOM > NAME_MAX) {
+		norm = email_norm(s);
+		rc = fail(RX_INVALID, "%s: too long to store (its file name "
+		    "needs %zu bytes; at most %d)", norm, n + EMAIL_FNAME_ROOM,
+		    NAME_MAX);
+		free(norm);
+	}
+	return rc;
 }
 
 char *

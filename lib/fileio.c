@@ -442,6 +442,18 @@ file_remove(int dfd, const char *rel)
 }
 
 int
+file_parent(int dfd, const char *rel, const char **name)
+{
+	return open_parent(dfd, rel, name);
+}
+
+int
+file_rel_ok(const char *rel)
+{
+	return rel_ok(rel);
+}
+
+int
 dir_ensure(int dfd, const char *rel)
 {
 	struct stat sb;

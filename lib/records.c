@@ -12,6 +12,7 @@
 #include "roster/fileio.h"
 #include "roster/records.h"
 #include "roster/store.h"
+#include "roster/txn.h"
 
 static const char *const cols[] = { "type", "id", "owner", "state" };
 
@@ -162,33 +163,50 @@ records_reassign(struct records *rs, const char *from, const char *to)
 	return n;
 }
 
+/* Once the change is on disk, cache the open counts of the file written
+ * (its identity is known only then). */
+static void
+cache_after(struct store *st, void *arg, int committed)
+{
+	struct opencounts *oc = arg;
+	struct stat sb;
+	struct fid f;
+
+	if (committed &&
+	    fstatat(st->dfd, RECORDS_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		fid_of(&sb, &f);
+		open_cache(st, &f, oc);
+	}
+	opencounts_free(oc);
+	free(oc);
+}
+
 int
 records_save(struct store *st, const struct records *rs)
 {
-	struct opencounts oc;
-	struct atomic a;
-	struct stat sb;
-	struct fid f;
-	size_t i;
+	struct opencounts *oc;
+	char *text = NULL;
+	size_t i, len = 0;
+	FILE *fp;
 	int rc;
 
-	if ((rc = atomic_begin(&a, st->dfd, RECORDS_FILE)) != 0)
-		return rc;
-	csv_row_write(a.fp, cols, 4, 0);
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		return fail_errno(RX_STORE, RECORDS_FILE);
+	csv_row_write(fp, cols, 4, 0);
 	for (i = 0; i < rs->n; i++) {
 		const char *cells[4] = { rs->r[i].type, rs->r[i].id,
 			rs->r[i].owner, rs->r[i].state };
-		csv_row_write(a.fp, cells, 4, 0);
+		csv_row_write(fp, cells, 4, 0);
 	}
-	if ((rc = atomic_commit(&a)) != 0)
-		return rc;
-	if (fstatat(st->dfd, RECORDS_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
-		fid_of(&sb, &f);
-		records_open_of(rs, &oc);
-		open_cache(st, &f, &oc);
-		opencounts_free(&oc);
+	fclose(fp);
+	rc = txn_put(st, RECORDS_FILE, text, len);
+	free(text);
+	if (rc == 0) {
+		oc = xmalloc(sizeof *oc);
+		records_open_of(rs, oc);
+		txn_after(st, cache_after, oc);
 	}
-	return 0;
+	return rc;
 }
 
 /* --- open counts --------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include "roster/rotation.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 
 /* The first index whose address sorts after last (0 when none do). */
 static size_t
@@ -149,21 +150,25 @@ int
 rotation_save(struct store *st, const struct rotation *rot)
 {
 	static const char *const hdr[] = { "pool", "last", "updated" };
-	struct atomic a;
 	const char *cells[3];
-	size_t i;
+	char *text = NULL;
+	size_t i, len = 0;
+	FILE *fp;
 	int rc;
 
-	if ((rc = atomic_begin(&a, st->dfd, "rotation.csv")) != 0)
-		return rc;
-	csv_row_write(a.fp, hdr, 3, 0);
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		return fail_errno(RX_STORE, "rotation.csv");
+	csv_row_write(fp, hdr, 3, 0);
 	for (i = 0; i < rot->n; i++) {
 		cells[0] = rot->pool[i];
 		cells[1] = rot->last[i];
 		cells[2] = rot->updated[i];
-		csv_row_write(a.fp, cells, 3, 0);
+		csv_row_write(fp, cells, 3, 0);
 	}
-	return atomic_commit(&a);
+	fclose(fp);
+	rc = txn_put(st, "rotation.csv", text, len);
+	free(text);
+	return rc;
 }
 
 void

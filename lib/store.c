@@ -12,6 +12,7 @@
 #include "roster/fileio.h"
 #include "roster/lock.h"
 #include "roster/store.h"
+#include "roster/txn.h"
 #include "roster/zone.h"
 
 const char *const store_permissions[] = {
@@ -268,8 +269,40 @@ create_layout(struct store *st)
 		if ((rc = dir_ensure(st->dfd, dirs[i])) != 0)
 			return rc;
 	if (!file_exists(st->dfd, "roster.ini"))
-		return file_replace(st->dfd, "roster.ini", default_ini,
+		return txn_put(st, "roster.ini", default_ini,
 		    sizeof default_ini - 1);
+	return 0;
+}
+
+/* A reader found a journal: finish it under the exclusive lock, then read
+ * under the shared one again.  Without write access the journal stays and
+ * the reader stops rather than read a change half made. */
+static int
+reader_recover(struct store *st)
+{
+	struct flock fl;
+	int rc;
+
+	rc = RX_STORE;
+	if (st->lockfd >= 0) {
+		close(st->lockfd);
+		st->lockfd = -1;
+		rc = lock_take(st->dfd, ".lock", 1, lock_timeout(), ".lock",
+		    &st->lockfd);
+	}
+	if (rc == RX_BUSY)
+		return rc;
+	if (rc)
+		return fail(RX_STORE, "%s/%s: an interrupted change waits to be "
+		    "finished by a command with write access to the store",
+		    st->path, TXN_JOURNAL);
+	if ((rc = txn_recover(st, 0)) != 0)
+		return rc;
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_RDLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(st->lockfd, F_SETLK, &fl) != 0)
+		return fail_errno(RX_STORE, ".lock");
 	return 0;
 }
 
@@ -285,6 +318,8 @@ store_open(struct store *st, const char *opt, int mode)
 	st->path = store_locate(opt);
 	if (st->path == NULL)
 		return RX_STORE;
+	if (mode == STORE_WRITE)
+		txn_begin(st);
 	if (mode == STORE_WRITE && (rc = mkdirs(st->path)) != 0)
 		return rc;
 	st->dfd = open(st->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -301,6 +336,11 @@ store_open(struct store *st, const char *opt, int mode)
 	    ".lock", &st->lockfd);
 	if (rc)
 		return rc;
+	if (mode == STORE_WRITE && (rc = txn_recover(st, 1)) != 0)
+		return rc;
+	if (mode == STORE_READ && txn_pending(st) &&
+	    (rc = reader_recover(st)) != 0)
+		return rc;
 	if (mode == STORE_WRITE && (rc = create_layout(st)) != 0)
 		return rc;
 	rc = read_ini(st);
@@ -316,6 +356,7 @@ store_close(struct store *st)
 {
 	size_t i;
 
+	txn_end(st);
 	if (st->lockfd >= 0)
 		close(st->lockfd);
 	if (st->dfd >= 0)

@@ -16,6 +16,7 @@
 #include "roster/fileio.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 
 const char *const weekday_names[7] = {
@@ -1257,7 +1258,7 @@ user_save(struct store *st, const struct user *u, int where)
 		user_free(&chk);
 	}
 	if (rc == 0)
-		rc = file_replace(st->dfd, rel, text, len);
+		rc = txn_put(st, rel, text, len);
 	free(text);
 	free(fname);
 	free(rel);

@@ -6,8 +6,8 @@
 
 #include "roster/email.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
 #include "roster/store.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/welcome.h"
 
@@ -28,7 +28,6 @@ welcome_queue(struct store *st, const struct user *u, time_t now)
 	const char *name = u->first_name ? u->first_name : u->email;
 	int rc;
 
-	(void)st;
 	mail_date(now, date, sizeof date);
 	fname = email_fname(u->email);
 	strcpy(fname + strlen(fname) - 5, ".eml");
@@ -48,7 +47,7 @@ welcome_queue(struct store *st, const struct user *u, time_t now)
 	    "You have been added to the help desk as %s.\r\n"
 	    "Follow the invitation link to set a password and sign in.\r\n",
 	    u->email, date, (long)now, u->email, name, u->email);
-	rc = file_replace(st->dfd, rel, msg, strlen(msg));
+	rc = txn_put(st, rel, msg, strlen(msg));
 	free(msg);
 	free(rel);
 	free(fname);

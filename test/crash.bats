@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# Crash safety (SPEC 5): the writers killed with SIGKILL at random points,
+# Crash safety (SPEC 5): the writers killed with SIGKILL, and interrupted
+# with SIGINT, at random points,
 # then the store checked (test/helpers/crashloop.py says what).  make check
 # runs a short loop in the normal build; make crashtest a longer one.
 
@@ -36,4 +37,16 @@ writers_loop() {
 
 @test "every multi-file writer interrupted with SIGINT: exit 130, the change whole or absent" {
 	writers_loop INT
+}
+
+@test "writers interrupted with SIGINT at random points: all or nothing" {
+	[ "${ROSTER_SUITE:-}" != sanitizer ] ||
+	    skip "run in the normal build (sanitizers slow the writers down)"
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	CRASH_SIGNAL=INT run python3 "$HELPERS/crashloop.py" "$ROSTER_BIN" \
+	    "$ROSTER_DIR" "${CRASH_ITERATIONS:-400}" "${CRASH_KILLS:-150}" \
+	    ${CRASH_SEED:-}
+	echo "$output"
+	assert_success
+	echo "# $output" >&3
 }

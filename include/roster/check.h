@@ -16,7 +16,13 @@
  * four fields, one row per record, owners that are active or removed users
  * (an empty owner is unassigned, which is fine); rotation.csv rows
  * pool,last,updated, one per pool, whose last is a user; audit.csv rows of
- * six fields starting with a time; portal.ini's rules (portal.h).
+ * six fields starting with a time, and a last row not torn (it ends with
+ * a newline); portal.ini's rules (portal.h).  And what only a change cut
+ * in half could leave (txn.h): a user in removed/ whose removed_at is
+ * later than the created of the same address in users/ (active and
+ * removed at once), more than one primary contact, and a .journal that
+ * could not be finished (reported first; the files are then checked as
+ * they are, before it).
  *
  * Returns 0 if the store is clean, RX_STORE if probs holds problems, or
  * the code of a failure that kept the check from reading the store at all

@@ -25,6 +25,18 @@ char *email_norm(const char *s);
 /* The file name of address s (normalised first), malloc'd: "x%2Fy@z.org.yaml". */
 char *email_fname(const char *s);
 
+/*
+ * Room in a file name beyond the address's own file name: a transaction's
+ * temporary adds "." and ".txn" (txn.h), and a removal archive may add a
+ * time stamp of up to 24 bytes.  An address whose file name with that room
+ * would pass NAME_MAX (255) is refused before anything is written.
+ */
+#define EMAIL_FNAME_ROOM	(5 + 24)
+
+/* 0 if the files of address s can be stored, else RX_INVALID with
+ * "ADDRESS: too long to store (...)" recorded. */
+int email_storable(const char *s);
+
 /* The address a file name stands for, malloc'd; NULL if name is not
  * a user file name (no ".yaml" suffix, bad escape, leading "."). */
 char *email_from_fname(const char *name);

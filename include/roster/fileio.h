@@ -8,6 +8,10 @@
  * directory (writers are serialised by the store lock, so one name is
  * enough and a stale one from a crash is simply replaced), fsync, rename,
  * fsync of the directory.  Readers ignore names that start with ".".
+ * The store's data files are not written here but staged in the store's
+ * transaction (txn.h), which writes them all at once; what is below serves
+ * files outside a change (derived files) and the transaction itself
+ * (file_parent, file_rel_ok).
  */
 #ifndef ROSTER_FILEIO_H
 #define ROSTER_FILEIO_H
@@ -65,6 +69,15 @@ int file_remove(int dfd, const char *rel);
 
 /* Make directory rel below dfd if missing (one level). */
 int dir_ensure(int dfd, const char *rel);
+
+/* Open the directory that holds rel (checked as above, its last
+ * component not followed) and point *name at rel's last component; -1 on
+ * error with errno set. */
+int file_parent(int dfd, const char *rel, const char **name);
+
+/* 1 if rel is a plain relative path: no "", ".", ".." component and no
+ * leading "/". */
+int file_rel_ok(const char *rel);
 
 /* Open directory rel below dfd (O_DIRECTORY|O_NOFOLLOW); -1 on error with
  * errno set. */

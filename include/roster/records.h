@@ -5,8 +5,8 @@
  * and keeps the rows in file order; a row that does not have exactly the
  * four columns of the header is RX_STORE naming "records.csv:LINE".  The
  * caller changes rows in memory (records_find, record_set_owner,
- * records_add, records_reassign) and writes the file back atomically with
- * records_save() while it holds the store's exclusive lock.  An empty owner
+ * records_add, records_reassign) and stages the file in the store's
+ * transaction with records_save() while it holds the exclusive lock.  An empty owner
  * means unassigned.
  */
 #ifndef ROSTER_RECORDS_H
@@ -48,8 +48,9 @@ size_t records_count(const struct records *rs, const char *owner,
 /* Give every record of from to to; return how many moved. */
 size_t records_reassign(struct records *rs, const char *from, const char *to);
 
-/* Write rs to STORE/records.csv atomically. 0 or RX_STORE.  The open
- * counts (below) are cached for the file written. */
+/* Stage rs as STORE/records.csv in st's transaction (txn.h). 0 or
+ * RX_STORE.  Once it commits, the open counts (below) are cached for the
+ * file written. */
 int records_save(struct store *st, const struct records *rs);
 
 /*

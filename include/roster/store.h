@@ -6,6 +6,13 @@
  * STORE/.lock (shared for STORE_READ, exclusive for STORE_WRITE, waiting up
  * to $ROSTER_LOCK_TIMEOUT seconds), and reads roster.ini.  A writer creates
  * the store on first use; a reader of a missing store gets RX_NOTFOUND.
+ * A writer's store carries a transaction (txn.h) that its changes are
+ * staged into.  Before anything else, a command under the exclusive lock
+ * finishes or discards a change a crash interrupted (txn_recover()); a
+ * reader that finds STORE/.journal trades its shared lock for the
+ * exclusive one (same timeout) to finish it, then goes back to shared; if
+ * it cannot (no write access), it fails with RX_STORE naming the journal
+ * rather than read a change half made.
  * The lock is held until store_close().  Every path below the store is
  * opened relative to st->dfd, never following a symbolic link.
  */
@@ -39,6 +46,7 @@ struct store {
 	size_t nroles;
 	struct pipeline *pipes;
 	size_t npipes;
+	struct txn *txn;	/* a writer's change in progress (txn.h) */
 };
 
 /* Resolve the store directory: opt (from --store), else the environment.

@@ -106,7 +106,7 @@ int user_check_text(const struct user *u);
  * of each field): for a caller that can name where bad text came from. */
 int user_text_ok(const char *s);
 
-/* Write u atomically to users/ (or removed/). */
+/* Stage u as its file in users/ (or removed/) in st's transaction. */
 int user_save(struct store *st, const struct user *u, int where);
 
 /* 1 if email has a file in users/ (or removed/). */

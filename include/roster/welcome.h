@@ -14,7 +14,7 @@
 struct store;
 struct user;
 
-/* Write the message for u atomically into outbox/. 0 or RX_STORE. */
+/* Stage the message for u in outbox/ in st's transaction. 0 or RX_STORE. */
 int welcome_queue(struct store *st, const struct user *u, time_t now);
 
 #endif

@@ -4,6 +4,9 @@
 # with /bin/true in the same run) and prints one line per figure:
 #   figure  measured-ms  target  ratio  ok|MISS
 # Binaries not (yet) built print SKIP (binary missing).
+# The durability section runs three writers once each on a real-disk
+# directory (BENCH_DISK, default /var/tmp/roster-bench) and prints how many
+# fsync/fdatasync/syncfs calls each made (strace -c) and its wall time.
 # Environment: BENCH_DIR (default /dev/shm/roster-bench), BENCH_RUNS (50),
 # BENCH_HEAVY_RUNS (10), BENCH_CONC_STORE (100 or 10000; default 10000),
 # BENCH_KEEP=1 keeps the stores.
@@ -20,7 +23,7 @@ ROSTER_ACTOR=bench
 export ROSTER_NOW ROSTER_ACTOR
 unset ROSTER_DIR
 
-for t in hyperfine python3; do
+for t in hyperfine python3 strace; do
 	command -v "$t" >/dev/null 2>&1 || { echo "run.sh: $t not found" >&2; exit 2; }
 done
 
@@ -251,6 +254,51 @@ else
 	line "$name" "${secs}s" "2000 distinct, spread<=1" "-" "$v"
 	echo "    store of $CONC users, pool Team001 ($navail available): rows=$rows distinct=$distinct" \
 	    "spread=$spread chosen-but-unavailable=$others errors=$errs"
+fi
+
+# --- durability: syncs per change and wall time on a real disk ------------
+D=${BENCH_DISK:-/var/tmp/roster-bench}
+# syncs NAME STORE-ORIG ARGS... : copy the store to $D, count the syncs of
+# one run under strace, time one more run on a fresh copy.
+syncs() {
+	name=$1 orig=$2 cmd=$3
+	shift 3
+	if ! have "$cmd"; then
+		skip "$name" "syncs, wall time" "$cmd"
+		return
+	fi
+	rm -rf "$D/s" && cp -a "$orig" "$D/s" && sync
+	if ! strace -f -c -e trace=fsync,fdatasync,syncfs -o "$W/strace.out" \
+	    "$BIN/$cmd" --store "$D/s" "$@" >"$W/check.out" 2>&1; then
+		echo "  not measured, the command fails: $cmd $*" >&2
+		sed 's/^/    /' "$W/check.out" >&2
+		return
+	fi
+	n=$(awk '$NF ~ /^(fsync|fdatasync|syncfs)$/ { n += $4 } END { print n + 0 }' \
+	    "$W/strace.out")
+	rm -rf "$D/s" && cp -a "$orig" "$D/s" && sync
+	t0=$(date +%s%N)
+	"$BIN/$cmd" --store "$D/s" "$@" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	line "$name" "$(calc "($t1 - $t0) / 1e6")" "syncs: $n" - info
+}
+if mkdir -p "$D" 2>/dev/null; then
+	echo "durability on $D ($(df -P "$D" | awk 'NR == 2 { print $1 }')):"
+	cp -a "$S100.orig" "$W/backlog.orig"
+	i=1
+	while [ "$i" -le 100 ]; do
+		echo "ticket,bl-$i,,open"
+		i=$((i + 1))
+	done >>"$W/backlog.orig/records.csv"
+	syncs "one-user change (user-mod), real disk" "$S100.orig" user-mod \
+	    --first-name Adaline "$U"
+	syncs "user-add --csv, 100 users, real disk" "$S10K.orig" user-add \
+	    --csv "$W/import100.csv"
+	syncs "assign-next --backlog of 100, real disk" "$W/backlog.orig" \
+	    assign-next --team Team002 --backlog
+	rm -rf "$D/s" "$W/backlog.orig"
+else
+	echo "durability: cannot make $D; not measured" >&2
 fi
 
 echo

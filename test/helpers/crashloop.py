@@ -16,8 +16,14 @@ the end it checks the store:
   - records.csv holds every record whose assign-next --record finished,
     each id once, each owned by an active user (users/EMAIL.yaml);
   - audit.csv rows have their six fields;
-  - a temporary left by a killed writer is a ".NAME.tmp" file, which no
-    reader takes for data: status lists exactly the users/*.yaml files.
+  - a temporary left by a killed writer is a ".NAME.txn" (or ".journal.tmp",
+    or a cache's ".NAME.tmp") file, which no reader takes for data: status
+    lists exactly the users/*.yaml files.
+
+With CRASH_SIGNAL=INT (or TERM, HUP) in the environment the writers are
+sent that signal instead of SIGKILL: each must end with 0 or 128+signal
+and, when it says "nothing was changed" (or the signal came before it
+could catch it), leave every file of the store as it was.
 
 Runs until ITERATIONS and at least MINKILLS kills that hit a running
 process.  Prints the counts; exits 1 with the reason on the first failed
@@ -69,6 +75,9 @@ class Failed(Exception):
     pass
 
 
+SIG = getattr(signal, "SIG" + os.environ.get("CRASH_SIGNAL", "KILL"))
+
+
 class Loop:
     def __init__(self, bindir, store, seed):
         self.bin = bindir
@@ -105,9 +114,26 @@ class Loop:
                 dirs[:] = []
                 continue
             for n in files:
-                if n.endswith(".tmp"):
+                if n.endswith(".tmp") or n.endswith(".txn"):
                     found.add(os.path.join(top, n))
         return found
+
+    def snapshot(self):
+        """Every file of the store but the lock and the cache."""
+        files = {}
+        for top, dirs, names in os.walk(self.store):
+            dirs[:] = [d for d in dirs if d != ".cache"]
+            for n in names:
+                p = os.path.join(top, n)
+                if p != self.path(".lock"):
+                    with open(p, "rb") as f:
+                        files[p] = f.read()
+        return files
+
+    @staticmethod
+    def changed(a, b):
+        return sorted(set(a) ^ set(b) |
+                      {p for p in a if p in b and a[p] != b[p]})
 
     def pick_command(self):
         r = self.rng
@@ -159,6 +185,11 @@ class Loop:
         est = self.est.get(name, 0.004)
         kill = self.rng.random() < 0.85
         before = self.temporaries() if kill else set()
+        snap = self.snapshot() if kill and SIG != signal.SIGKILL else None
+        # A change a kill interrupted after its commit point is finished
+        # by this command first, so the command was picked from the state
+        # before it and may find its user gone (4) or already there (3).
+        pending = os.path.exists(self.path(".journal"))
         t0 = time.monotonic()
         p = subprocess.Popen([os.path.join(self.bin, name)] + args[1:],
                              env=self.env, stdout=subprocess.PIPE,
@@ -169,7 +200,7 @@ class Loop:
             if p.poll() is None:
                 self.hits += 1
             try:
-                p.send_signal(signal.SIGKILL)
+                p.send_signal(SIG)
                 self.kills += 1
             except ProcessLookupError:
                 pass
@@ -183,11 +214,39 @@ class Loop:
             if self.temporaries() - before:
                 self.tmphits += 1
             return
-        if rc not in (0, 1, 3):
+        if snap is not None and rc == -SIG:
+            # Before the command caught the signal: it had not started.
+            now = self.snapshot()
+            if now != snap:
+                raise Failed("%s: killed by signal %d before it caught it, "
+                             "but %s changed" % (" ".join(args), SIG,
+                                                 self.changed(snap, now)))
+            return
+        if snap is not None and rc == 128 + SIG:
+            self.interrupted(args, err.decode(errors="replace"), snap)
+            if rid is not None and b"the change was made" in err:
+                self.done.add(rid)
+            return
+        if rc not in (0, 1, 3) and not (pending and rc == 4):
             raise Failed("%s: exit %d: %s" % (" ".join(args), rc,
                          err.decode(errors="replace")))
         if rid is not None and rc == 0:
             self.done.add(rid)
+
+    def interrupted(self, args, err, snap):
+        """A writer ended by SIG: one line, and nothing changed if it
+        says so."""
+        last = err.splitlines()[-1] if err else ""
+        if not last.startswith(args[0] + ": ") or \
+                not (last.endswith("nothing was changed") or
+                     last.endswith("the change was made")):
+            raise Failed("%s: ended by signal %d with %r" %
+                         (" ".join(args), SIG, err))
+        if last.endswith("nothing was changed"):
+            now = self.snapshot()
+            if now != snap:
+                raise Failed("%s: said nothing was changed, but %s changed" %
+                             (" ".join(args), self.changed(snap, now)))
 
     def check(self):
         out = self.run(["status", "--check"])

@@ -1,0 +1,82 @@
+/*
+ * txn.h — one journaled transaction per change: all of it or none of it.
+ *
+ * A writer's store (store_open(..., STORE_WRITE)) carries a transaction.
+ * Writers stage whole new file contents (txn_put) and removals
+ * (txn_remove) by their path relative to the store; nothing touches the
+ * disk until txn_commit(), which also takes the rows queued by audit_add().
+ * Staging a path twice keeps the last content or removal, in the place of
+ * the first.  Readers of the store see the state before the transaction:
+ * a command keeps what it staged in memory.
+ *
+ * Commit (three syncs whatever the number of files):
+ *   1. write STORE/.journal.tmp: a header, audit.csv's size, "put REL" or
+ *      "del REL" per file in order, the audit rows, and an end line with
+ *      the length and an FNV-1a hash of everything before it;
+ *   2. write each put's content to DIR/.NAME.txn beside its target;
+ *   3. syncfs(), rename .journal.tmp to .journal and fsync the store
+ *      directory: the commit point;
+ *   4. rename every temporary over its target, unlink every "del", cut
+ *      audit.csv back to the recorded size and append the rows; syncfs();
+ *      unlink .journal.
+ * Every step of 4 can be done again (a missing temporary was renamed
+ * already), so recovery rolls a complete .journal forward; a .journal.tmp
+ * is an incomplete change and is removed with the temporaries it lists.
+ * A failure before the commit point leaves the store as it was; one after
+ * it leaves .journal for the next command to finish, and is a warning only
+ * (the change is made).  SIGINT, SIGTERM and SIGHUP before the commit
+ * point end the command with 128+signal and change nothing; from the
+ * commit point on they wait until the change is complete.
+ *
+ * Errors: 0 or RX_STORE (I/O) with the message recorded.
+ */
+#ifndef ROSTER_TXN_H
+#define ROSTER_TXN_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct store;
+
+#define TXN_JOURNAL	".journal"
+#define TXN_JOURNAL_TMP	".journal.tmp"
+#define TXN_TMP_PREFIX	"."
+#define TXN_TMP_SUFFIX	".txn"
+
+/* Start st's transaction and catch SIGINT, SIGTERM and SIGHUP. */
+void txn_begin(struct store *st);
+
+/* Stage rel's new content (len bytes, copied).  0, or RX_STORE when st has
+ * no transaction or rel is not a plain relative path. */
+int txn_put(struct store *st, const char *rel, const char *data, size_t len);
+
+/* Stage the removal of rel (an absent file is no error at commit). */
+int txn_remove(struct store *st, const char *rel);
+
+/* Run fn(st, arg, committed) once the transaction ends: committed 1 after
+ * a commit, 0 when it is dropped (fn frees arg either way). */
+void txn_after(struct store *st, void (*fn)(struct store *, void *, int),
+    void *arg);
+
+/* Make the staged change and the queued audit rows (stamped now).  With
+ * nothing staged and no row, nothing is written.  The transaction is
+ * empty afterwards, ready for the next change. */
+int txn_commit(struct store *st, time_t now);
+
+/* Drop everything staged and every queued audit row. */
+void txn_abort(struct store *st);
+
+/* End st's transaction (dropping what is staged) and restore the signals,
+ * unless a change was committed: then the handler stays to the end. */
+void txn_end(struct store *st);
+
+/* Under the exclusive lock: finish (.journal) or discard (.journal.tmp) an
+ * interrupted change, saying which on stderr.  tmp_too 0 looks only for
+ * .journal (one fstatat).  0, or RX_STORE when a journal is damaged or
+ * cannot be applied. */
+int txn_recover(struct store *st, int tmp_too);
+
+/* 1 if STORE/.journal exists. */
+int txn_pending(const struct store *st);
+
+#endif

@@ -1,0 +1,786 @@
+/* txn.c — staged changes, the intent journal, commit and recovery. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "roster/audit.h"
+#include "roster/err.h"
+#include "roster/fileio.h"
+#include "roster/store.h"
+#include "roster/timefmt.h"
+#include "roster/txn.h"
+
+#define JOURNAL_MAGIC	"roster-journal 1"
+
+struct entry {
+	char *rel;
+	char *data;		/* NULL: a removal */
+	size_t len;
+};
+
+struct hook {
+	void (*fn)(struct store *, void *, int);
+	void *arg;
+};
+
+struct txn {
+	struct entry *e;
+	size_t n;
+	struct hook *h;
+	size_t nh;
+};
+
+/* A journal read back: what step 4 needs. */
+struct plan {
+	char *tool, *time;
+	long long audit_size;
+	struct entry *e;	/* data unused; non-NULL marks a put */
+	size_t n;
+	const char *rows;	/* into the journal text */
+	size_t nrows;
+	int complete;		/* the end line is there and matches */
+};
+
+static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
+#define NCAUGHT (sizeof caught / sizeof caught[0])
+static struct sigaction saved[NCAUGHT];
+static volatile sig_atomic_t committed;
+static int handlers_on;
+
+/* --- signals -------------------------------------------------------------- */
+
+static void
+say(const char *s)
+{
+	ssize_t r = write(2, s, strlen(s));
+	(void)r;
+}
+
+/* Before the commit point nothing is on disk (temporaries exist only while
+ * the signals are blocked), so leaving at once changes nothing. */
+static void
+on_signal(int sig)
+{
+	say(progname);
+	say(sig == SIGINT ? ": interrupted (SIGINT); " : sig == SIGTERM ?
+	    ": terminated (SIGTERM); " : ": hung up (SIGHUP); ");
+	say(committed ? "the change was made\n" : "nothing was changed\n");
+	_exit(128 + sig);
+}
+
+static void
+signals_catch(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (handlers_on)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NCAUGHT; i++)
+		sigaddset(&sa.sa_mask, caught[i]);
+	for (i = 0; i < NCAUGHT; i++)
+		sigaction(caught[i], &sa, &saved[i]);
+	handlers_on = 1;
+}
+
+static void
+signals_restore(void)
+{
+	size_t i;
+
+	if (!handlers_on)
+		return;
+	for (i = 0; i < NCAUGHT; i++)
+		sigaction(caught[i], &saved[i], NULL);
+	handlers_on = 0;
+}
+
+static void
+signals_block(sigset_t *old)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < NCAUGHT; i++)
+		sigaddset(&set, caught[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* 1 if one of the caught signals waits to be delivered. */
+static int
+signal_pending(void)
+{
+	sigset_t set;
+	size_t i;
+
+	sigpending(&set);
+	for (i = 0; i < NCAUGHT; i++)
+		if (sigismember(&set, caught[i]))
+			return 1;
+	return 0;
+}
+
+/* --- staging -------------------------------------------------------------- */
+
+void
+txn_begin(struct store *st)
+{
+	if (st->txn == NULL)
+		st->txn = xcalloc(1, sizeof *st->txn);
+	committed = 0;
+	signals_catch();
+}
+
+/* A path the journal can hold on one line and fileio accepts. */
+static int
+rel_storable(const char *rel)
+{
+	return file_rel_ok(rel) && strpbrk(rel, " \t\r\n") == NULL;
+}
+
+static int
+stage(struct store *st, const char *rel, const char *data, size_t len)
+{
+	struct txn *t = st->txn;
+	struct entry *e;
+	size_t i;
+
+	if (t == NULL)
+		return fail(RX_STORE, "%s: internal: no transaction", rel);
+	if (!rel_storable(rel))
+		return fail(RX_STORE, "%s: not a path inside the store", rel);
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->e[i].rel, rel) == 0)
+			break;
+	if (i == t->n) {
+		t->e = xrealloc(t->e, (t->n + 1) * sizeof *t->e);
+		t->e[t->n].rel = xstrdup(rel);
+		t->n++;
+	} else
+		free(t->e[i].data);
+	e = &t->e[i];
+	e->data = NULL;
+	e->len = len;
+	if (data != NULL) {
+		e->data = xmalloc(len + 1);
+		memcpy(e->data, data, len);
+		e->data[len] = '\0';
+	}
+	return 0;
+}
+
+int
+txn_put(struct store *st, const char *rel, const char *data, size_t len)
+{
+	return stage(st, rel, data ? data : "", data ? len : 0);
+}
+
+int
+txn_remove(struct store *st, const char *rel)
+{
+	return stage(st, rel, NULL, 0);
+}
+
+void
+txn_after(struct store *st, void (*fn)(struct store *, void *, int),
+    void *arg)
+{
+	struct txn *t = st->txn;
+
+	if (t == NULL) {
+		fn(st, arg, 0);
+		return;
+	}
+	t->h = xrealloc(t->h, (t->nh + 1) * sizeof *t->h);
+	t->h[t->nh].fn = fn;
+	t->h[t->nh].arg = arg;
+	t->nh++;
+}
+
+static void
+entries_free(struct entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(e[i].rel);
+		free(e[i].data);
+	}
+	free(e);
+}
+
+/* Empty t, running the hooks with committed. */
+static void
+txn_clear(struct store *st, int ok)
+{
+	struct txn *t = st->txn;
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nh; i++)
+		t->h[i].fn(st, t->h[i].arg, ok);
+	free(t->h);
+	t->h = NULL;
+	t->nh = 0;
+	entries_free(t->e, t->n);
+	t->e = NULL;
+	t->n = 0;
+}
+
+void
+txn_abort(struct store *st)
+{
+	txn_clear(st, 0);
+	audit_drop();
+}
+
+void
+txn_end(struct store *st)
+{
+	if (st->txn != NULL) {
+		txn_abort(st);
+		free(st->txn);
+		st->txn = NULL;
+	}
+	/* After a commit the handler stays: a signal while the command
+	 * ends must still say that the change was made. */
+	if (!committed)
+		signals_restore();
+}
+
+/* --- the journal's text ---------------------------------------------------- */
+
+static uint64_t
+fnv1a(const char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	while (n-- > 0) {
+		h ^= (unsigned char)*p++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static char *
+journal_text(const struct txn *t, const char *ts, long long asize,
+    const char *rows, size_t nrows, size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0, i;
+	FILE *fp;
+
+	fp = open_memstream(&buf, &n);
+	if (fp == NULL) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		exit(RX_STORE);
+	}
+	fprintf(fp, "%s\ntool %s\ntime %s\naudit-size %lld\n", JOURNAL_MAGIC,
+	    progname, ts, asize);
+	for (i = 0; i < t->n; i++)
+		fprintf(fp, "%s %s\n", t->e[i].data ? "put" : "del", t->e[i].rel);
+	fprintf(fp, "rows %zu\n", nrows);
+	if (nrows > 0)
+		fwrite(rows, 1, nrows, fp);
+	fflush(fp);
+	fprintf(fp, "end %zu %016llx\n", n,
+	    (unsigned long long)fnv1a(buf, n));
+	fclose(fp);
+	*len = n;
+	return buf;
+}
+
+/* The next line of text[*off..len) without its newline; NULL at the end or
+ * when the last line has no newline. */
+static char *
+next_line(const char *text, size_t len, size_t *off)
+{
+	const char *s = text + *off, *nl;
+
+	if (*off >= len)
+		return NULL;
+	nl = memchr(s, '\n', len - *off);
+	if (nl == NULL)
+		return NULL;
+	*off += (size_t)(nl - s) + 1;
+	return xstrndup(s, (size_t)(nl - s));
+}
+
+static void
+plan_free(struct plan *p)
+{
+	entries_free(p->e, p->n);
+	free(p->tool);
+	free(p->time);
+	memset(p, 0, sizeof *p);
+}
+
+static int
+plan_line(struct plan *p, const char *line)
+{
+	const char *rel;
+
+	if (strncmp(line, "tool ", 5) == 0 && p->tool == NULL)
+		p->tool = xstrdup(line + 5);
+	else if (strncmp(line, "time ", 5) == 0 && p->time == NULL)
+		p->time = xstrdup(line + 5);
+	else if (strncmp(line, "audit-size ", 11) == 0)
+		p->audit_size = strtoll(line + 11, NULL, 10);
+	else if (strncmp(line, "put ", 4) == 0 || strncmp(line, "del ", 4) == 0) {
+		rel = line + 4;
+		if (!rel_storable(rel))
+			return -1;
+		p->e = xrealloc(p->e, (p->n + 1) * sizeof *p->e);
+		p->e[p->n].rel = xstrdup(rel);
+		p->e[p->n].data = line[0] == 'p' ? xstrdup("") : NULL;
+		p->e[p->n].len = 0;
+		p->n++;
+	} else
+		return -1;
+	return 0;
+}
+
+/* Read a journal's text into p.  Every whole line before the rows counts
+ * (rollback needs the temporaries even of a torn journal); p->complete
+ * says whether the end line is there and matches. */
+static int
+plan_parse(const char *text, size_t len, struct plan *p)
+{
+	size_t off = 0, endoff;
+	unsigned long long h;
+	char *line;
+	size_t n;
+	int bad = 0;
+
+	memset(p, 0, sizeof *p);
+	line = next_line(text, len, &off);
+	if (line == NULL || strcmp(line, JOURNAL_MAGIC) != 0) {
+		free(line);
+		return -1;
+	}
+	free(line);
+	while ((line = next_line(text, len, &off)) != NULL) {
+		if (strncmp(line, "rows ", 5) == 0) {
+			p->nrows = (size_t)strtoull(line + 5, NULL, 10);
+			free(line);
+			if (p->nrows > len - off)
+				return 0;
+			p->rows = text + off;
+			off += p->nrows;
+			endoff = off;
+			line = next_line(text, len, &off);
+			if (line != NULL && sscanf(line, "end %zu %llx", &n, &h) == 2 &&
+			    n == endoff && off == len &&
+			    (uint64_t)h == fnv1a(text, endoff))
+				p->complete = 1;
+			free(line);
+			return 0;
+		}
+		bad = plan_line(p, line) != 0;
+		free(line);
+		if (bad)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- applying ------------------------------------------------------------- */
+
+/* Rename DIR/.NAME.txn over DIR/NAME; a missing temporary was renamed by an
+ * earlier pass. */
+static int
+apply_put(int dfd, const char *rel)
+{
+	const char *name;
+	char *tmp;
+	int pfd, rc = 0;
+
+	pfd = file_parent(dfd, rel, &name);
+	if (pfd < 0)
+		return fail_errno(RX_STORE, "%s", rel);
+	tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
+	if (renameat(pfd, tmp, pfd, name) != 0 && errno != ENOENT)
+		rc = fail_errno(RX_STORE, "%s", rel);
+	free(tmp);
+	close(pfd);
+	return rc;
+}
+
+static int
+apply_del(int dfd, const char *rel)
+{
+	const char *name;
+	int pfd, rc = 0;
+
+	pfd = file_parent(dfd, rel, &name);
+	if (pfd < 0)
+		return errno == ENOENT ? 0 : fail_errno(RX_STORE, "%s", rel);
+	if (unlinkat(pfd, name, 0) != 0 && errno != ENOENT)
+		rc = fail_errno(RX_STORE, "%s", rel);
+	close(pfd);
+	return rc;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Cut audit.csv back to the size it had at the commit (what is beyond is
+ * a torn or repeated tail of this very change) and append the rows. */
+static int
+apply_audit(int dfd, long long size, const char *rows, size_t n)
+{
+	struct stat sb;
+	int fd, rc = 0;
+
+	if (n == 0)
+		return 0;
+	fd = openat(dfd, AUDIT_FILE, O_WRONLY | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fail_errno(RX_STORE, AUDIT_FILE);
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return fail(RX_STORE, AUDIT_FILE ": not a regular file");
+	}
+	if (sb.st_size > size && ftruncate(fd, (off_t)size) != 0)
+		rc = fail_errno(RX_STORE, AUDIT_FILE);
+	else if (lseek(fd, 0, SEEK_END) < 0 || write_all(fd, rows, n) != 0)
+		rc = fail_errno(RX_STORE, AUDIT_FILE);
+	close(fd);
+	return rc;
+}
+
+static int
+sync_store(int dfd)
+{
+	if (syncfs(dfd) != 0)
+		return fail_errno(RX_STORE, "syncing the store");
+	return 0;
+}
+
+/* Step 4: every rename and unlink, the audit rows, one sync, and the
+ * journal gone.  Each part may be done again. */
+static int
+apply_plan(int dfd, const struct plan *p)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < p->n; i++)
+		rc = p->e[i].data ? apply_put(dfd, p->e[i].rel) :
+		    apply_del(dfd, p->e[i].rel);
+	if (rc == 0)
+		rc = apply_audit(dfd, p->audit_size, p->rows, p->nrows);
+	if (rc == 0)
+		rc = sync_store(dfd);
+	if (rc == 0 && unlinkat(dfd, TXN_JOURNAL, 0) != 0 && errno != ENOENT)
+		rc = fail_errno(RX_STORE, TXN_JOURNAL);
+	return rc;
+}
+
+/* Remove the temporaries p lists and the incomplete journal. */
+static void
+discard_plan(int dfd, const struct plan *p)
+{
+	const char *name;
+	char *tmp;
+	size_t i;
+	int pfd;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->e[i].data == NULL)
+			continue;
+		pfd = file_parent(dfd, p->e[i].rel, &name);
+		if (pfd < 0)
+			continue;
+		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
+		unlinkat(pfd, tmp, 0);
+		free(tmp);
+		close(pfd);
+	}
+	unlinkat(dfd, TXN_JOURNAL_TMP, 0);
+}
+
+/* --- commit --------------------------------------------------------------- */
+
+/* audit.csv's size, cut back to its last whole row when the last one is
+ * torn (a row with no newline would glue onto ours). */
+static long long
+audit_size(int dfd)
+{
+	struct stat sb;
+	char last, *text;
+	size_t len;
+	const char *nl;
+	int fd;
+
+	fd = openat(dfd, AUDIT_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0 ||
+	    (pread(fd, &last, 1, sb.st_size - 1) == 1 && last == '\n')) {
+		close(fd);
+		return fd >= 0 && S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0;
+	}
+	close(fd);
+	if (file_read(dfd, AUDIT_FILE, &text, &len) != 0)
+		return (long long)sb.st_size;
+	nl = len > 1 ? memrchr(text, '\n', len - 1) : NULL;
+	warnmsg(AUDIT_FILE ": dropped a torn last row (%zu bytes with no "
+	    "newline)", len - (nl ? (size_t)(nl - text) + 1 : 0));
+	len = nl ? (size_t)(nl - text) + 1 : 0;
+	free(text);
+	return (long long)len;
+}
+
+/* Before the commit point: every target a regular file or absent, its
+ * directory there; audit.csv too when rows go to it (what fails after the
+ * commit point would stop every command until put right). */
+static int
+check_targets(int dfd, const struct txn *t, size_t nrows)
+{
+	const char *name;
+	struct stat sb;
+	size_t i;
+	int pfd, r;
+
+	if (nrows > 0 && fstatat(dfd, AUDIT_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(sb.st_mode))
+		return fail(RX_STORE, AUDIT_FILE ": %s; not written",
+		    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
+		    "not a regular file");
+	for (i = 0; i < t->n; i++) {
+		pfd = file_parent(dfd, t->e[i].rel, &name);
+		if (pfd < 0)
+			return fail_errno(RX_STORE, "%s", t->e[i].rel);
+		r = fstatat(pfd, name, &sb, AT_SYMLINK_NOFOLLOW);
+		close(pfd);
+		if (r == 0 && !S_ISREG(sb.st_mode))
+			return fail(RX_STORE, "%s: %s; not replaced", t->e[i].rel,
+			    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
+			    "not a regular file");
+	}
+	return 0;
+}
+
+static int
+write_file(int dirfd, const char *name, const char *shown, const char *data,
+    size_t len)
+{
+	int fd;
+
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fail_errno(RX_STORE, "%s", shown);
+	if (write_all(fd, data, len) != 0) {
+		fail_errno(RX_STORE, "%s", shown);
+		close(fd);
+		return RX_STORE;
+	}
+	if (close(fd) != 0)
+		return fail_errno(RX_STORE, "%s", shown);
+	return 0;
+}
+
+static int
+write_temps(int dfd, const struct txn *t)
+{
+	const char *name;
+	char *tmp;
+	size_t i;
+	int pfd, rc = 0;
+
+	for (i = 0; rc == 0 && i < t->n; i++) {
+		if (t->e[i].data == NULL)
+			continue;
+		pfd = file_parent(dfd, t->e[i].rel, &name);
+		if (pfd < 0)
+			return fail_errno(RX_STORE, "%s", t->e[i].rel);
+		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
+		rc = write_file(pfd, tmp, t->e[i].rel, t->e[i].data, t->e[i].len);
+		free(tmp);
+		close(pfd);
+	}
+	return rc;
+}
+
+/* Steps 1-3: the journal, the temporaries, one sync, and the rename that
+ * commits.  On failure, or a signal waiting, everything is taken back. */
+static int
+prepare(struct store *st, const char *jtext, size_t jlen, struct plan *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	if (plan_parse(jtext, jlen, p) != 0 || !p->complete)
+		return fail(RX_STORE, "internal: journal does not read back");
+	if ((rc = check_targets(st->dfd, st->txn, p->nrows)) != 0)
+		return rc;
+	rc = write_file(st->dfd, TXN_JOURNAL_TMP, TXN_JOURNAL_TMP, jtext, jlen);
+	if (rc == 0)
+		rc = write_temps(st->dfd, st->txn);
+	if (rc == 0)
+		rc = sync_store(st->dfd);
+	if (rc == 0 && signal_pending())
+		rc = fail(RX_STORE, "interrupted");
+	if (rc == 0 && renameat(st->dfd, TXN_JOURNAL_TMP, st->dfd,
+	    TXN_JOURNAL) != 0)
+		rc = fail_errno(RX_STORE, TXN_JOURNAL);
+	if (rc == 0 && fsync(st->dfd) != 0) {
+		/* The rename may or may not be durable: finish the change,
+		 * which is what the next command would do if it is. */
+		warnmsg("%s: %s", TXN_JOURNAL, strerror(errno));
+	}
+	if (rc != 0)
+		discard_plan(st->dfd, p);
+	return rc;
+}
+
+int
+txn_commit(struct store *st, time_t now)
+{
+	struct txn *t = st->txn;
+	struct plan p;
+	char ts[32], *rows, *jtext;
+	size_t nrows, jlen;
+	long long asize;
+	sigset_t old;
+	int rc;
+
+	if (t == NULL) {
+		audit_drop();
+		return fail(RX_STORE, "internal: no transaction");
+	}
+	rows = audit_take(now, &nrows);
+	if (t->n == 0 && nrows == 0) {
+		txn_clear(st, 1);
+		return 0;
+	}
+	asize = audit_size(st->dfd);
+	if (asize == 0 && nrows > 0) {
+		char *all = xasprintf("%s%.*s", AUDIT_HEADER, (int)nrows, rows);
+		free(rows);
+		rows = all;
+		nrows = strlen(all);
+	}
+	time_utc(now, ts);
+	jtext = journal_text(t, ts, asize, rows, nrows, &jlen);
+	free(rows);
+	signals_block(&old);
+	rc = prepare(st, jtext, jlen, &p);
+	if (rc == 0) {
+		committed = 1;
+		if (apply_plan(st->dfd, &p) != 0) {
+			warnmsg("the change is made but not yet applied (%s); "
+			    "the next command finishes it", err_msg());
+		}
+	}
+	plan_free(&p);
+	free(jtext);
+	txn_clear(st, rc == 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/* --- recovery -------------------------------------------------------------- */
+
+int
+txn_pending(const struct store *st)
+{
+	struct stat sb;
+
+	return fstatat(st->dfd, TXN_JOURNAL, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+static int
+roll_forward(struct store *st)
+{
+	struct plan p;
+	char *text;
+	size_t len;
+	int rc;
+
+	if ((rc = file_read(st->dfd, TXN_JOURNAL, &text, &len)) != 0)
+		return rc == RX_NOTFOUND ? 0 : rc;
+	if (plan_parse(text, len, &p) != 0 || !p.complete) {
+		plan_free(&p);
+		free(text);
+		return fail(RX_STORE, "%s/%s: damaged journal of an interrupted "
+		    "change; nothing done (see roster(5), RECOVERY)", st->path,
+		    TXN_JOURNAL);
+	}
+	rc = apply_plan(st->dfd, &p);
+	if (rc == 0)
+		warnmsg("finished an interrupted change (%s, %zu file%s) from %s",
+		    p.tool ? p.tool : "?", p.n, p.n == 1 ? "" : "s",
+		    p.time ? p.time : "?");
+	else
+		rc = fail(RX_STORE, "%s/%s: could not finish an interrupted change: "
+		    "%s", st->path, TXN_JOURNAL, err_msg());
+	plan_free(&p);
+	free(text);
+	return rc;
+}
+
+static void
+roll_back(struct store *st)
+{
+	struct plan p;
+	char *text;
+	size_t len;
+
+	if (file_read(st->dfd, TXN_JOURNAL_TMP, &text, &len) != 0)
+		return;
+	if (plan_parse(text, len, &p) != 0)
+		memset(&p, 0, sizeof p);
+	discard_plan(st->dfd, &p);
+	warnmsg("discarded an interrupted change (%s) from %s: none of it was "
+	    "made", p.tool ? p.tool : "?", p.time ? p.time : "?");
+	plan_free(&p);
+	free(text);
+}
+
+int
+txn_recover(struct store *st, int tmp_too)
+{
+	struct stat sb;
+	sigset_t old;
+	int rc = 0;
+
+	signals_block(&old);
+	if (txn_pending(st))
+		rc = roll_forward(st);
+	else if (tmp_too && fstatat(st->dfd, TXN_JOURNAL_TMP, &sb,
+	    AT_SYMLINK_NOFOLLOW) == 0)
+		roll_back(st);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
