@@ -262,7 +262,8 @@ fault_judge() {
 # The first line of the faulty run's stderr, and the frames of a sanitizer
 # report if there is one.
 fault_stderr() {
-	head -n 1 "$1/err"
-	grep -E 'ERROR: |^ +#[0-4] ' "$1/err" | head -n 6 | sed 's/^ *//' |
-	    tr '\n' '|'
+	{
+		head -n 1 "$1/err"
+		grep -E 'ERROR: |^ +#[0-4] ' "$1/err" | head -n 6
+	} | sed 's/^ *//' | tr '\n' '|'
 }
