@@ -51,7 +51,7 @@ FUZZ     := csv user ini inied time hours ics email
 FUZZOBJ  := $(FUZZ:%=$(O)/obj/test/fuzz/%.o) $(O)/obj/test/fuzz/replay.o
 REPLAYS  := $(FUZZ:%=$(O)/fuzz/%)
 
-all: $(BINS) $(REPLAYS)
+all: $(BINS) $(REPLAYS) $(O)/test/faultinject.so
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -70,6 +70,13 @@ $(O)/fuzz/%: $(O)/obj/test/fuzz/%.o $(O)/obj/test/fuzz/replay.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(O)/obj/test/fuzz/replay.o $(LIBA) \
 	    $(if $(filter ics,$*),$(ICALLIBS)) $(LIBS)
+
+# The I/O fault shim for test/faults-io.bats (LD_PRELOAD): it can only
+# stand between a dynamically linked binary and libc, so the fault tests run
+# the dynamic build under build/dyn (make dyn) or the sanitizer build.
+$(O)/test/faultinject.so: test/helpers/faultinject.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 # Objects reached only through a pattern chain would be deleted as
 # intermediate; keep them so that a second make does nothing.
@@ -99,11 +106,16 @@ print-deps:
 asan:
 	$(MAKE) O=build/asan SAN=1
 
+# The same binaries linked dynamically, for the I/O fault shim.
+dyn:
+	$(MAKE) O=build/dyn LDSTATIC=
+
 BATS ?= bats
 TESTS ?= test
 
-check: all asan
-	@sh test/run.sh "$(O)/bin" "build/asan/bin" $(TESTS)
+check: all asan dyn
+	@FAULT_SHIM="$(CURDIR)/build/dyn/test/faultinject.so" \
+	    sh test/run.sh "$(O)/bin" "build/asan/bin" $(TESTS)
 
 # Fuzzing with libFuzzer (by hand, never part of check): each harness for
 # FUZZTIME seconds, new inputs kept in $(FUZZDIR)/corpus/NAME, a crash
@@ -146,11 +158,22 @@ fuzz: $(FUZZBINS)
 		    test/fuzz/regress/$$f || exit 1; \
 	done
 
-# A longer crash-safety loop than the one in check (test/crash.bats).
+# A longer crash-safety loop than the one in check (test/crash.bats):
+# CRASHITER mixed writers, and CRASHWRITERS runs of each multi-file writer
+# per signal (SIGKILL, SIGINT).
 CRASHITER ?= 5000
+CRASHWRITERS ?= 300
 crashtest: all
-	CRASH_ITERATIONS=$(CRASHITER) ROSTER_BIN="$(CURDIR)/$(O)/bin" \
-	    $(BATS) test/crash.bats
+	CRASH_ITERATIONS=$(CRASHITER) CRASH_WRITER_RUNS=$(CRASHWRITERS) \
+	    ROSTER_BIN="$(CURDIR)/$(O)/bin" $(BATS) test/crash.bats
+
+# Every N for every writer and call kind (make check runs a sample of the
+# larger writers: FAULT_FULL=1 lifts it), and every case with a disk that
+# stays full after the first failure too.
+faulttest: dyn
+	FAULT_FULL=1 ROSTER_BIN="$(CURDIR)/build/dyn/bin" \
+	    FAULT_SHIM="$(CURDIR)/build/dyn/test/faultinject.so" \
+	    $(BATS) test/faults-io.bats
 
 # A longer run of the property test of editing user files in place
 # (test/user-prop.bats, which check runs with a small count).
@@ -200,5 +223,5 @@ demo:
 clean:
 	rm -rf obj bin fuzz build
 
-.PHONY: all asan bench check crashtest deps demo print-deps fuzz install uninstall \
-	clean lint-man proptest
+.PHONY: all asan bench check crashtest deps demo dyn faulttest fuzz install \
+	print-deps proptest uninstall clean lint-man

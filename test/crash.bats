@@ -17,6 +17,28 @@ load helpers/common
 	echo "# $output" >&3
 }
 
+# Every multi-file writer (crashloop.py --writers names them), each run on
+# a fresh copy of a store seeded for it and signalled at a random point:
+# after the next command the change is wholly there or wholly absent,
+# audit rows included.  make crashtest runs CRASHWRITERS per writer.
+writers_loop() {
+	local runs=${CRASH_WRITER_RUNS:-20}
+	[ "${ROSTER_SUITE:-}" != sanitizer ] || runs=${CRASH_WRITER_RUNS:-4}
+	run python3 "$HELPERS/crashloop.py" --writers "$1" "$ROSTER_BIN" \
+	    "$ROSTER_DIR" "$runs" ${CRASH_SEED:-}
+	echo "$output"
+	assert_success
+	echo "# ${lines[${#lines[@]} - 1]}" >&3
+}
+
+@test "every multi-file writer killed with SIGKILL: the change whole or absent" {
+	writers_loop KILL
+}
+
+@test "every multi-file writer interrupted with SIGINT: exit 130, the change whole or absent" {
+	writers_loop INT
+}
+
 @test "writers interrupted with SIGINT at random points: all or nothing" {
 	[ "${ROSTER_SUITE:-}" != sanitizer ] ||
 	    skip "run in the normal build (sanitizers slow the writers down)"

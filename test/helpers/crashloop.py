@@ -2,6 +2,7 @@
 """crashloop.py -- run the store writers and kill -9 them at random points.
 
 usage: crashloop.py BIN STORE ITERATIONS MINKILLS [SEED]
+       crashloop.py --writers KILL|INT BIN STORE ITERATIONS [SEED]
 
 Runs a random writer (user-add, user-mod, hours-set, ooo-add, status --set,
 assign-next --record, user-rm --reassign-to, portal-config) against STORE,
@@ -27,11 +28,40 @@ could catch it), leave every file of the store as it was.
 Runs until ITERATIONS and at least MINKILLS kills that hit a running
 process.  Prints the counts; exits 1 with the reason on the first failed
 check.  The environment (ROSTER_NOW, TZ...) is the caller's.
+
+With --writers, each iteration takes one multi-file writer (WRITERS below:
+user-add --csv of 100, user-add of several addresses, user-mod of several
+users, user-rm --reassign-to with 1,000 records, assign-next --backlog,
+hours-set --team, ooo-rm --past, status --set of several users, ooo-add
+--ics), runs it on a fresh copy of a store seeded for it, and sends it
+SIGKILL (KILL) or SIGINT (INT) after a random delay from 0 to a little more
+than its usual run time.  The state before and the state after a run
+without a signal are known (the store's files but .lock, .cache/ and
+the temporaries ".NAME.tmp", ".NAME.txn", ".journal.tmp"; audit.csv and a
+complete .journal included).  After each run:
+
+  - the next command (status --check) exits 0 and prints nothing;
+  - the store is exactly the state before or exactly the state after:
+    the change is wholly there or wholly absent, and audit.csv holds its
+    rows once if it landed, none if not;
+  - exit 0 means the change is there;
+  - SIGINT: the writer must catch it once it has begun its change: exit
+    130 with one line on stderr and no temporary left, or exit 0 when it
+    had passed the commit point and finished.  With exit 130 the change
+    may be there only if the writer was past its commit point, which this
+    loop cannot see: either state is accepted.  Dying of the signal (the
+    default action, before the writer set its handler) is accepted only
+    when the change is absent and no temporary is left.
+  - SIGKILL: either state.
+
+Every writer gets ITERATIONS runs.  Prints the counts per writer; exits 1
+with every failure (up to 20) otherwise.
 """
 import csv
 import io
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -270,7 +300,296 @@ class Loop:
                 raise Failed("audit.csv: row %r" % (row,))
 
 
+def csv_file(path, n):
+    with open(path, "w") as f:
+        f.write("Email,First name\n")
+        for i in range(1, n + 1):
+            f.write("n%d@x.org,N%d\n" % (i, i))
+    return path
+
+
+def records_file(path, rows):
+    with open(path, "w") as f:
+        f.write("type,id,owner,state\n")
+        for r in rows:
+            f.write(",".join(r) + "\n")
+
+
+SEVERAL = ["p%d@x.org" % i for i in range(1, 9)]
+
+
+def seed_team(w):
+    w.seed(["user-add", "--no-welcome", "--team", TEAM, "ann@x.org",
+            "bob@x.org"] + SEVERAL)
+
+
+def seed_rm(w):
+    seed_team(w)
+    records_file(w.path("records.csv"),
+                 [("ticket", str(i), "bob@x.org", "open")
+                  for i in range(1, 1001)])
+
+
+def seed_backlog(w):
+    seed_team(w)
+    records_file(w.path("records.csv"),
+                 [("ticket", str(i), "", "open") for i in range(1, 41)])
+
+
+def seed_past(w):
+    seed_team(w)
+    for i, u in enumerate(SEVERAL):
+        for m in (8, 9, 10):
+            w.seed(["ooo-add", u, "--from", "2026-%02d-%02d" % (m, i + 1),
+                    "--to", "2026-%02d-%02d" % (m, i + 3)],
+                   now="2026-07-01T00:00:00Z")
+
+
+# name: (seed, command); "@DATA/" and "@TMP/" in the command are replaced.
+WRITERS = {
+    "user-add --csv 100": (seed_team, ["user-add", "--team", TEAM, "--csv",
+                                       "@TMP/hundred.csv"]),
+    "user-add several": (seed_team, ["user-add", "--team", TEAM] +
+                         ["a%d@x.org" % i for i in range(1, 9)]),
+    "user-mod several": (seed_team, ["user-mod", "--first-name", "Zed",
+                                     "--team", "Ops"] + SEVERAL),
+    "user-rm --reassign-to 1000": (seed_rm, ["user-rm", "--reassign-to",
+                                             "ann@x.org", "bob@x.org"]),
+    "assign-next --backlog": (seed_backlog, ["assign-next", "--backlog"]),
+    "hours-set --team": (seed_team, ["hours-set", "--team", TEAM,
+                                     "mon-fri=08:00-18:00"]),
+    "ooo-rm --past": (seed_past, ["ooo-rm", "--past"]),
+    "status --set several": (seed_team, ["status", "--set", "away"] +
+                             SEVERAL),
+    "ooo-add --ics": (seed_team, ["ooo-add", "ann@x.org", "--ics",
+                                  "@DATA/outlook.ics", "--calendar",
+                                  "outlook"]),
+}
+
+
+def dump(store):
+    """The store's content: every file but .lock, .cache/ and temporaries
+    (".NAME.tmp", ".NAME.txn", ".journal.tmp": no reader takes a dot name
+    for data).  A complete .journal is kept: one left behind is a change
+    not finished."""
+    out = []
+    for top, dirs, files in os.walk(store):
+        rel = os.path.relpath(top, store)
+        if rel == ".cache":
+            dirs[:] = []
+            continue
+        dirs.sort()
+        for n in sorted(files):
+            if rel == "." and n == ".lock":
+                continue
+            if n.startswith(".") and n.endswith((".tmp", ".txn")):
+                continue
+            with open(os.path.join(top, n), "rb") as f:
+                out.append((os.path.normpath(os.path.join(rel, n)),
+                            f.read()))
+    return out
+
+
+def temporaries(store):
+    found = []
+    for top, dirs, files in os.walk(store):
+        if os.path.basename(top) == ".cache":
+            dirs[:] = []
+            continue
+        found += [os.path.join(top, n) for n in files
+                  if n.endswith((".tmp", ".txn"))]
+    return found
+
+
+class Writers:
+    """One multi-file writer after another, each signalled at random."""
+
+    def __init__(self, bindir, store, sig, seed):
+        self.bin = bindir
+        self.store = store
+        self.work = store.rstrip("/") + ".writers"
+        self.sig = sig
+        self.rng = random.Random(seed)
+        self.data = os.path.join(os.path.dirname(os.path.abspath(
+            __file__)), "..", "data")
+        self.target = None
+        self.failures = []
+
+    def path(self, *parts):
+        return os.path.join(self.target, *parts)
+
+    def env(self, store, now=None):
+        e = dict(os.environ, ROSTER_DIR=store)
+        # The states before and after are compared byte for byte: the
+        # audit rows need a fixed clock.
+        e.setdefault("ROSTER_NOW", "2026-11-23T10:00:00Z")
+        if now:
+            e["ROSTER_NOW"] = now
+        return e
+
+    def seed(self, args, now=None):
+        p = subprocess.run([os.path.join(self.bin, args[0])] + args[1:],
+                           env=self.env(self.target, now),
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            raise Failed("seed %s: exit %d: %s" % (" ".join(args),
+                         p.returncode, p.stderr))
+
+    def argv(self, args):
+        tmp = self.work
+        return [os.path.join(self.bin, args[0])] + [
+            a.replace("@DATA/", self.data + "/").replace("@TMP/", tmp + "/")
+            for a in args[1:]]
+
+    def fresh(self, name):
+        shutil.rmtree(self.store, ignore_errors=True)
+        shutil.copytree(self.base[name], self.store, symlinks=True)
+
+    def prepare(self):
+        """Seed a base store per writer; run each once to its end."""
+        shutil.rmtree(self.work, ignore_errors=True)
+        os.makedirs(self.work)
+        csv_file(os.path.join(self.work, "hundred.csv"), 100)
+        self.base, self.before, self.after, self.est = {}, {}, {}, {}
+        for i, (name, (seedf, args)) in enumerate(WRITERS.items()):
+            self.target = os.path.join(self.work, "base%d" % i)
+            os.makedirs(self.target)
+            seedf(self)
+            self.base[name] = self.target
+            self.before[name] = dump(self.target)
+            times = []
+            for _ in range(3):
+                self.fresh(name)
+                t0 = time.monotonic()
+                p = subprocess.run(self.argv(args), env=self.env(self.store),
+                                   capture_output=True, text=True)
+                times.append(time.monotonic() - t0)
+                if p.returncode != 0:
+                    raise Failed("%s: exit %d without a signal: %s" %
+                                 (name, p.returncode, p.stderr))
+                after = dump(self.store)
+                if name in self.after and after != self.after[name]:
+                    a, b = dict(after), dict(self.after[name])
+                    diff = sorted(k for k in set(a) | set(b)
+                                  if a.get(k) != b.get(k))
+                    raise Failed("%s: two runs without a signal leave two "
+                                 "different stores: %s: %r / %r" % (
+                                     name, diff[0], a.get(diff[0])[:160],
+                                     b.get(diff[0])[:160]))
+                self.after[name] = after
+            if self.after[name] == self.before[name]:
+                raise Failed("%s: changes nothing" % name)
+            self.est[name] = sorted(times)[1]
+
+    def one(self, name):
+        """Run the writer, signal it, judge: None or the broken rule."""
+        args = WRITERS[name][1]
+        self.fresh(name)
+        p = subprocess.Popen(self.argv(args), env=self.env(self.store),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(self.rng.uniform(0, self.est[name] * 1.2))
+        running = p.poll() is None
+        try:
+            p.send_signal(self.sig)
+        except ProcessLookupError:
+            pass
+        out, err = p.communicate()
+        rc = p.returncode
+        err = err.decode(errors="replace")
+        left = temporaries(self.store)
+        chk = subprocess.run(self.argv(["status", "--check"]),
+                             env=self.env(self.store), capture_output=True,
+                             text=True)
+        if chk.returncode != 0 or chk.stdout.strip():
+            return running, None, "exit %d, then status --check: exit %d: " \
+                "%s%s" % (rc, chk.returncode, chk.stdout, chk.stderr)
+        now = dump(self.store)
+        state = "there" if now == self.after[name] else \
+            "absent" if now == self.before[name] else None
+        if state is None:
+            b = dict(self.before[name])
+            a = dict(self.after[name])
+            n = dict(now)
+            diff = [k for k in set(a) | set(b) if a.get(k) != b.get(k)]
+            landed = sum(n.get(k) == a.get(k) for k in diff)
+            odd = sorted(k for k in set(a) | set(b) | set(n)
+                         if n.get(k) not in (a.get(k), b.get(k)))
+            return running, None, "exit %d: the store is neither before " \
+                "nor after: %d of the %d files the change touches are " \
+                "changed%s" % (rc, landed, len(diff),
+                               "; unlike both: " + ", ".join(odd[:3])
+                               if odd else "")
+        if rc == 0:
+            if state != "there":
+                return running, state, "exit 0 but the change is absent"
+            return running, state, None
+        if self.sig == signal.SIGINT:
+            if rc == -signal.SIGINT:
+                # Before a writer begins its change it may die of the
+                # signal (the shell reports 130 all the same): so long as
+                # it left nothing, not even a temporary.
+                if state != "absent" or left:
+                    return running, state, "died of SIGINT (no handler) " \
+                        "with the change %s%s" % (state, ", leaving %s" %
+                                                  left[0] if left else "")
+                return running, state, None
+            if rc != 130:
+                return running, state, "exit %d after SIGINT: %s" % (rc, err)
+            if len(err.splitlines()) != 1:
+                return running, state, "exit 130 with %d lines on stderr" \
+                    % len(err.splitlines())
+            if left:
+                return running, state, "exit 130 left %s" % left[0]
+            return running, state, None
+        if rc != -signal.SIGKILL:
+            return running, state, "exit %d: %s" % (rc, err)
+        return running, state, None
+
+    def loop(self, iterations):
+        counts = {n: [0, 0, 0] for n in WRITERS}   # hits, there, absent
+        for name in WRITERS:
+            for _ in range(iterations):
+                running, state, bad = self.one(name)
+                c = counts[name]
+                c[0] += running
+                c[1] += state == "there"
+                c[2] += state == "absent"
+                if bad:
+                    self.failures.append("%s: %s" % (name, bad))
+        shutil.rmtree(self.work, ignore_errors=True)
+        return counts
+
+
+def writers_main(argv):
+    if len(argv) not in (4, 5) or argv[0] not in ("KILL", "INT"):
+        sys.exit(__doc__.split("\n\n")[1])
+    sig = signal.SIGKILL if argv[0] == "KILL" else signal.SIGINT
+    bindir, store, iterations = argv[1], argv[2], int(argv[3])
+    seed = int(argv[4]) if len(argv) == 5 else int(time.time())
+    w = Writers(bindir, store, sig, seed)
+    try:
+        w.prepare()
+        counts = w.loop(iterations)
+    except Failed as e:
+        print("crashloop: seed %d: %s" % (seed, e))
+        return 1
+    for name, (hits, there, absent) in counts.items():
+        print("%s: %d runs, %d signalled while running, %d landed, "
+              "%d absent" % (name, iterations, hits, there, absent))
+    if w.failures:
+        print("crashloop: seed %d, SIG%s: %d of %d runs broke a rule:" %
+              (seed, argv[0], len(w.failures), iterations * len(WRITERS)))
+        for f in w.failures[:20]:
+            print("  " + f)
+        return 1
+    print("seed %d, SIG%s: every run left the change whole or absent" %
+          (seed, argv[0]))
+    return 0
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--writers":
+        return writers_main(sys.argv[2:])
     if len(sys.argv) not in (5, 6):
         sys.exit(__doc__.split("\n\n")[1])
     bindir, store = sys.argv[1], sys.argv[2]
