@@ -319,8 +319,11 @@ write_edit(struct store *st, const struct opts *op, const char *value)
 
 	if ((rc = clock_now(&now)) != 0)
 		return rc;
+	memset(&before, 0, sizeof before);	/* load() may fail before */
+	memset(&after, 0, sizeof after);	/* it touches them */
 	if ((rc = load(st, &before)) != 0 || (rc = load(st, &after)) != 0) {
 		ini_free(&before);
+		ini_free(&after);
 		return rc;
 	}
 	rc = edit(st, &after, op, value, &name, &val, &line);

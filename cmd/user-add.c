@@ -1,4 +1,5 @@
 /* user-add — add users by address, or import them from a CSV file. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,15 +119,16 @@ read_csv(const char *path)
 	int rc, ce, cf, cl, ct;
 
 	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (fp == NULL)
-		return fail_errno(RX_NOTFOUND, "%s", path);
+	if (fp == NULL)	/* missing: 4; unreadable (EIO...): 7 */
+		return fail_errno(errno == ENOENT || errno == ENOTDIR ?
+		    RX_NOTFOUND : RX_STORE, "%s", path);
 	while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
 		data = xrealloc(data, len + n + 1);
 		memcpy(data + len, buf, n);
 		len += n;
 	}
 	if (ferror(fp)) {
-		rc = fail_errno(RX_NOTFOUND, "%s", shown);
+		rc = fail_errno(RX_STORE, "%s", shown);
 		if (fp != stdin)
 			fclose(fp);
 		free(data);
@@ -602,15 +604,11 @@ main(int argc, char **argv)
 		warnmsg("--first-name and --last-name name one user");
 		usage(RX_USAGE);
 	}
-	if ((rc = clock_now(&now)) != 0) {
-		err_print();
-		return rc;
-	}
+	if ((rc = clock_now(&now)) != 0)
+		goto fail;
 	if (o.csv) {
-		if ((rc = read_csv(o.csv)) != 0) {
-			err_print();
-			return rc;
-		}
+		if ((rc = read_csv(o.csv)) != 0)
+			goto fail;
 	} else {
 		for (i = 0; i < (size_t)argc; i++)
 			add_cand(argv[i], NULL, NULL, NULL, 0);
@@ -627,13 +625,15 @@ main(int argc, char **argv)
 		st.dfd = st.lockfd = -1;
 		rc = 0;
 	}
-	if (rc) {
+	if (rc == 0)
+		rc = o.restore ? restore(&st, &o, now) : add(&st, &o, now);
+	else
 		err_print();
-		store_close(&st);
-		return rc;
-	}
-	rc = o.restore ? restore(&st, &o, now) : add(&st, &o, now);
 	store_close(&st);
+	goto out;
+fail:
+	err_print();
+out:
 	for (i = 0; i < ncands; i++) {
 		free(cands[i].email);
 		free(cands[i].first);

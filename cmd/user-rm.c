@@ -180,6 +180,23 @@ audit_removal(const struct records *rs, const char *e, const char *to,
 		audit_add("remove", e, "%s", w);
 }
 
+/* The user --reassign-to names must be active and readable: a file that
+ * cannot be read is 7, not "no such user". */
+static int
+target_ok(struct store *st, const char *email)
+{
+	struct user u;
+	int rc;
+
+	rc = user_load(st, email, USER_ACTIVE, &u);
+	if (rc == RX_NOTFOUND)
+		return fail(RX_NOTFOUND, "no such user: %s (--reassign-to "
+		    "names an active user)", email);
+	if (rc == 0)
+		user_free(&u);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -279,11 +296,8 @@ main(int argc, char **argv)
 				fail(RX_RULE, "cannot reassign records to %s: "
 				    "that user is being removed", tonorm);
 				report(RX_RULE);
-			} else if (!user_exists(&st, tonorm, USER_ACTIVE)) {
-				fail(RX_NOTFOUND, "no such user: %s (--reassign-to "
-				    "names an active user)", tonorm);
-				report(RX_NOTFOUND);
-			}
+			} else if ((rc = target_ok(&st, tonorm)) != 0)
+				report(rc);
 		}
 	}
 	memset(&rs, 0, sizeof rs);

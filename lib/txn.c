@@ -544,20 +544,30 @@ audit_size(int dfd)
 	char last, *text;
 	size_t len;
 	const char *nl;
+	ssize_t r;
 	int fd;
 
 	fd = openat(dfd, AUDIT_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
 	    O_NONBLOCK);
-	if (fd < 0)
+	if (fd < 0 && errno == ENOENT)
 		return 0;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0 ||
-	    (pread(fd, &last, 1, sb.st_size - 1) == 1 && last == '\n')) {
+	/* Any other failure must stop the change: the size recorded in the
+	 * journal is where roll-forward cuts audit.csv back to. */
+	if (fd < 0)
+		return fail_errno(RX_STORE, AUDIT_FILE), -1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		fail_errno(RX_STORE, AUDIT_FILE);
 		close(fd);
-		return fd >= 0 && S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0;
+		return -1;
 	}
+	r = sb.st_size == 0 ? 0 : pread(fd, &last, 1, sb.st_size - 1);
 	close(fd);
-	if (file_read(dfd, AUDIT_FILE, &text, &len) != 0)
+	if (r < 0)
+		return fail_errno(RX_STORE, AUDIT_FILE), -1;
+	if (r == 0 || last == '\n')
 		return (long long)sb.st_size;
+	if (file_read(dfd, AUDIT_FILE, &text, &len) != 0)
+		return -1;
 	nl = len > 1 ? memrchr(text, '\n', len - 1) : NULL;
 	warnmsg(AUDIT_FILE ": dropped a torn last row (%zu bytes with no "
 	    "newline)", len - (nl ? (size_t)(nl - text) + 1 : 0));
@@ -709,7 +719,11 @@ txn_commit(struct store *st, time_t now)
 		txn_clear(st, 1);
 		return 0;
 	}
-	asize = audit_size(st->dfd);
+	if ((asize = audit_size(st->dfd)) < 0) {
+		free(rows);
+		txn_clear(st, 0);
+		return RX_STORE;
+	}
 	if (asize == 0 && nrows > 0) {
 		char *all = xasprintf("%s%.*s", AUDIT_HEADER, (int)nrows, rows);
 		free(rows);
