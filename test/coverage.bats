@@ -100,7 +100,7 @@ row() {
 
 @test "colour only on a terminal and without NO_COLOR" {
 	ontty() {
-		python3 -c 'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)' "$@"
+		python3 "$HELPERS/ontty.py" "$@"
 	}
 	run ontty coverage --team Support --step 1h --min 2
 	assert_output --partial $'\033[41;97m'
