@@ -432,24 +432,6 @@ apply_del(int dfd, const char *rel)
 	return rc;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Cut audit.csv back to the size it had at the commit (what is beyond is
  * a torn or repeated tail of this very change) and append the rows. */
 static int
@@ -476,7 +458,7 @@ apply_audit(int dfd, long long size, const char *rows, size_t n)
 	}
 	if (sb.st_size > size && ftruncate(fd, (off_t)size) != 0)
 		rc = fail_errno(RX_STORE, AUDIT_FILE);
-	else if (lseek(fd, 0, SEEK_END) < 0 || write_all(fd, rows, n) != 0)
+	else if (lseek(fd, 0, SEEK_END) < 0 || file_write_all(fd, rows, n) != 0)
 		rc = fail_errno(RX_STORE, AUDIT_FILE);
 	close(fd);
 	return rc;
@@ -633,7 +615,7 @@ write_file(int dirfd, const char *name, const char *target,
 		close(fd);
 		return RX_STORE;
 	}
-	if (write_all(fd, data, len) != 0) {
+	if (file_write_all(fd, data, len) != 0) {
 		fail_errno(RX_STORE, "%s", shown);
 		close(fd);
 		return RX_STORE;

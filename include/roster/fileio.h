@@ -4,17 +4,15 @@
  * Paths are relative to a directory descriptor and never follow a symbolic
  * link (O_NOFOLLOW on the last component, and each directory component is
  * opened with O_NOFOLLOW too); a name with "/.." or a leading "/" is refused.
- * Files are replaced atomically: a temporary ".NAME.tmp" in the same
- * directory (writers are serialised by the store lock, so one name is
- * enough and a stale one from a crash is simply replaced), fsync, rename,
- * fsync of the directory.  Readers ignore names that start with ".".
  * Files are opened with O_NONBLOCK and must be regular files (a FIFO or a
  * device in a store file's place is RX_STORE naming it, never a hang); a
  * file with more than one hard link is never written (RX_STORE).
- * The store's data files are not written here but staged in the store's
- * transaction (txn.h), which writes them all at once; what is below serves
- * files outside a change (derived files) and the transaction itself
- * (file_parent, file_rel_ok).
+ * Readers ignore names that start with ".".
+ *
+ * The store's data files are not written here: every change is staged in
+ * the store's transaction (txn.h), which writes them all at once.  What is
+ * below serves the readers, the transaction itself (file_parent,
+ * file_rel_ok, file_create_mode, file_write_all) and the derived cache.
  */
 #ifndef ROSTER_FILEIO_H
 #define ROSTER_FILEIO_H
@@ -32,21 +30,8 @@ int file_read(int dfd, const char *rel, char **data, size_t *len);
 int file_read_as(int dfd, const char *rel, const char *shown, char **data,
     size_t *len);
 
-/* Open rel for reading as a stream; same returns as file_read(). */
-int file_open_read(int dfd, const char *rel, FILE **fp);
-
 /* 1 if rel exists (as anything, links not followed), 0 if not. */
 int file_exists(int dfd, const char *rel);
-
-/* An atomic replacement in progress. */
-struct atomic {
-	int dirfd;		/* the directory of the file, owned */
-	char *dir;		/* rel's directory part, "" for the top */
-	char *name;		/* its last component */
-	char *tmp;		/* ".NAME.tmp" */
-	char *shown;		/* rel, for messages */
-	FILE *fp;		/* write here */
-};
 
 /* Modes and groups.  Give fd, just made in the directory dirfd, its mode
  * and group: when it replaces the file existing (a struct stat of it),
@@ -64,27 +49,9 @@ int file_create_mode(int fd, int dirfd, const struct stat *existing);
  * one link. */
 int file_links_ok(const struct stat *sb, const char *shown);
 
-/* Start replacing rel (its directory must exist). 0 or RX_STORE. */
-int atomic_begin(struct atomic *a, int dfd, const char *rel);
-/* Flush, fsync, rename over rel, fsync the directory. 0 or RX_STORE.
- * On failure the temporary is removed. */
-int atomic_commit(struct atomic *a);
-/* Drop the temporary.  Safe after commit and on a zeroed struct. */
-void atomic_abort(struct atomic *a);
-
-/* Replace rel with len bytes of data, atomically. */
-int file_replace(int dfd, const char *rel, const char *data, size_t len);
-
-/* Append one line (data must end with a newline) to rel with O_APPEND,
- * creating it with header first when it does not exist; fsync. */
-int file_append(int dfd, const char *rel, const char *header,
-    const char *data, size_t len);
-
-/* Move rel to newrel (both below dfd) with rename and fsync both dirs. */
-int file_move(int dfd, const char *rel, const char *newrel);
-
-/* Remove rel; fsync its directory. RX_NOTFOUND if absent. */
-int file_remove(int dfd, const char *rel);
+/* Write all n bytes of p to fd (retrying short writes and EINTR): 0, or
+ * -1 with errno set. */
+int file_write_all(int fd, const char *p, size_t n);
 
 /* Make directory rel below dfd if missing (one level). */
 int dir_ensure(int dfd, const char *rel);
