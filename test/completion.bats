@@ -32,7 +32,7 @@ has() {
 
 @test "every binary is registered, also with the roster- prefix" {
 	for t in user-add user-mod user-rm hours-set ooo-add ooo-rm status \
-	    assign-next records portal-config; do
+	    assign-next records portal-config user-list; do
 		complete -p "$t" | grep -q -- '-F _roster'
 		complete -p "roster-$t" | grep -q -- '-F _roster'
 	done
@@ -154,4 +154,20 @@ has() {
 	[ "${COMPREPLY[*]}" = "ticket:" ]
 	complete_line status --set a
 	[ "${COMPREPLY[*]}" = "away available" ]
+}
+
+@test "user-list: its options, paid among the seats, addresses" {
+	complete_line user-list --
+	has --contact
+	has --long
+	has --removed
+	has --super-admin
+	complete_line user-list --seat ""
+	has paid
+	has none
+	complete_line user-list --contact ""
+	has primary
+	add_users ann@x.org
+	complete_line user-list a
+	has ann@x.org
 }

@@ -13,7 +13,7 @@
 # tz database (cached per shell); portal keys; and the fixed value sets of
 # --format, --mode, --record, --seat, --permission, --contact and --set.
 
-_roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config'
+_roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config user-list'
 
 # Portal keys of SPEC 6 (used when portal-config cannot list them itself).
 _roster_portal_keys='portal.enabled portal.name portal.slug portal.domain
@@ -311,6 +311,9 @@ _roster()
 	portal-config) opts='--add-column --check --dry-run --format --help
 		--no-header --position --remove-column --reset-columns --store
 		--unset --version' ;;
+	user-list) opts='--contact --format --help --long --no-header
+		--removed --role --seat --store --super-admin --team
+		--version' ;;
 	esac
 
 	# The argument of an option.
@@ -322,7 +325,9 @@ _roster()
 			_roster_words contacts companies deals tickets \
 			    conversations reports marketing users billing portal ;;
 		--role) _roster_roles ;;
-		--seat) _roster_words none sales-starter sales-professional \
+		--seat)
+			[[ $tool == user-list ]] && _roster_words paid
+			_roster_words none sales-starter sales-professional \
 			    service-professional ;;
 		--team | --no-team) _roster_teams ;;
 		--timezone) _roster_zones ;;
@@ -360,7 +365,7 @@ _roster()
 
 	# Operands.
 	case $tool in
-	user-mod | user-rm | hours-set | ooo-add | ooo-rm | status)
+	user-mod | user-rm | hours-set | ooo-add | ooo-rm | status | user-list)
 		_roster_addresses ;;
 	portal-config)
 		# The first operand is a key, the second its value.
