@@ -385,8 +385,16 @@ reader_recover(struct store *st, double wait)
 	return 0;
 }
 
-int
-store_open(struct store *st, const char *opt, int mode)
+const char *
+store_ini_default(void)
+{
+	return default_ini;
+}
+
+/* store_open(); with ini_rc, a roster.ini that does not read is not
+ * fatal: its code goes there (0 when it reads), its message stays. */
+static int
+open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 {
 	struct stat sb;
 	double wait;
@@ -408,7 +416,8 @@ store_open(struct store *st, const char *opt, int mode)
 	if (st->dfd < 0) {
 		if (errno == ENOENT)
 			return fail(RX_NOTFOUND, "no store at %s (only "
-			    "user-add or portal-config KEY VALUE creates one; "
+			    "user-add, portal-config or store-config KEY VALUE "
+			    "creates one; "
 			    "give --store DIR or set ROSTER_DIR)", st->path);
 		if (errno == ENOTDIR)
 			return fail(RX_STORE, "%s: not a directory", st->path);
@@ -429,11 +438,25 @@ store_open(struct store *st, const char *opt, int mode)
 	    (rc = create_layout(st)) != 0))
 		return rc;
 	rc = read_ini(st);
-	if (rc)
+	if (rc && ini_rc == NULL)
 		return rc;
+	if (ini_rc)
+		*ini_rc = rc;
 	if (st->tz == NULL)
 		st->tz = xstrdup("UTC");
 	return 0;
+}
+
+int
+store_open(struct store *st, const char *opt, int mode)
+{
+	return open_store(st, opt, mode, NULL);
+}
+
+int
+store_open_raw(struct store *st, const char *opt, int mode, int *ini_rc)
+{
+	return open_store(st, opt, mode, ini_rc);
 }
 
 void

@@ -32,7 +32,7 @@ has() {
 
 @test "every binary is registered, also with the roster- prefix" {
 	for t in user-add user-mod user-rm hours-set ooo-add ooo-rm status \
-	    assign-next records portal-config user-list; do
+	    assign-next records portal-config user-list store-config; do
 		complete -p "$t" | grep -q -- '-F _roster'
 		complete -p "roster-$t" | grep -q -- '-F _roster'
 	done
@@ -170,4 +170,22 @@ has() {
 	add_users ann@x.org
 	complete_line user-list a
 	has ann@x.org
+}
+
+@test "store-config: options, its keys, zones and permissions as values" {
+	complete_line store-config --
+	has --check
+	has --unset
+	store-config 'role.Support Agent.permissions' tickets >/dev/null
+	complete_line store-config ""
+	has store.timezone
+	has store.version
+	has 'role.Support\ Agent.permissions'
+	has pipelines.
+	complete_line store-config store.timezone Europe/Ams
+	has Europe/Amsterdam
+	complete_line store-config role.X.permissions tic
+	has tickets
+	complete_line store-config --unset st
+	has store.timezone
 }

@@ -13,7 +13,7 @@
 # tz database (cached per shell); portal keys; and the fixed value sets of
 # --format, --mode, --record, --seat, --permission, --contact and --set.
 
-_roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config user-list'
+_roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config user-list store-config'
 
 # Portal keys of SPEC 6 (used when portal-config cannot list them itself).
 _roster_portal_keys='portal.enabled portal.name portal.slug portal.domain
@@ -207,6 +207,17 @@ _roster_portal_keys()
 	    LC_ALL=C sort -u)
 }
 
+# _roster_store_keys PROG: the settings store-config lists, and the
+# forms of the ones it does not have yet.
+_roster_store_keys()
+{
+	local prog=$1 keys
+	keys=$(ROSTER_LOCK_TIMEOUT=1 "$prog" "$(_roster_store_args)" \
+	    --format tsv --no-header 2>/dev/null </dev/null | cut -f1)
+	_roster_reply < <(printf '%s\n' "$keys" store.timezone role. pipelines. |
+	    LC_ALL=C sort -u)
+}
+
 # _roster_portal_values KEY: the value set of a portal key, if it has one.
 _roster_portal_values()
 {
@@ -311,6 +322,8 @@ _roster()
 	portal-config) opts='--add-column --check --dry-run --format --help
 		--no-header --position --remove-column --reset-columns --store
 		--unset --version' ;;
+	store-config) opts='--check --dry-run --format --help --no-header
+		--store --unset --version' ;;
 	user-list) opts='--contact --format --help --long --no-header
 		--removed --role --seat --store --super-admin --team
 		--version' ;;
@@ -346,7 +359,12 @@ _roster()
 		--add-column | --remove-column)
 			# shellcheck disable=SC2086
 			_roster_words $_roster_ticket_props ;;
-		--unset) _roster_portal_keys "${COMP_WORDS[0]}" ;;
+		--unset)
+			if [[ $tool == store-config ]]; then
+				_roster_store_keys "${COMP_WORDS[0]}"
+			else
+				_roster_portal_keys "${COMP_WORDS[0]}"
+			fi ;;
 		--format)
 			case $tool in
 			assign-next) _roster_words plain json ;;
@@ -367,6 +385,27 @@ _roster()
 	case $tool in
 	user-mod | user-rm | hours-set | ooo-add | ooo-rm | status | user-list)
 		_roster_addresses ;;
+	store-config)
+		# The first operand is a key, the second its value.
+		local i w n=0 key=
+		for ((i = 1; i < COMP_CWORD; i++)); do
+			w=${COMP_WORDS[i]}
+			[[ $w == = ]] && continue
+			if [[ $w == -* ]]; then
+				_roster_takes_arg "$tool" "$w" && ((i += 1))
+				continue
+			fi
+			[[ $n -eq 0 ]] && key=$w
+			n=$((n + 1))
+		done
+		if ((n == 0)); then
+			_roster_store_keys "${COMP_WORDS[0]}"
+		elif ((n == 1)) && [[ $key == store.timezone ]]; then
+			_roster_zones
+		elif ((n == 1)) && [[ $key == role.*.permissions ]]; then
+			_roster_words contacts companies deals tickets \
+			    conversations reports marketing users billing portal
+		fi ;;
 	portal-config)
 		# The first operand is a key, the second its value.
 		local i w n=0 key=
