@@ -1176,13 +1176,21 @@ user_load_at(int dirfd, const char *name, const char *shown, struct user *u)
 	rc = file_read_as(dirfd, name, shown, &buf, &len);
 	if (rc)
 		return rc;
-	if (memchr(buf, '\0', len) != NULL) {
-		free(buf);
+	rc = user_load_text(buf, len, name, shown, u);
+	free(buf);
+	return rc;
+}
+
+int
+user_load_text(const char *buf, size_t len, const char *name,
+    const char *shown, struct user *u)
+{
+	int rc;
+
+	if (memchr(buf, '\0', len) != NULL)
 		return fail_at(RX_STORE, shown, 0, "contains a NUL byte");
-	}
 	user_init(u, NULL);
 	rc = user_parse(buf, len, shown, u);
-	free(buf);
 	if (rc == 0 && u->email == NULL) {
 		char *e = email_from_fname(name);
 		if (e == NULL)

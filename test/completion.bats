@@ -32,7 +32,7 @@ has() {
 
 @test "every binary is registered, also with the roster- prefix" {
 	for t in user-add user-mod user-rm hours-set ooo-add ooo-rm status \
-	    assign-next records portal-config user-list store-config; do
+	    assign-next records portal-config user-list store-config store-edit; do
 		complete -p "$t" | grep -q -- '-F _roster'
 		complete -p "roster-$t" | grep -q -- '-F _roster'
 	done
@@ -188,4 +188,14 @@ has() {
 	has tickets
 	complete_line store-config --unset st
 	has store.timezone
+}
+
+@test "store-edit: the files it edits and addresses" {
+	add_users ann@x.org
+	complete_line store-edit ""
+	has roster.ini
+	has records.csv
+	has ann@x.org
+	complete_line store-edit --
+	has --exec
 }

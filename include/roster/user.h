@@ -94,6 +94,11 @@ int user_load(struct store *st, const char *email, int where, struct user *u);
 int user_load_at(int dirfd, const char *name, const char *shown,
     struct user *u);
 
+/* Load a user file's text as user_load_at() loads the file called name
+ * (for a text not yet installed). */
+int user_load_text(const char *buf, size_t len, const char *name,
+    const char *shown, struct user *u);
+
 /* Serialise u (periods written with the offset of zone, the user's
  * effective zone).  Returns a malloc'd NUL-terminated buffer. */
 int user_emit(const struct user *u, const char *zone, char **out, size_t *len);

@@ -13,7 +13,7 @@
 # tz database (cached per shell); portal keys; and the fixed value sets of
 # --format, --mode, --record, --seat, --permission, --contact and --set.
 
-_roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config user-list store-config'
+_roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config user-list store-config store-edit'
 
 # Portal keys of SPEC 6 (used when portal-config cannot list them itself).
 _roster_portal_keys='portal.enabled portal.name portal.slug portal.domain
@@ -322,6 +322,7 @@ _roster()
 	portal-config) opts='--add-column --check --dry-run --format --help
 		--no-header --position --remove-column --reset-columns --store
 		--unset --version' ;;
+	store-edit) opts='--exec --help --store --version' ;;
 	store-config) opts='--check --dry-run --format --help --no-header
 		--store --unset --version' ;;
 	user-list) opts='--contact --format --help --long --no-header
@@ -384,6 +385,17 @@ _roster()
 	# Operands.
 	case $tool in
 	user-mod | user-rm | hours-set | ooo-add | ooo-rm | status | user-list)
+		_roster_addresses ;;
+	store-edit)
+		# After --exec: a command; else one store file or an address.
+		local i
+		for ((i = 1; i < COMP_CWORD; i++)); do
+			[[ ${COMP_WORDS[i]} == --exec ]] && {
+				compopt -o default 2>/dev/null || true
+				return 0
+			}
+		done
+		_roster_words roster.ini portal.ini records.csv rotation.csv
 		_roster_addresses ;;
 	store-config)
 		# The first operand is a key, the second its value.
