@@ -199,3 +199,11 @@ has() {
 	complete_line store-edit --
 	has --exec
 }
+
+@test "user-mod --rename takes an argument; the old address completes" {
+	add_users ann@x.org
+	complete_line user-mod --ren
+	has --rename
+	complete_line user-mod --rename new@x.org a
+	has ann@x.org
+}

@@ -262,7 +262,8 @@ _roster_takes_arg()
 	    --contact | --no-contact | --reassign-to | --from | --to | --ics | \
 	    --calendar | --match | --horizon | --start | --at | --set | \
 	    --format | --limit | --mode | --record | --owner | --state | \
-	    --type | --add-column | --remove-column | --position | --unset)
+	    --type | --add-column | --remove-column | --position | --unset | \
+	    --rename)
 		return 0 ;;
 	esac
 	return 1
@@ -303,7 +304,7 @@ _roster()
 		--super-admin --team --timezone --version' ;;
 	user-mod) opts='--capacity --contact --dry-run --first-name --help
 		--last-name --no-contact --no-super-admin --no-team --permission
-		--role --seat --store --super-admin --team --version' ;;
+		--rename --role --seat --store --super-admin --team --version' ;;
 	user-rm) opts='--dry-run --force --help --reassign-to --store
 		--version' ;;
 	hours-set) opts='--add --clear --dry-run --help --store --team
