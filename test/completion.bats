@@ -48,6 +48,7 @@ has() {
 	has --team
 	has --timezone
 	has --dry-run
+	has --skip-existing
 	has --restore
 	has --store
 	run has --reassign-to

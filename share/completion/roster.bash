@@ -300,8 +300,9 @@ _roster()
 
 	case $tool in
 	user-add) opts='--csv --dry-run --first-name --help --last-name
-		--no-welcome --permission --restore --role --seat --store
-		--super-admin --team --timezone --version' ;;
+		--no-welcome --permission --restore --role --seat
+		--skip-existing --store --super-admin --team --timezone
+		--version' ;;
 	user-mod) opts='--capacity --contact --dry-run --first-name --help
 		--last-name --no-contact --no-super-admin --no-team --permission
 		--rename --role --seat --store --super-admin --team --version' ;;
