@@ -208,3 +208,11 @@ has() {
 	complete_line user-mod --rename new@x.org a
 	has ann@x.org
 }
+
+@test "ooo-add --team completes teams" {
+	user-add --no-welcome --team Support ann@x.org >/dev/null
+	complete_line ooo-add --te
+	has --team
+	complete_line ooo-add --team S
+	has Support
+}

@@ -45,13 +45,14 @@ local_setup() {
 	assert_line --index 1 --partial '2027-01-03T23:00:00Z'
 }
 
-@test "--to not after --from: 5; identical period: 3; nothing written" {
+@test "--to not after --from: 5; identical period: unchanged, 0; nothing written" {
 	ooo-add a@x.org --from 2026-12-24 --to 2026-12-26
 	sum=$(store_sum)
 	run ooo-add a@x.org --from 2026-12-24T10:00 --to 2026-12-24T10:00
 	assert_failure 5
 	run ooo-add a@x.org --from 2026-12-24 --to 2026-12-26
-	assert_failure 3
+	assert_success
+	assert_output 'ooo-add: a@x.org already has 2026-12-24T00:00:00+01:00 2026-12-27T00:00:00+01:00: unchanged'
 	run ooo-add a@x.org --from 2026-12-24 --to bogus
 	assert_failure 5
 	[ "$(store_sum)" = "$sum" ]

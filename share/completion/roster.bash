@@ -311,7 +311,8 @@ _roster()
 	hours-set) opts='--add --clear --dry-run --help --store --team
 		--timezone --version' ;;
 	ooo-add) opts='--busy --calendar --dry-run --format --from --help
-		--horizon --ics --match --no-header --store --to --version' ;;
+		--horizon --ics --match --no-header --store --team --to
+		--version' ;;
 	ooo-rm) opts='--all --dry-run --help --past --start --store
 		--version' ;;
 	status) opts='--at --available --away --check --end-ooo --format
