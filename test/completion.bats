@@ -32,7 +32,7 @@ has() {
 
 @test "every binary is registered, also with the roster- prefix" {
 	for t in user-add user-mod user-rm hours-set ooo-add ooo-rm status \
-	    assign-next records portal-config user-list store-config store-edit; do
+	    assign-next records portal-config user-list store-config store-edit ooo-list; do
 		complete -p "$t" | grep -q -- '-F _roster'
 		complete -p "roster-$t" | grep -q -- '-F _roster'
 	done
@@ -215,4 +215,15 @@ has() {
 	has --team
 	complete_line ooo-add --team S
 	has Support
+}
+
+@test "ooo-list: its options, teams and addresses" {
+	user-add --no-welcome --team Support ann@x.org >/dev/null
+	complete_line ooo-list --
+	has --from
+	has --team
+	complete_line ooo-list --team S
+	has Support
+	complete_line ooo-list a
+	has ann@x.org
 }

@@ -13,7 +13,7 @@
 # tz database (cached per shell); portal keys; and the fixed value sets of
 # --format, --mode, --record, --seat, --permission, --contact and --set.
 
-_roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config user-list store-config store-edit'
+_roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config user-list store-config store-edit ooo-list'
 
 # Portal keys of SPEC 6 (used when portal-config cannot list them itself).
 _roster_portal_keys='portal.enabled portal.name portal.slug portal.domain
@@ -325,6 +325,8 @@ _roster()
 	portal-config) opts='--add-column --check --dry-run --format --help
 		--no-header --position --remove-column --reset-columns --store
 		--unset --version' ;;
+	ooo-list) opts='--format --from --help --no-header --store --team
+		--to --version' ;;
 	store-edit) opts='--exec --help --store --version' ;;
 	store-config) opts='--check --dry-run --format --help --no-header
 		--store --unset --version' ;;
@@ -387,7 +389,8 @@ _roster()
 
 	# Operands.
 	case $tool in
-	user-mod | user-rm | hours-set | ooo-add | ooo-rm | status | user-list)
+	user-mod | user-rm | hours-set | ooo-add | ooo-rm | status | user-list | \
+	    ooo-list)
 		_roster_addresses ;;
 	store-edit)
 		# After --exec: a command; else one store file or an address.
