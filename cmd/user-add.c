@@ -406,6 +406,21 @@ print_all(void)
 	}
 }
 
+/* One line on stderr: how many welcome messages wait in outbox/ for
+ * the send job, so that a large import does not queue them unseen. */
+static void
+say_queued(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ncands; i++)
+		n += !cands[i].skip;
+	fflush(stdout);	/* after the addresses, when both go to one place */
+	if (n > 0)
+		warnmsg("%zu welcome message%s queued in outbox/ (sent by the "
+		    "job of roster(5), Welcome mail)", n, n == 1 ? "" : "s");
+}
+
 /* --csv --dry-run: the columns as read, so that the mapping can be
  * checked before the import. */
 static int
@@ -461,6 +476,8 @@ add(struct store *st, const struct opts *o, time_t now)
 			rc = print_parsed(o);
 		else if (rc == 0)
 			print_all();
+		if (rc == 0 && !o->dry_run && !o->no_welcome)
+			say_queued();
 		if (rc)
 			err_print();
 	}

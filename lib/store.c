@@ -221,6 +221,15 @@ on_ini(void *arg, const char *section, const char *key, const char *value)
 			strv_free(&r->perms);
 			strv_split(&r->perms, value);
 		}
+	} else if (strcmp(section, "welcome") == 0) {
+		char **f = strcmp(key, "from") == 0 ? &st->wel_from :
+		    strcmp(key, "subject") == 0 ? &st->wel_subject :
+		    strcmp(key, "login_url") == 0 ? &st->wel_url :
+		    strcmp(key, "template") == 0 ? &st->wel_template : NULL;
+		if (f) {
+			free(*f);
+			*f = xstrdup(value);
+		}
 	} else if (strcmp(section, "pipelines") == 0) {
 		st->pipes = xrealloc(st->pipes,
 		    (st->npipes + 1) * sizeof *st->pipes);
@@ -480,6 +489,11 @@ store_close(struct store *st)
 	}
 	free(st->roles);
 	free(st->pipes);
+	free(st->wel_from);
+	free(st->wel_subject);
+	free(st->wel_url);
+	free(st->wel_template);
+	st->wel_from = st->wel_subject = st->wel_url = st->wel_template = NULL;
 	free(st->path);
 	free(st->tz);
 	st->roles = NULL;

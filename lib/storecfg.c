@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "roster/email.h"
 #include "roster/err.h"
 #include "roster/inied.h"
 #include "roster/store.h"
@@ -38,12 +39,69 @@ ends_with(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+static const char *const welcome_keys[] = { "welcome.from",
+	"welcome.subject", "welcome.login_url", "welcome.template", NULL };
+
+static int
+is_welcome(const char *name)
+{
+	size_t i;
+
+	for (i = 0; welcome_keys[i]; i++)
+		if (strcmp(name, welcome_keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Printable ASCII of 1 to max bytes, none of them in bad. */
+static int
+plain_text(const char *s, size_t max, const char *bad)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > max)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e || strchr(bad, s[i]) != NULL)
+			return 0;
+	return 1;
+}
+
+/* A welcome setting: the sender's address, a one-line ASCII subject
+ * (a mail header), an http(s) URL, a file name in the store. */
+static int
+welcome_value(const char *name, const char *val)
+{
+	const char *why;
+
+	if (strcmp(name, "welcome.from") == 0) {
+		if ((why = email_invalid(val)) != NULL)
+			return fail(RX_INVALID, "welcome.from: '%s': %s", val,
+			    why);
+	} else if (strcmp(name, "welcome.subject") == 0) {
+		if (!plain_text(val, 150, ""))
+			return fail(RX_INVALID, "welcome.subject: want 1 to "
+			    "150 printable ASCII characters");
+	} else if (strcmp(name, "welcome.login_url") == 0) {
+		if ((strncmp(val, "https://", 8) != 0 &&
+		    strncmp(val, "http://", 7) != 0) ||
+		    !plain_text(val, 150, " \"<>"))
+			return fail(RX_INVALID, "welcome.login_url: want an "
+			    "http:// or https:// URL without blanks, at most "
+			    "150 characters");
+	} else if (!plain_text(val, 64, "/\\ ") || val[0] == '.')
+		return fail(RX_INVALID, "welcome.template: want the name of a "
+		    "file in the store directory (no '/', not starting with "
+		    "'.')");
+	return 0;
+}
+
 int
 storecfg_ini(const char *name, char **ini)
 {
 	size_t n = strlen(name), pre = strlen(ROLE_PRE), post = strlen(ROLE_POST);
 
-	if (strcmp(name, "store.timezone") == 0) {
+	if (strcmp(name, "store.timezone") == 0 || is_welcome(name)) {
 		*ini = xstrdup(name);
 		return 0;
 	}
@@ -71,7 +129,8 @@ storecfg_ini(const char *name, char **ini)
 		return 0;
 	}
 	return fail(RX_INVALID, "unknown setting '%s' (store.timezone, "
-	    "role.NAME.permissions, pipelines.NAME)", name);
+	    "role.NAME.permissions, pipelines.NAME, welcome.from, "
+	    "welcome.subject, welcome.login_url, welcome.template)", name);
 }
 
 char *
@@ -85,6 +144,13 @@ storecfg_name(const char *sec, const char *key)
 		return xasprintf("store.%s", key);
 	if (strcmp(sec, "pipelines") == 0)
 		return xasprintf(PIPE_PRE "%s", key);
+	if (strcmp(sec, "welcome") == 0) {
+		char *n = xasprintf("welcome.%s", key);
+		if (is_welcome(n))
+			return n;
+		free(n);
+		return NULL;
+	}
 	if (strncmp(sec, "role", 4) == 0 && (sec[4] == ' ' || sec[4] == '\t') &&
 	    strcmp(key, "permissions") == 0) {
 		/* As store.c reads the section: blanks, then the name,
@@ -164,6 +230,11 @@ storecfg_value(const char *name, const char *val, char **norm)
 	}
 	if (strcmp(name, "store.version") == 0)
 		return storecfg_ini(name, norm);
+	if (is_welcome(name)) {
+		if ((rc = welcome_value(name, val)) == 0)
+			*norm = xstrdup(val);
+		return rc;
+	}
 	strv_split(&sv, val);
 	if (strncmp(name, PIPE_PRE, strlen(PIPE_PRE)) == 0)
 		rc = check_stages(name, &sv);
@@ -248,6 +319,7 @@ storecfg_check(const struct inidoc *d, struct issues *is)
 			check_line(&d->l[i], (long)i + 1, is);
 		else if (d->l[i].kind == INI_SECTION &&
 		    strcmp(sec, "store") != 0 && strcmp(sec, "pipelines") != 0 &&
+		    strcmp(sec, "welcome") != 0 &&
 		    !(strncmp(sec, "role", 4) == 0 &&
 		    (sec[4] == ' ' || sec[4] == '\t')))
 			issue_add(is, RX_INVALID, (long)i + 1,

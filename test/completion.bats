@@ -183,6 +183,7 @@ has() {
 	has store.version
 	has 'role.Support\ Agent.permissions'
 	has pipelines.
+	has welcome.login_url
 	complete_line store-config store.timezone Europe/Ams
 	has Europe/Amsterdam
 	complete_line store-config role.X.permissions tic

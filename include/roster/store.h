@@ -49,6 +49,9 @@ struct store {
 	size_t nroles;
 	struct pipeline *pipes;
 	size_t npipes;
+	/* [welcome]: from, subject, login_url, template (NULL: unset; the
+	 * rules are storecfg.h's, the use welcome.h's) */
+	char *wel_from, *wel_subject, *wel_url, *wel_template;
 	struct txn *txn;	/* a writer's change in progress (txn.h) */
 };
 

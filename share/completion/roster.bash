@@ -214,7 +214,8 @@ _roster_store_keys()
 	local prog=$1 keys
 	keys=$(ROSTER_LOCK_TIMEOUT=1 "$prog" "$(_roster_store_args)" \
 	    --format tsv --no-header 2>/dev/null </dev/null | cut -f1)
-	_roster_reply < <(printf '%s\n' "$keys" store.timezone role. pipelines. |
+	_roster_reply < <(printf '%s\n' "$keys" store.timezone role. pipelines. \
+	    welcome.from welcome.subject welcome.login_url welcome.template |
 	    LC_ALL=C sort -u)
 }
 
