@@ -41,9 +41,10 @@ usage(int rc)
 	exit(rc);
 }
 
-static const char *const cols[] = { "start", "end" };
+static const char *const cols[] = { "start", "end", "source" };
 
-/* List u's periods in o->fmt. */
+/* List u's periods in o->fmt, each with its calendar (manual: added by
+ * hand). */
 static int
 list(const struct opts *o, const struct user *u, const char *zname)
 {
@@ -51,10 +52,11 @@ list(const struct opts *o, const struct user *u, const char *zname)
 	size_t i;
 	int rc;
 
-	out_init(&out, o->fmt, o->header, cols, 2, NULL);
+	out_init(&out, o->fmt, o->header, cols, 3, NULL);
 	for (i = 0; i < u->nooo; i++) {
 		char a[40], b[40];
-		const char *cells[2] = { a, b };
+		const char *cells[3] = { a, b, u->ooo[i].source ?
+		    u->ooo[i].source : "manual" };
 		if (o->fmt == FMT_TABLE) {
 			time_in_zone(u->ooo[i].start, zname, a);
 			time_in_zone(u->ooo[i].end, zname, b);

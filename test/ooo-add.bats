@@ -14,9 +14,9 @@ local_setup() {
 	assert_line --partial 'start: 2026-12-24T00:00:00+01:00'
 	assert_line --partial 'end: 2026-12-27T00:00:00+01:00'
 	run ooo-add a@x.org --format tsv --no-header
-	assert_output "$(printf '2026-12-23T23:00:00Z\t2026-12-26T23:00:00Z')"
+	assert_output "$(printf '2026-12-23T23:00:00Z\t2026-12-26T23:00:00Z\tmanual')"
 	run ooo-add a@x.org
-	assert_line --index 1 --regexp '^2026-12-24T00:00:00\+01:00 +2026-12-27T00:00:00\+01:00$'
+	assert_line --index 1 --regexp '^2026-12-24T00:00:00\+01:00 +2026-12-27T00:00:00\+01:00 +manual$'
 	run ooo-add a@x.org --format json
 	assert_output --partial '"start": "2026-12-23T23:00:00Z"'
 	run grep -c ',ooo-add,ooo-add,a@x.org,' "$ROSTER_DIR/audit.csv"
@@ -34,7 +34,7 @@ local_setup() {
 	run ooo-add a@x.org --from 2026-03-29T02:30 --to 2026-03-29T05:00
 	assert_success
 	run ooo-add a@x.org --format tsv --no-header
-	assert_output "$(printf '2026-03-29T01:30:00Z\t2026-03-29T03:00:00Z')"
+	assert_output "$(printf '2026-03-29T01:30:00Z\t2026-03-29T03:00:00Z\tmanual')"
 }
 
 @test "periods are kept sorted" {
