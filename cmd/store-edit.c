@@ -235,6 +235,8 @@ edit_file(const char *store, const char *arg)
 		err_print();
 		usage(rc);
 	}
+	memset(&st, 0, sizeof st);	/* store_close() is safe on it */
+	st.dfd = st.lockfd = -1;
 	/* roster.ini that does not read is one this command repairs. */
 	if ((rc = clock_now(&now)) != 0 ||
 	    (rc = store_open_raw(&st, store, STORE_WRITE, &ini_rc)) != 0 ||
@@ -272,8 +274,11 @@ exec_locked(const char *store, char **argv)
 	time_t now;
 	int rc, status;
 
-	if ((rc = clock_now(&now)) != 0 ||
-	    (rc = store_open(&st, store, STORE_WRITE)) != 0) {
+	if ((rc = clock_now(&now)) != 0) {
+		err_print();
+		return rc;
+	}
+	if ((rc = store_open(&st, store, STORE_WRITE)) != 0) {
 		err_print();
 		store_close(&st);
 		return rc;

@@ -312,8 +312,11 @@ do_rename(const char *store, const char *to, const char *from, int dry_run)
 	time_t now;
 	int rc;
 
-	if ((rc = clock_now(&now)) != 0 ||
-	    (rc = store_open(&st, store, dry_run ? STORE_READ :
+	if ((rc = clock_now(&now)) != 0) {
+		err_print();
+		return rc;
+	}
+	if ((rc = store_open(&st, store, dry_run ? STORE_READ :
 	    STORE_WRITE)) != 0) {
 		err_print();
 		store_close(&st);

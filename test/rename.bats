@@ -57,6 +57,8 @@ local_setup() {
 	assert_output 'user-mod: no such user: nobody@x.org'
 	run user-mod --rename not-an-address ann@x.org
 	assert_failure 5
+	ROSTER_NOW=bogus run user-mod --rename anna@x.org ann@x.org
+	assert_failure 5
 	[ "$(store_sum)" = "$before" ]
 }
 

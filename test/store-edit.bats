@@ -139,6 +139,10 @@ EOF
 	run store-edit nobody@x.org
 	assert_failure 4
 	assert_output --partial 'add users with user-add'
+	ROSTER_NOW=bogus run store-edit ann@x.org
+	assert_failure 5
+	ROSTER_NOW=bogus run store-edit --exec true
+	assert_failure 5
 	[ "$(store_sum)" = "$before" ]
 	run ls -A "$TMPDIR"
 	assert_output ''
