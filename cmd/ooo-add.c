@@ -8,10 +8,12 @@
 #include "roster/audit.h"
 #include "roster/err.h"
 #include "roster/ical.h"
+#include "roster/ooo.h"
 #include "roster/out.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
+#include "roster/uindex.h"
 #include "roster/user.h"
 #include "roster/zone.h"
 
@@ -19,7 +21,7 @@
 #define ICS_MAX (64L * 1024 * 1024)
 
 struct opts {
-	const char *store, *from, *to, *ics;
+	const char *store, *from, *to, *ics, *team;
 	int dry, fmt, header, fmtset, export;
 	struct ical_opts io;
 	int icsopt;		/* an option that only --ics takes was given */
@@ -29,7 +31,9 @@ static void
 usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
-	    "usage: ooo-add [--dry-run] [-d dir] email --from time --to time\n"
+	    "usage: ooo-add [--dry-run] [-d dir] email ... --from time --to time\n"
+	    "       ooo-add [--dry-run] [-d dir] --team team --from time "
+	    "--to time\n"
 	    "       ooo-add [--busy] [--dry-run] [-d dir] [--calendar name] "
 	    "[--horizon days]\n"
 	    "               [--match ere] email --ics file\n"
@@ -37,19 +41,10 @@ usage(int rc)
 	exit(rc);
 }
 
-static int
-cmp_period(const void *a, const void *b)
-{
-	const struct period *x = a, *y = b;
+static const char *const cols[] = { "start", "end", "source" };
 
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return (x->end > y->end) - (x->end < y->end);
-}
-
-static const char *const cols[] = { "start", "end" };
-
-/* List u's periods in o->fmt. */
+/* List u's periods in o->fmt, each with its calendar (manual: added by
+ * hand). */
 static int
 list(const struct opts *o, const struct user *u, const char *zname)
 {
@@ -57,10 +52,11 @@ list(const struct opts *o, const struct user *u, const char *zname)
 	size_t i;
 	int rc;
 
-	out_init(&out, o->fmt, o->header, cols, 2, NULL);
+	out_init(&out, o->fmt, o->header, cols, 3, NULL);
 	for (i = 0; i < u->nooo; i++) {
 		char a[40], b[40];
-		const char *cells[2] = { a, b };
+		const char *cells[3] = { a, b, u->ooo[i].source ?
+		    u->ooo[i].source : "manual" };
 		if (o->fmt == FMT_TABLE) {
 			time_in_zone(u->ooo[i].start, zname, a);
 			time_in_zone(u->ooo[i].end, zname, b);
@@ -90,15 +86,17 @@ export(const struct user *u, time_t now)
 	return rc;
 }
 
-/* Add the period of --from and --to to u; 0 or an exit code. */
+/* Add the period of --from and --to (wall-clock times in the user's
+ * zone) to u: *changed 0 when u has it already.  0 or an exit code. */
 static int
-add(const struct opts *o, struct user *u, const char *zname)
+add(const struct opts *o, struct user *u, const char *zname, int *changed)
 {
+	const struct period *ov;
 	struct period p;
-	char a[40], b[40];
-	size_t i;
+	char a[40], b[40], c[40], d[40];
 	int rc;
 
+	*changed = 0;
 	memset(&p, 0, sizeof p);
 	if ((rc = time_parse(o->from, zname, 0, &p.start)) != 0 ||
 	    (rc = time_parse(o->to, zname, 1, &p.end)) != 0)
@@ -106,20 +104,98 @@ add(const struct opts *o, struct user *u, const char *zname)
 	if (p.end <= p.start)
 		return fail(RX_INVALID, "--to %s is not after --from %s",
 		    o->to, o->from);
-	for (i = 0; i < u->nooo; i++)
-		if (u->ooo[i].start == p.start && u->ooo[i].end == p.end)
-			return fail(RX_RULE, "%s already has that period; "
-			    "remove it with ooo-rm --start first", u->email);
-	u->ooo = xrealloc(u->ooo, (u->nooo + 1) * sizeof *u->ooo);
-	u->ooo[u->nooo++] = p;
-	qsort(u->ooo, u->nooo, sizeof *u->ooo, cmp_period);
 	time_in_zone(p.start, zname, a);
 	time_in_zone(p.end, zname, b);
+	if (ooo_add(u, &p, &ov) == OOO_SAME) {
+		warnmsg("%s already has %s %s: unchanged", u->email, a, b);
+		return 0;
+	}
+	*changed = 1;
+	if (ov != NULL)
+		warnmsg("%s: %s %s overlaps %s %s", u->email, a, b,
+		    time_in_zone(ov->start, zname, c),
+		    time_in_zone(ov->end, zname, d));
 	if (o->dry)
 		printf("%s: + %s %s\n", u->email, a, b);
 	else
 		audit_add("ooo-add", u->email, "%s %s", a, b);
 	return 0;
+}
+
+/* The addresses of --team's active members (malloc'd strv). */
+static int
+team_members(struct store *st, const char *team, struct strv *emails)
+{
+	struct userlist ul;
+	size_t i;
+	int rc, bad = 0;
+
+	memset(&ul, 0, sizeof ul);
+	rc = user_scan(st, team, &ul, err_tally, &bad);
+	for (i = 0; rc == 0 && i < ul.n; i++)
+		if (strv_has(&ul.u[i].teams, team))
+			strv_add(emails, ul.u[i].email);
+	userlist_free(&ul);
+	if (rc == 0 && bad)
+		rc = bad;
+	if (rc == 0 && emails->n == 0)
+		rc = fail(RX_NOTFOUND, "no active user in team '%s'", team);
+	return rc;
+}
+
+/* --from/--to for every address (or --team): one change, all or
+ * nothing; a user who has the period already is left as is. */
+static int
+add_many(const struct opts *o, int n, char **argv, time_t now)
+{
+	struct strv emails = { 0 };
+	struct store st;
+	struct user *us;
+	int rc, first = 0, *changed, *loaded;
+	size_t i;
+
+	if ((rc = store_open(&st, o->store, o->dry ? STORE_READ :
+	    STORE_WRITE)) != 0 ||
+	    (o->team && (rc = team_members(&st, o->team, &emails)) != 0)) {
+		err_print();
+		store_close(&st);
+		strv_free(&emails);
+		return rc;
+	}
+	for (i = 0; i < (size_t)n; i++)
+		strv_add(&emails, argv[i]);
+	us = xcalloc(emails.n, sizeof *us);
+	changed = xcalloc(emails.n, sizeof *changed);
+	loaded = xcalloc(emails.n, sizeof *loaded);
+	for (i = 0; i < emails.n; i++) {
+		if ((rc = user_load(&st, emails.v[i], USER_ACTIVE,
+		    &us[i])) == 0) {
+			loaded[i] = 1;
+			rc = add(o, &us[i], user_zone(&st, &us[i]),
+			    &changed[i]);
+		}
+		if (rc)
+			err_tally(rc, &first);
+	}
+	if (first == 0 && !o->dry) {
+		for (i = 0; first == 0 && i < emails.n; i++)
+			if (changed[i])
+				first = user_save(&st, &us[i], USER_ACTIVE);
+		if (first == 0)
+			first = txn_commit(&st, now);
+		if (first)
+			err_print();
+	} else
+		audit_drop();
+	for (i = 0; i < emails.n; i++)
+		if (loaded[i])
+			user_free(&us[i]);
+	free(us);
+	free(changed);
+	free(loaded);
+	strv_free(&emails);
+	store_close(&st);
+	return first;
 }
 
 /* Read the calendar named by --ics ("-": stdin) and parse it, before the
@@ -240,7 +316,7 @@ static void
 parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_FROM = 256, O_TO, O_DRY, O_FORMAT, O_NOHEADER, O_VERSION,
-	    O_ICS, O_CALENDAR, O_MATCH, O_BUSY, O_HORIZON };
+	    O_ICS, O_CALENDAR, O_MATCH, O_BUSY, O_HORIZON, O_TEAM };
 	static const struct option longopts[] = {
 		{ "busy", no_argument, NULL, O_BUSY },
 		{ "calendar", required_argument, NULL, O_CALENDAR },
@@ -253,6 +329,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "match", required_argument, NULL, O_MATCH },
 		{ "no-header", no_argument, NULL, O_NOHEADER },
 		{ "store", required_argument, NULL, 'd' },
+		{ "team", required_argument, NULL, O_TEAM },
 		{ "to", required_argument, NULL, O_TO },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -317,6 +394,9 @@ parse_args(int argc, char **argv, struct opts *o)
 		case O_NOHEADER:
 			o->header = 0;
 			break;
+		case O_TEAM:
+			o->team = optarg;
+			break;
 		case O_TO:
 			o->to = optarg;
 			break;
@@ -333,7 +413,15 @@ parse_args(int argc, char **argv, struct opts *o)
 static void
 check_args(int argc, const struct opts *o)
 {
-	if (argc != 1) {
+	if (o->from && o->team && argc != 0) {
+		warnmsg("--team or addresses, not both");
+		usage(RX_USAGE);
+	}
+	if (o->team && o->from == NULL) {
+		warnmsg("--team goes with --from and --to");
+		usage(RX_USAGE);
+	}
+	if (o->from ? argc == 0 && o->team == NULL : argc != 1) {
 		warnmsg(argc ? "one address at a time" : "no address given");
 		usage(RX_USAGE);
 	}
@@ -381,6 +469,14 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	check_args(argc, &o);
+	if (o.from) {
+		if ((rc = clock_now(&now)) != 0)
+			err_print();
+		else
+			rc = add_many(&o, argc, argv, now);
+		ical_cleanup();
+		return out_close(rc);
+	}
 	if ((rc = clock_now(&now)) != 0 ||
 	    (o.ics && (rc = read_ics(o.ics, &cal)) != 0) ||
 	    (o.ics && (rc = expand_ics(&o, argv[0], now, cal, &plan)) != 0)) {
@@ -400,15 +496,13 @@ main(int argc, char **argv)
 		rc = export(&u, now);
 		goto out;
 	}
-	if (o.from == NULL && o.ics == NULL) {
+	if (o.ics == NULL) {
 		rc = list(&o, &u, zname);
 		goto out;
 	}
-	if (o.from)
-		rc = add(&o, &u, zname);
-	else if ((rc = sync_ics(&o, cal, &plan, &u, zname, now, &ch)) == 0)
+	if ((rc = sync_ics(&o, cal, &plan, &u, zname, now, &ch)) == 0)
 		report(&o, &u, zname, &ch);
-	if (rc || o.dry || (o.ics && ch.n == 0))
+	if (rc || o.dry || ch.n == 0)
 		goto out;
 	if ((rc = user_save(&st, &u, USER_ACTIVE)) == 0)
 		rc = txn_commit(&st, now);

@@ -11,6 +11,7 @@
 #include "roster/email.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
+#include "roster/out.h"
 #include "roster/removed.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
@@ -30,10 +31,11 @@ usage(int rc)
 	    "                [--last-name name] [--permission perm] "
 	    "[--role role] [--seat seat]\n"
 	    "                [--team team] [--timezone zone] email ...\n"
-	    "       user-add [--dry-run] [--no-welcome] [-d dir] "
-	    "[--permission perm] [--role role]\n"
-	    "                [--seat seat] [--team team] [--timezone zone] "
-	    "--csv file\n"
+	    "       user-add [--dry-run] [--no-welcome] [--skip-existing] "
+	    "[-d dir]\n"
+	    "                [--permission perm] [--role role] [--seat seat] "
+	    "[--team team]\n"
+	    "                [--timezone zone] --csv file\n"
 	    "       user-add [--dry-run] [--no-welcome] [-d dir] --restore "
 	    "email ...\n");
 	exit(rc);
@@ -44,17 +46,19 @@ struct cand {
 	char *email;		/* as given */
 	char *first, *last, *team;
 	long line;		/* CSV line, 0 for an argument */
+	int skip;		/* --skip-existing: an active user already */
 };
 
 struct opts {
 	const char *store, *csv, *first, *last, *role, *seat, *zone;
 	struct strv perms, teams;
-	int super_admin, no_welcome, dry_run, restore;
+	int super_admin, no_welcome, dry_run, restore, skip_existing;
 };
 
 static struct cand *cands;
 static size_t ncands;
 static int first_rc;
+static size_t import_rows;	/* non-blank rows of the CSV file */
 
 static void
 add_cand(const char *email, const char *first, const char *last,
@@ -69,6 +73,7 @@ add_cand(const char *email, const char *first, const char *last,
 	c->last = last && *last ? xstrdup(last) : NULL;
 	c->team = team && *team ? xstrdup(team) : NULL;
 	c->line = line;
+	c->skip = 0;
 }
 
 /* Report one failure of the batch and remember the first code. */
@@ -106,6 +111,21 @@ trim(char *s)
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
 		*--e = '\0';
 	return s;
+}
+
+/* Name on stderr each header column that is not read. */
+static void
+unused_columns(const struct csvrow *hdr, const char *shown, const int *used)
+{
+	size_t k;
+
+	for (k = 0; k < hdr->n; k++) {
+		if ((int)k == used[0] || (int)k == used[1] ||
+		    (int)k == used[2] || (int)k == used[3] || !*hdr->f[k])
+			continue;
+		warnmsg("%s:%ld: column '%s' is not imported (read: Email, "
+		    "First Name, Last Name, Team)", shown, hdr->line, hdr->f[k]);
+	}
 }
 
 static int
@@ -156,6 +176,7 @@ read_csv(const char *path)
 	cf = csv_column(&doc.rows[0], first_cols);
 	cl = csv_column(&doc.rows[0], last_cols);
 	ct = csv_column(&doc.rows[0], team_cols);
+	unused_columns(&doc.rows[0], shown, (int[]){ ce, cf, cl, ct });
 	for (i = 1; i < doc.n; i++) {
 		const struct csvrow *r = &doc.rows[i];
 		int blank = 1;
@@ -165,13 +186,9 @@ read_csv(const char *path)
 		if (!blank)
 			rows++;
 	}
-	if (rows > MAX_IMPORT) {
-		rc = fail(RX_RULE, "%s: %zu users: at most %d can be imported at "
-		    "once; split the file (e.g. split -l %d) and import each "
-		    "part", shown, rows, MAX_IMPORT, MAX_IMPORT);
-		csvdoc_free(&doc);
-		return rc;
-	}
+	/* The cap is checked with the rows (check_cap()), so that one run
+	 * reports every problem of a long file. */
+	import_rows = rows;
 	for (i = 1; i < doc.n; i++) {
 		const struct csvrow *r = &doc.rows[i];
 		const char *e = cell(r, ce);
@@ -191,6 +208,23 @@ read_csv(const char *path)
 	}
 	csvdoc_free(&doc);
 	return 0;
+}
+
+/* At most MAX_IMPORT rows per import (the product's rule): 3, with a
+ * recipe that splits the file and keeps its header in every part. */
+static void
+check_cap(const struct opts *o)
+{
+	const char *f = strcmp(o->csv, "-") == 0 ? "FILE" : o->csv;
+
+	if (import_rows <= MAX_IMPORT)
+		return;
+	fail(RX_RULE, "%s: %zu users: at most %d can be imported at once; "
+	    "split the file keeping its header, then import each part: "
+	    "tail -n +2 '%s' | split -l %d --filter='{ head -n 1 \"%s\"; "
+	    "cat; } >\"$FILE.csv\"' - part-", strcmp(o->csv, "-") == 0 ?
+	    "<stdin>" : o->csv, import_rows, MAX_IMPORT, f, MAX_IMPORT, f);
+	report(RX_RULE);
 }
 
 /* Where a candidate came from, for messages. */
@@ -273,9 +307,17 @@ check_cands(struct store *st, const struct opts *o)
 		for (j = 0; j < i; j++)
 			if (same_address(cands[j].email, norm))
 				break;
-		if (j < i) {
+		if (j < i && cands[j].line > 0) {
+			fail(RX_RULE, "%s%s is given twice (first on line %ld)",
+			    at, norm, cands[j].line);
+			report(RX_RULE);
+		} else if (j < i) {
 			fail(RX_RULE, "%s%s is given twice", at, norm);
 			report(RX_RULE);
+		} else if (st->dfd >= 0 && user_exists(st, norm, USER_ACTIVE) &&
+		    o->skip_existing) {
+			warnmsg("%s%s is already a user: skipped", at, norm);
+			c->skip = 1;
 		} else if (st->dfd >= 0 && user_exists(st, norm, USER_ACTIVE)) {
 			fail(RX_RULE, "%s%s is already a user (change it with "
 			    "user-mod)", at, norm);
@@ -339,6 +381,8 @@ add_all(struct store *st, const struct opts *o, time_t now)
 	int rc;
 
 	for (i = 0; i < ncands; i++) {
+		if (cands[i].skip)
+			continue;
 		build_user(o, &cands[i], now, &u);
 		if (!o->dry_run) {
 			rc = user_save(st, &u, USER_ACTIVE);
@@ -367,10 +411,63 @@ print_all(void)
 	size_t i;
 
 	for (i = 0; i < ncands; i++) {
+		if (cands[i].skip)
+			continue;
 		norm = email_norm(cands[i].email);
 		printf("%s\n", norm);
 		free(norm);
 	}
+}
+
+/* One line on stderr: how many welcome messages wait in outbox/ for
+ * the send job, so that a large import does not queue them unseen. */
+static void
+say_queued(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ncands; i++)
+		n += !cands[i].skip;
+	fflush(stdout);	/* after the addresses, when both go to one place */
+	if (n > 0)
+		warnmsg("%zu welcome message%s queued in outbox/ (sent by the "
+		    "job of roster(5), Welcome mail)", n, n == 1 ? "" : "s");
+}
+
+/* --csv --dry-run: the columns as read, so that the mapping can be
+ * checked before the import. */
+static int
+print_parsed(const struct opts *o)
+{
+	static const char *const cols[] = { "line", "email", "first_name",
+		"last_name", "teams" };
+	static const int types[] = { OUT_INT, OUT_STR, OUT_STR, OUT_STR,
+		OUT_STR };
+	struct out out;
+	struct user u;
+	char line[32];
+	size_t i, k;
+
+	out_init(&out, FMT_TSV, 1, cols, 5, types);
+	for (i = 0; i < ncands; i++) {
+		char *teams, *t;
+		if (cands[i].skip)
+			continue;
+		build_user(o, &cands[i], 0, &u);
+		teams = xstrdup("");
+		for (k = 0; k < u.teams.n; k++) {
+			t = xasprintf("%s%s%s", teams, k ? "," : "",
+			    u.teams.v[k]);
+			free(teams);
+			teams = t;
+		}
+		snprintf(line, sizeof line, "%ld", cands[i].line);
+		out_row(&out, (const char *const[]){ line, u.email,
+		    u.first_name, u.last_name, teams });
+		free(teams);
+		user_free(&u);
+	}
+	return out_flush(&out);
 }
 
 /* user-add EMAIL... or --csv: all or nothing. */
@@ -381,14 +478,20 @@ add(struct store *st, const struct opts *o, time_t now)
 
 	if ((rc = check_options(st, o)) != 0)
 		report(rc);
+	if (o->csv)
+		check_cap(o);
 	check_cands(st, o);
 	if ((rc = first_rc) == 0) {
 		rc = add_all(st, o, now);
 		if (rc == 0 && !o->dry_run)
 			rc = txn_commit(st, now);
-		if (rc == 0)
+		if (rc == 0 && o->dry_run && o->csv)
+			rc = print_parsed(o);
+		else if (rc == 0)
 			print_all();
-		else
+		if (rc == 0 && !o->dry_run && !o->no_welcome)
+			say_queued();
+		if (rc)
 			err_print();
 	}
 	return rc;
@@ -504,7 +607,8 @@ int
 main(int argc, char **argv)
 {
 	enum { O_FIRST = 256, O_LAST, O_ROLE, O_PERM, O_SUPER, O_TEAM, O_SEAT,
-	    O_ZONE, O_NOWELCOME, O_DRY, O_CSV, O_RESTORE, O_VERSION };
+	    O_ZONE, O_NOWELCOME, O_DRY, O_CSV, O_RESTORE, O_VERSION,
+	    O_SKIP };
 	static const struct option longopts[] = {
 		{ "csv", required_argument, NULL, O_CSV },
 		{ "dry-run", no_argument, NULL, O_DRY },
@@ -516,6 +620,7 @@ main(int argc, char **argv)
 		{ "restore", no_argument, NULL, O_RESTORE },
 		{ "role", required_argument, NULL, O_ROLE },
 		{ "seat", required_argument, NULL, O_SEAT },
+		{ "skip-existing", no_argument, NULL, O_SKIP },
 		{ "store", required_argument, NULL, 'd' },
 		{ "super-admin", no_argument, NULL, O_SUPER },
 		{ "team", required_argument, NULL, O_TEAM },
@@ -566,6 +671,9 @@ main(int argc, char **argv)
 			break;
 		case O_ROLE:
 			o.role = optarg;
+			break;
+		case O_SKIP:
+			o.skip_existing = 1;
 			break;
 		case O_SEAT:
 			o.seat = optarg;

@@ -9,6 +9,7 @@
 #include "roster/audit.h"
 #include "roster/email.h"
 #include "roster/err.h"
+#include "roster/rename.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -26,7 +27,8 @@ usage(int rc)
 	    "[--no-team team]\n"
 	    "                [--permission perm] [--role role] [--seat seat] "
 	    "[--team team]\n"
-	    "                email ...\n");
+	    "                email ...\n"
+	    "       user-mod [--dry-run] [-d dir] --rename new old\n");
 	exit(rc);
 }
 
@@ -300,12 +302,51 @@ opts_free(struct opts *o)
 	strv_free(&o->nocontacts);
 }
 
+/* --rename: one change, under the exclusive lock (a dry run stages it
+ * under the shared lock and drops it). */
+static int
+do_rename(const char *store, const char *to, const char *from, int dry_run)
+{
+	struct renamed r;
+	struct store st;
+	time_t now;
+	int rc;
+
+	if ((rc = clock_now(&now)) != 0) {
+		err_print();
+		return rc;
+	}
+	if ((rc = store_open(&st, store, dry_run ? STORE_READ :
+	    STORE_WRITE)) != 0) {
+		err_print();
+		store_close(&st);
+		return rc;
+	}
+	if (dry_run)
+		txn_begin(&st);
+	rc = user_rename(&st, from, to, now, &r);
+	if (rc == 0 && dry_run) {
+		printf("%s: email %s -> %s (%zu record%s, %zu rotation "
+		    "pool%s%s)\n", r.from, r.from, r.to, r.records,
+		    r.records == 1 ? "" : "s", r.pools,
+		    r.pools == 1 ? "" : "s",
+		    r.welcome ? ", the queued welcome" : "");
+		audit_drop();
+	} else if (rc == 0)
+		rc = txn_commit(&st, now);
+	if (rc)
+		err_print();
+	renamed_free(&r);
+	store_close(&st);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	enum { O_FIRST = 256, O_LAST, O_ROLE, O_PERM, O_SUPER, O_NOSUPER,
 	    O_CAP, O_TEAM, O_NOTEAM, O_SEAT, O_CONTACT, O_NOCONTACT, O_DRY,
-	    O_VERSION };
+	    O_VERSION, O_RENAME };
 	static const struct option longopts[] = {
 		{ "capacity", required_argument, NULL, O_CAP },
 		{ "contact", required_argument, NULL, O_CONTACT },
@@ -317,6 +358,7 @@ main(int argc, char **argv)
 		{ "no-super-admin", no_argument, NULL, O_NOSUPER },
 		{ "no-team", required_argument, NULL, O_NOTEAM },
 		{ "permission", required_argument, NULL, O_PERM },
+		{ "rename", required_argument, NULL, O_RENAME },
 		{ "role", required_argument, NULL, O_ROLE },
 		{ "seat", required_argument, NULL, O_SEAT },
 		{ "store", required_argument, NULL, 'd' },
@@ -328,7 +370,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct store st;
 	struct userlist others;
-	const char *why;
+	const char *why, *rename_to = NULL;
 	time_t now;
 	size_t i, j;
 	int ch, rc, changes = 0;
@@ -379,6 +421,9 @@ main(int argc, char **argv)
 			o.has_perms = 1;
 			strv_split(&o.perms, optarg);
 			break;
+		case O_RENAME:
+			rename_to = optarg;
+			break;
 		case O_ROLE:
 			o.role = optarg;
 			break;
@@ -401,6 +446,16 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (rename_to) {
+		if (changes != 1 || argc != 1) {
+			warnmsg("--rename NEW takes one address, the old one, "
+			    "and no other change");
+			usage(RX_USAGE);
+		}
+		opts_free(&o);
+		return out_close(do_rename(o.store, rename_to, argv[0],
+		    o.dry_run));
+	}
 	if (argc == 0) {
 		warnmsg("no address given");
 		usage(RX_USAGE);

@@ -33,6 +33,9 @@ struct chk {
 	struct strv known;	/* addresses with a file in users/ or removed/ */
 	int ini_ok;		/* roster.ini read: its roles can be trusted */
 	struct strv primary;	/* files of active primary contacts */
+	const char *over_rel;	/* check_file(): this file reads as over */
+	const char *over;
+	size_t over_len;
 };
 
 static void problem(struct chk *c, const char *file, long line,
@@ -63,6 +66,20 @@ static void
 problem_recorded(struct chk *c)
 {
 	strv_add(c->probs, err_msg());
+}
+
+/* Read a file of the store, or the text check_file() puts in its place. */
+static int
+chk_read(struct chk *c, const char *rel, char **buf, size_t *len)
+{
+	if (c->over_rel && strcmp(rel, c->over_rel) == 0) {
+		*buf = xmalloc(c->over_len + 1);
+		memcpy(*buf, c->over, c->over_len);
+		(*buf)[c->over_len] = '\0';
+		*len = c->over_len;
+		return 0;
+	}
+	return file_read(c->st->dfd, rel, buf, len);
 }
 
 static int
@@ -136,7 +153,7 @@ file_key_line(struct chk *c, const char *rel, const char *key)
 	size_t len;
 	long line;
 
-	if (file_read(c->st->dfd, rel, &buf, &len) != 0)
+	if (chk_read(c, rel, &buf, &len) != 0)
 		return 0;
 	line = key_line(buf, key);
 	free(buf);
@@ -183,7 +200,7 @@ check_portal(struct chk *c)
 	size_t len, i;
 	int rc;
 
-	rc = file_read(c->st->dfd, PORTAL_FILE, &text, &len);
+	rc = chk_read(c, PORTAL_FILE, &text, &len);
 	if (rc == RX_NOTFOUND)
 		return;
 	if (rc) {
@@ -299,7 +316,9 @@ check_user_file(struct chk *c, const char *dir, const char *name)
 		problem(c, rel, 0, "not a user file name: a bad %%XX escape");
 	else {
 		free(e);
-		if (user_load_at(c->st->dfd, rel, rel, &u) != 0)
+		if ((c->over_rel && strcmp(rel, c->over_rel) == 0 ?
+		    user_load_text(c->over, c->over_len, rel, &u) :
+		    user_load_at(c->st->dfd, rel, rel, &u)) != 0)
 			problem_recorded(c);
 		else {
 			check_user_rules(c, rel, name, &u);
@@ -455,7 +474,7 @@ csv_file(struct chk *c, const char *rel, struct csvdoc *doc)
 	size_t len;
 	int rc;
 
-	rc = file_read(c->st->dfd, rel, &buf, &len);
+	rc = chk_read(c, rel, &buf, &len);
 	if (rc == RX_NOTFOUND)
 		return 0;
 	if (rc) {
@@ -676,6 +695,23 @@ check_audit(struct chk *c)
 
 /* --- the whole store --------------------------------------------------- */
 
+/* Every check but roster.ini's, on the open store. */
+static void
+check_all(struct chk *c)
+{
+	check_portal(c);
+	collect_known(c);
+	check_user_dir(c, "users");
+	check_removed(c);
+	check_primary(c);
+	check_records(c);
+	check_rotation(c);
+	check_audit(c);
+	/* The check has read every file: make the index from them too, so
+	 * that no edit the index could not see outlives a check. */
+	uindex_rebuild(c->st);
+}
+
 int
 store_check(const char *opt, struct strv *probs)
 {
@@ -705,20 +741,104 @@ store_check(const char *opt, struct strv *probs)
 			st.tz = xstrdup("UTC");
 	}
 	c.ini_ok = rc == 0;
-	check_portal(&c);
-	collect_known(&c);
-	check_user_dir(&c, "users");
-	check_removed(&c);
-	check_primary(&c);
-	check_records(&c);
-	check_rotation(&c);
-	check_audit(&c);
-	/* The check has read every file: make the index from them too, so
-	 * that no edit the index could not see outlives a check. */
-	uindex_rebuild(&st);
+	check_all(&c);
 out:
 	strv_free(&c.known);
 	strv_free(&c.primary);
 	store_close(&st);
 	return probs->n ? RX_STORE : 0;
+}
+
+int
+store_check_open(struct store *st, struct strv *probs)
+{
+	struct chk c;
+
+	memset(&c, 0, sizeof c);
+	c.st = st;
+	c.probs = probs;
+	c.ini_ok = 1;
+	check_all(&c);
+	strv_free(&c.known);
+	strv_free(&c.primary);
+	return probs->n ? RX_STORE : 0;
+}
+
+/* roster.ini as text: what store_open() would say of it. */
+static void
+check_ini_text(struct chk *c, const char *text, size_t len)
+{
+	struct store scratch;
+
+	memset(&scratch, 0, sizeof scratch);
+	scratch.dfd = scratch.lockfd = -1;
+	if (store_ini_parse(&scratch, text, len) != 0)
+		problem_recorded(c);
+	store_close(&scratch);
+}
+
+int
+check_file(struct store *st, const char *rel, const char *text, size_t len,
+    struct strv *probs)
+{
+	struct chk c;
+
+	memset(&c, 0, sizeof c);
+	c.st = st;
+	c.probs = probs;
+	c.ini_ok = 1;
+	c.over_rel = rel;
+	c.over = text;
+	c.over_len = len;
+	if (memchr(text, '\0', len) != NULL)
+		problem(&c, rel, 0, "contains a NUL byte");
+	else if (strcmp(rel, "roster.ini") == 0)
+		check_ini_text(&c, text, len);
+	else if (strcmp(rel, PORTAL_FILE) == 0)
+		check_portal(&c);
+	else {
+		collect_known(&c);
+		if (strcmp(rel, RECORDS_FILE) == 0)
+			check_records(&c);
+		else if (strcmp(rel, "rotation.csv") == 0)
+			check_rotation(&c);
+		else if (strncmp(rel, "users/", 6) == 0 &&
+		    strchr(rel + 6, '/') == NULL)
+			check_user_file(&c, "users", rel + 6);
+		else
+			problem(&c, rel, 0, "not a file check_file() knows");
+	}
+	strv_free(&c.known);
+	strv_free(&c.primary);
+	return probs->n ? RX_STORE : 0;
+}
+
+int
+check_editable(const char *arg, char **rel)
+{
+	static const char *const files[] = { "roster.ini", PORTAL_FILE,
+		RECORDS_FILE, "rotation.csv", NULL };
+	char *e;
+	size_t i;
+
+	for (i = 0; files[i]; i++)
+		if (strcmp(arg, files[i]) == 0) {
+			*rel = xstrdup(arg);
+			return 0;
+		}
+	if (strncmp(arg, "users/", 6) == 0 && strchr(arg + 6, '/') == NULL &&
+	    (e = email_from_fname(arg + 6)) != NULL) {
+		free(e);
+		*rel = xstrdup(arg);
+		return 0;
+	}
+	if (strchr(arg, '@') != NULL && strchr(arg, '/') == NULL) {
+		e = email_fname(arg);
+		*rel = xasprintf("users/%s", e);
+		free(e);
+		return 0;
+	}
+	return fail(RX_USAGE, "%s: not a file store-edit edits (roster.ini, "
+	    "portal.ini, records.csv, rotation.csv, users/NAME.yaml or an "
+	    "address)", arg);
 }

@@ -172,6 +172,29 @@ print_csv(struct out *o)
 		    o->ncols, 2);
 }
 
+/* A list cell's items, split at OUT_SEP, as a json array; NULL when one
+ * is not UTF-8. */
+static json_t *
+json_list(const char *s)
+{
+	json_t *a = json_array(), *v;
+	const char *e;
+
+	while (*s) {
+		e = strchr(s, OUT_SEP[0]);
+		v = json_stringn(s, e ? (size_t)(e - s) : strlen(s));
+		if (v == NULL) {
+			json_decref(a);
+			return NULL;
+		}
+		json_array_append_new(a, v);
+		if (e == NULL)
+			break;
+		s = e + 1;
+	}
+	return a;
+}
+
 static json_t *
 json_cell(const char *s, int type)
 {
@@ -187,6 +210,8 @@ json_cell(const char *s, int type)
 	}
 	if (type == OUT_BOOL)
 		return json_boolean(strcmp(s, "true") == 0);
+	if (type == OUT_LIST)
+		return json_list(s);
 	return json_string(s);
 }
 
@@ -214,11 +239,30 @@ print_json(struct out *o)
 	return rc == 0 ? 0 : fail(RX_STORE, "cannot write JSON");
 }
 
+/* Text formats show a list as its items joined by commas. */
+static void
+join_lists(struct out *o)
+{
+	size_t r, c;
+	char *p;
+
+	for (c = 0; o->types && c < o->ncols; c++) {
+		if (o->types[c] != OUT_LIST)
+			continue;
+		for (r = 0; r < o->nrows; r++)
+			for (p = o->cells[r * o->ncols + c]; p && *p; p++)
+				if (*p == OUT_SEP[0])
+					*p = ',';
+	}
+}
+
 int
 out_flush(struct out *o)
 {
 	int rc = 0;
 
+	if (o->fmt != FMT_JSON)
+		join_lists(o);
 	switch (o->fmt) {
 	case FMT_TABLE:
 		print_table(o);

@@ -221,6 +221,15 @@ on_ini(void *arg, const char *section, const char *key, const char *value)
 			strv_free(&r->perms);
 			strv_split(&r->perms, value);
 		}
+	} else if (strcmp(section, "welcome") == 0) {
+		char **f = strcmp(key, "from") == 0 ? &st->wel_from :
+		    strcmp(key, "subject") == 0 ? &st->wel_subject :
+		    strcmp(key, "login_url") == 0 ? &st->wel_url :
+		    strcmp(key, "template") == 0 ? &st->wel_template : NULL;
+		if (f) {
+			free(*f);
+			*f = xstrdup(value);
+		}
 	} else if (strcmp(section, "pipelines") == 0) {
 		st->pipes = xrealloc(st->pipes,
 		    (st->npipes + 1) * sizeof *st->pipes);
@@ -385,8 +394,16 @@ reader_recover(struct store *st, double wait)
 	return 0;
 }
 
-int
-store_open(struct store *st, const char *opt, int mode)
+const char *
+store_ini_default(void)
+{
+	return default_ini;
+}
+
+/* store_open(); with ini_rc, a roster.ini that does not read is not
+ * fatal: its code goes there (0 when it reads), its message stays. */
+static int
+open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 {
 	struct stat sb;
 	double wait;
@@ -408,7 +425,8 @@ store_open(struct store *st, const char *opt, int mode)
 	if (st->dfd < 0) {
 		if (errno == ENOENT)
 			return fail(RX_NOTFOUND, "no store at %s (only "
-			    "user-add or portal-config KEY VALUE creates one; "
+			    "user-add, portal-config or store-config KEY VALUE "
+			    "creates one; "
 			    "give --store DIR or set ROSTER_DIR)", st->path);
 		if (errno == ENOTDIR)
 			return fail(RX_STORE, "%s: not a directory", st->path);
@@ -429,11 +447,25 @@ store_open(struct store *st, const char *opt, int mode)
 	    (rc = create_layout(st)) != 0))
 		return rc;
 	rc = read_ini(st);
-	if (rc)
+	if (rc && ini_rc == NULL)
 		return rc;
+	if (ini_rc)
+		*ini_rc = rc;
 	if (st->tz == NULL)
 		st->tz = xstrdup("UTC");
 	return 0;
+}
+
+int
+store_open(struct store *st, const char *opt, int mode)
+{
+	return open_store(st, opt, mode, NULL);
+}
+
+int
+store_open_raw(struct store *st, const char *opt, int mode, int *ini_rc)
+{
+	return open_store(st, opt, mode, ini_rc);
 }
 
 void
@@ -457,6 +489,11 @@ store_close(struct store *st)
 	}
 	free(st->roles);
 	free(st->pipes);
+	free(st->wel_from);
+	free(st->wel_subject);
+	free(st->wel_url);
+	free(st->wel_template);
+	st->wel_from = st->wel_subject = st->wel_url = st->wel_template = NULL;
 	free(st->path);
 	free(st->tz);
 	st->roles = NULL;

@@ -16,7 +16,7 @@
 #include "roster/user.h"
 
 #define INDEX_NAME	"users.idx"
-#define INDEX_MAGIC	"roster-users-index 3"
+#define INDEX_MAGIC	"roster-users-index 4"
 #define SEAL_LEN	17	/* TAB and 16 hex digits */
 
 struct ent {
@@ -42,8 +42,46 @@ struct index {
 
 /* --- the fields of an entry ---------------------------------------------
  * email TAB teams TAB capacity TAB zone TAB hours TAB ooo TAB override
+ *   TAB profile
  * teams: a,b   hours: mon;tue;...;sun, each start-end,...  in minutes
- * ooo: start:end,...   override: empty, or away:UNTIL / available:UNTIL */
+ * ooo: start:end,...   override: empty, or away:UNTIL / available:UNTIL
+ * profile (what user-list shows): first TAB last TAB role TAB seat TAB
+ *   super_admin (0/1) TAB contacts a,b TAB created (-1: absent); a text
+ *   field is "-" when absent, else "=" and the text, so that an empty
+ *   name and no name stay apart. */
+
+#define NFIELDS	14
+
+static void
+opt_format(struct sbuf *b, const char *s)
+{
+	sbuf_str(b, "\t");
+	if (s == NULL) {
+		sbuf_str(b, "-");
+		return;
+	}
+	sbuf_str(b, "=");
+	sbuf_esc(b, s);
+}
+
+static void
+profile_format(struct sbuf *b, const struct user *u)
+{
+	size_t i;
+
+	opt_format(b, u->first_name);
+	opt_format(b, u->last_name);
+	opt_format(b, u->role);
+	opt_format(b, u->seat);
+	sbuf_num(b, "\t", u->super_admin);
+	sbuf_str(b, "\t");
+	for (i = 0; i < u->contacts.n; i++) {
+		if (i)
+			sbuf_str(b, ",");
+		sbuf_esc(b, u->contacts.v[i]);
+	}
+	sbuf_num(b, "\t", (long long)u->created);
+}
 
 static void
 fields_format(struct sbuf *b, const struct user *u)
@@ -85,6 +123,7 @@ fields_format(struct sbuf *b, const struct user *u)
 		sbuf_str(b, u->override_away ? "away" : "available");
 		sbuf_num(b, ":", (long long)u->override_until);
 	}
+	profile_format(b, u);
 }
 
 /* The next field of *s up to sep or the end; advances *s past sep. */
@@ -211,21 +250,50 @@ parse_override(const char *s, size_t len, struct user *u)
 	return 0;
 }
 
+/* An optional text field: "-" absent, "=TEXT" present. */
+static int
+parse_opt(const char *s, size_t len, char **out)
+{
+	if (len == 1 && *s == '-')
+		return 0;
+	if (len == 0 || *s != '=')
+		return -1;
+	return (*out = pct_decode(s + 1, len - 1)) == NULL ? -1 : 0;
+}
+
+static int
+parse_profile(const char **f, const size_t *len, struct user *u)
+{
+	long long sa, created;
+
+	if (parse_opt(f[0], len[0], &u->first_name) ||
+	    parse_opt(f[1], len[1], &u->last_name) ||
+	    parse_opt(f[2], len[2], &u->role) ||
+	    parse_opt(f[3], len[3], &u->seat) ||
+	    cache_num(f[4], len[4], &sa) || sa < 0 || sa > 1 ||
+	    parse_list(f[5], len[5], &u->contacts) ||
+	    cache_num(f[6], len[6], &created) || created < -1)
+		return -1;
+	u->super_admin = (int)sa;
+	u->created = (time_t)created;
+	return 0;
+}
+
 /* Fill u from the fields text; -1 if it is malformed (u is then freed). */
 static int
 fields_parse(const char *s, struct user *u)
 {
-	const char *f[7];
-	size_t len[7];
+	const char *f[NFIELDS];
+	size_t len[NFIELDS];
 	long long cap;
 	const char *t;
 	int k, tabs = 0;
 
 	for (t = s; (t = strchr(t, '\t')) != NULL; t++)
 		tabs++;
-	if (tabs != 6)
+	if (tabs != NFIELDS - 1)
 		return -1;
-	for (k = 0; k < 7; k++)
+	for (k = 0; k < NFIELDS; k++)
 		f[k] = field(&s, '\t', &len[k]);
 	user_init(u, NULL);
 	if ((u->email = pct_decode(f[0], len[0])) == NULL || *u->email == '\0' ||
@@ -234,7 +302,8 @@ fields_parse(const char *s, struct user *u)
 	    (len[3] && (u->timezone = pct_decode(f[3], len[3])) == NULL) ||
 	    parse_hours(f[4], len[4], &u->hours) ||
 	    parse_ooo(f[5], len[5], u) ||
-	    parse_override(f[6], len[6], u)) {
+	    parse_override(f[6], len[6], u) ||
+	    parse_profile(f + 7, len + 7, u)) {
 		user_free(u);
 		return -1;
 	}

@@ -722,6 +722,27 @@ read_doc(yaml_document_t *doc, const char *shown, struct user *u)
 }
 
 int
+user_other_keys(const struct user *u, struct strv *keys)
+{
+	yaml_document_t doc;
+	yaml_node_t *root, *k;
+	yaml_node_pair_t *p;
+
+	if (u->src == NULL || load_doc(u->src, u->srclen, "", &doc) != 0)
+		return 0;	/* a new record has none */
+	root = yaml_document_get_root_node(&doc);
+	for (p = root->data.mapping.pairs.start;
+	    p < root->data.mapping.pairs.top; p++) {
+		k = yaml_document_get_node(&doc, p->key);
+		if (k->type == YAML_SCALAR_NODE &&
+		    known_index((const char *)k->data.scalar.value) < 0)
+			strv_add(keys, (const char *)k->data.scalar.value);
+	}
+	yaml_document_delete(&doc);
+	return 0;
+}
+
+int
 user_parse(const char *buf, size_t len, const char *shown, struct user *u)
 {
 	yaml_document_t doc;
@@ -1283,13 +1304,21 @@ user_load_at(int dirfd, const char *name, const char *shown, struct user *u)
 	rc = file_read_as(dirfd, name, shown, &buf, &len);
 	if (rc)
 		return rc;
-	if (memchr(buf, '\0', len) != NULL) {
-		free(buf);
+	rc = user_load_text(buf, len, shown, u);
+	free(buf);
+	return rc;
+}
+
+int
+user_load_text(const char *buf, size_t len, const char *shown,
+    struct user *u)
+{
+	int rc;
+
+	if (memchr(buf, '\0', len) != NULL)
 		return fail_at(RX_STORE, shown, 0, "contains a NUL byte");
-	}
 	user_init(u, NULL);
 	rc = user_parse(buf, len, shown, u);
-	free(buf);
 	if (rc)
 		user_free(u);
 	return rc;

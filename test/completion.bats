@@ -32,7 +32,7 @@ has() {
 
 @test "every binary is registered, also with the roster- prefix" {
 	for t in user-add user-mod user-rm hours-set ooo-add ooo-rm status \
-	    assign-next records portal-config; do
+	    assign-next records portal-config user-list store-config store-edit ooo-list; do
 		complete -p "$t" | grep -q -- '-F _roster'
 		complete -p "roster-$t" | grep -q -- '-F _roster'
 	done
@@ -48,6 +48,7 @@ has() {
 	has --team
 	has --timezone
 	has --dry-run
+	has --skip-existing
 	has --restore
 	has --store
 	run has --reassign-to
@@ -185,4 +186,76 @@ has() {
 	has Support
 	complete_line coverage --team S
 	has Support
+}
+
+@test "user-list: its options, paid among the seats, addresses" {
+	complete_line user-list --
+	has --contact
+	has --long
+	has --removed
+	has --super-admin
+	complete_line user-list --seat ""
+	has paid
+	has none
+	complete_line user-list --contact ""
+	has primary
+	add_users ann@x.org
+	complete_line user-list a
+	has ann@x.org
+}
+
+@test "store-config: options, its keys, zones and permissions as values" {
+	complete_line store-config --
+	has --check
+	has --unset
+	store-config 'role.Support Agent.permissions' tickets >/dev/null
+	complete_line store-config ""
+	has store.timezone
+	has store.version
+	has 'role.Support\ Agent.permissions'
+	has pipelines.
+	has welcome.login_url
+	complete_line store-config store.timezone Europe/Ams
+	has Europe/Amsterdam
+	complete_line store-config role.X.permissions tic
+	has tickets
+	complete_line store-config --unset st
+	has store.timezone
+}
+
+@test "store-edit: the files it edits and addresses" {
+	add_users ann@x.org
+	complete_line store-edit ""
+	has roster.ini
+	has records.csv
+	has ann@x.org
+	complete_line store-edit --
+	has --exec
+}
+
+@test "user-mod --rename takes an argument; the old address completes" {
+	add_users ann@x.org
+	complete_line user-mod --ren
+	has --rename
+	complete_line user-mod --rename new@x.org a
+	has ann@x.org
+}
+
+@test "ooo-add --team completes teams" {
+	user-add --no-welcome --team Support ann@x.org >/dev/null
+	complete_line ooo-add --te
+	has --team
+	complete_line ooo-add --team S
+	has Support
+}
+
+@test "ooo-list: its options, teams and addresses" {
+	user-add --no-welcome --team Support ann@x.org >/dev/null
+	complete_line ooo-list --
+	has --from
+	has --team
+	complete_line ooo-list --team S
+	has Support
+	complete_line ooo-list a
+	has ann@x.org
 }

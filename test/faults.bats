@@ -344,8 +344,8 @@ readback() {
 	expected=$(printf '%s\n' \
 	    "r@x.org: first_name Zoë -> X; last_name O'Brien-Ñúñez 山田 -> Y; capacity 3 -> 9" \
 	    'Asia/Kolkata mon=22:00-06:00 tue=00:00-24:00 wed=09:00-12:00,13:00-17:30' \
-	    "$(printf '2026-12-24T04:00:00Z\t2026-12-26T18:30:00Z')" \
-	    "$(printf '2027-01-05T11:30:00Z\t2027-01-06T10:00:00Z')" \
+	    "$(printf '2026-12-24T04:00:00Z\t2026-12-26T18:30:00Z\tmanual')" \
+	    "$(printf '2027-01-05T11:30:00Z\t2027-01-06T10:00:00Z\tmanual')" \
 	    "$(printf 'r@x.org\taway\tmanual\t2026-11-23T16:30:00Z\tR&D,Ops: "night" #1,Équipe/EMEA')" \
 	    "$(printf 'r@x.org\taway\tmanual\t2026-11-23T16:30:00Z\tR&D,Ops: "night" #1,Équipe/EMEA')" \
 	    "$(printf 'a@x.org\tavailable\tno-hours\t\tSales')" \
@@ -361,11 +361,11 @@ readback() {
 	run readback
 	assert_output "$expected"
 	run ooo-add --format tsv --no-header k@x.org
-	assert_output "$(printf '9999-12-29T00:00:00Z\t9999-12-30T21:59:59Z')"
+	assert_output "$(printf '9999-12-29T00:00:00Z\t9999-12-30T21:59:59Z\tmanual')"
 	run ooo-add --no-header k@x.org
-	assert_output '9999-12-29T14:00:00+14:00  9999-12-31T11:59:59+14:00'
+	assert_output '9999-12-29T14:00:00+14:00  9999-12-31T11:59:59+14:00  manual'
 	run ooo-add --format tsv --no-header m@x.org
-	assert_output "$(printf '0001-01-02T02:00:00Z\t0001-01-04T12:00:00Z')"
+	assert_output "$(printf '0001-01-02T02:00:00Z\t0001-01-04T12:00:00Z\tmanual')"
 	run ooo-add --no-header m@x.org
-	assert_output '0001-01-01T14:00:00-12:00  0001-01-04T00:00:00-12:00'
+	assert_output '0001-01-01T14:00:00-12:00  0001-01-04T00:00:00-12:00  manual'
 }

@@ -14,9 +14,9 @@ local_setup() {
 	assert_line --partial 'start: 2026-12-24T00:00:00+01:00'
 	assert_line --partial 'end: 2026-12-27T00:00:00+01:00'
 	run ooo-add a@x.org --format tsv --no-header
-	assert_output "$(printf '2026-12-23T23:00:00Z\t2026-12-26T23:00:00Z')"
+	assert_output "$(printf '2026-12-23T23:00:00Z\t2026-12-26T23:00:00Z\tmanual')"
 	run ooo-add a@x.org
-	assert_line --index 1 --regexp '^2026-12-24T00:00:00\+01:00 +2026-12-27T00:00:00\+01:00$'
+	assert_line --index 1 --regexp '^2026-12-24T00:00:00\+01:00 +2026-12-27T00:00:00\+01:00 +manual$'
 	run ooo-add a@x.org --format json
 	assert_output --partial '"start": "2026-12-23T23:00:00Z"'
 	run grep -c ',ooo-add,ooo-add,a@x.org,' "$ROSTER_DIR/audit.csv"
@@ -34,7 +34,7 @@ local_setup() {
 	run ooo-add a@x.org --from 2026-03-29T02:30 --to 2026-03-29T05:00
 	assert_success
 	run ooo-add a@x.org --format tsv --no-header
-	assert_output "$(printf '2026-03-29T01:30:00Z\t2026-03-29T03:00:00Z')"
+	assert_output "$(printf '2026-03-29T01:30:00Z\t2026-03-29T03:00:00Z\tmanual')"
 }
 
 @test "periods are kept sorted" {
@@ -45,13 +45,14 @@ local_setup() {
 	assert_line --index 1 --partial '2027-01-03T23:00:00Z'
 }
 
-@test "--to not after --from: 5; identical period: 3; nothing written" {
+@test "--to not after --from: 5; identical period: unchanged, 0; nothing written" {
 	ooo-add a@x.org --from 2026-12-24 --to 2026-12-26
 	sum=$(store_sum)
 	run ooo-add a@x.org --from 2026-12-24T10:00 --to 2026-12-24T10:00
 	assert_failure 5
 	run ooo-add a@x.org --from 2026-12-24 --to 2026-12-26
-	assert_failure 3
+	assert_success
+	assert_output 'ooo-add: a@x.org already has 2026-12-24T00:00:00+01:00 2026-12-27T00:00:00+01:00: unchanged'
 	run ooo-add a@x.org --from 2026-12-24 --to bogus
 	assert_failure 5
 	[ "$(store_sum)" = "$sum" ]

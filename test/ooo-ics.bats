@@ -68,7 +68,7 @@ copy() {
 	run ooo-add a@x.org --ics "$f"
 	assert_success
 	run ooo-add a@x.org --format tsv --no-header
-	assert_output "$(printf '2026-12-14T14:00:00Z\t2026-12-14T22:00:00Z')"
+	assert_output "$(printf '2026-12-14T14:00:00Z\t2026-12-14T22:00:00Z\tics')"
 }
 
 @test "a zone known only from its VTIMEZONE is read by that definition" {
@@ -84,7 +84,7 @@ copy() {
 	run ooo-add a@x.org --ics "$f"
 	assert_success
 	run ooo-add a@x.org --format tsv --no-header
-	assert_output "$(printf '2026-12-14T03:30:00Z\t2026-12-14T11:30:00Z')"
+	assert_output "$(printf '2026-12-14T03:30:00Z\t2026-12-14T11:30:00Z\tics')"
 }
 
 @test "Google: all-day events are whole days in the user's zone; UTC times" {
@@ -123,8 +123,8 @@ copy() {
 	    '2027-04-09T13:00:00+02:00 2027-04-09T17:00:00+02:00 ics')"
 	# 13:00 in Amsterdam is 12:00Z in winter and 11:00Z in summer.
 	run ooo-add a@x.org --format tsv --no-header
-	assert_line --index 2 "$(printf '2027-03-26T12:00:00Z\t2027-03-26T16:00:00Z')"
-	assert_line --index 4 "$(printf '2027-04-09T11:00:00Z\t2027-04-09T15:00:00Z')"
+	assert_line --index 2 "$(printf '2027-03-26T12:00:00Z\t2027-03-26T16:00:00Z\tics')"
+	assert_line --index 4 "$(printf '2027-04-09T11:00:00Z\t2027-04-09T15:00:00Z\tics')"
 	# The moved occurrence keeps the key of the one it replaces.
 	run grep -c 'uid: "5e6f7a8b9c@google.com/2027-04-02T13:00:00+02:00"' "$YAML"
 	assert_output 1

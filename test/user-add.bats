@@ -5,7 +5,7 @@ load helpers/common
 @test "adds users, prints each address, writes files and audit rows" {
 	run user-add Ada@X.org bob@x.org
 	assert_success
-	assert_equal "$output" "$(printf 'ada@x.org\nbob@x.org')"
+	assert_equal "$output" "$(printf 'ada@x.org\nbob@x.org\nuser-add: 2 welcome messages queued in outbox/ (sent by the job of roster(5), Welcome mail)')"
 	grep -q '^email: ada@x.org$' "$ROSTER_DIR/users/ada@x.org.yaml"
 	grep -q '^created: 2026-11-23T10:00:00Z$' "$ROSTER_DIR/users/ada@x.org.yaml"
 	run cat "$ROSTER_DIR/audit.csv"

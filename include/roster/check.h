@@ -36,4 +36,23 @@
 
 int store_check(const char *opt, struct strv *probs);
 
+struct store;
+
+/* store_check()'s checks on a store the caller has open (and locked),
+ * with a roster.ini that reads: for a command that holds the exclusive
+ * lock (a second lock from the same process would replace it). */
+int store_check_open(struct store *st, struct strv *probs);
+
+/* The checks store_check() makes of one file, as if rel held text (len
+ * bytes): rel is roster.ini, portal.ini, records.csv, rotation.csv or
+ * users/NAME.yaml; the other files are read from st as they are.  Not
+ * checked here: what needs every user file (a second primary contact).
+ * 0 if clean, else RX_STORE with the problems in probs. */
+int check_file(struct store *st, const char *rel, const char *text,
+    size_t len, struct strv *probs);
+
+/* The store path of a file check_file() knows, from arg: that path, or
+ * an address for its file in users/ (*rel malloc'd).  0 or RX_USAGE. */
+int check_editable(const char *arg, char **rel);
+
 #endif

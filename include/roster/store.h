@@ -49,6 +49,9 @@ struct store {
 	size_t nroles;
 	struct pipeline *pipes;
 	size_t npipes;
+	/* [welcome]: from, subject, login_url, template (NULL: unset; the
+	 * rules are storecfg.h's, the use welcome.h's) */
+	char *wel_from, *wel_subject, *wel_url, *wel_template;
 	struct txn *txn;	/* a writer's change in progress (txn.h) */
 };
 
@@ -76,6 +79,14 @@ char *store_ini_text(const char *text, size_t len);
 
 /* Open, lock and read the store; 0 or an exit code. */
 int store_open(struct store *st, const char *opt, int mode);
+
+/* As store_open(), for the editor of roster.ini that repairs it: a
+ * roster.ini that does not read is not fatal; *ini_rc gets its code (0
+ * when it reads) and the message stays recorded. */
+int store_open_raw(struct store *st, const char *opt, int mode, int *ini_rc);
+
+/* The roster.ini a new store gets. */
+const char *store_ini_default(void);
 
 /* Parse the text of roster.ini (len bytes, NUL-terminated) into st's
  * zone, roles and pipelines; the store is read by store_open().  0 or

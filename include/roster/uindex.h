@@ -5,7 +5,9 @@
  * 10,000 YAML files for them costs a second.  The index keeps, per file of
  * users/, its identity (inode, size, modification and change times) and
  * those fields: address, teams, capacity, zone, working hours,
- * out-of-office periods (start and end) and the override.  A file that
+ * out-of-office periods (start and end), the override, and the profile
+ * user-list shows (names, role, seat, super admin, contact roles,
+ * created).  A file that
  * failed to load is kept with its error, so that it is reported the same.
  *
  * The YAML files stay the only source of truth.  user_scan() trusts an

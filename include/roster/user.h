@@ -92,6 +92,15 @@ int user_load(struct store *st, const char *email, int where, struct user *u);
 int user_load_at(int dirfd, const char *name, const char *shown,
     struct user *u);
 
+/* Add to keys the top-level keys of u's file that roster does not know
+ * (kept as they are on every rewrite), in file order.  0. */
+int user_other_keys(const struct user *u, struct strv *keys);
+
+/* Load a user file's text as user_load_at() loads a file (for a text not
+ * yet installed); shown names it in messages. */
+int user_load_text(const char *buf, size_t len, const char *shown,
+    struct user *u);
+
 /* Serialise u (periods written with the offset of zone, the user's
  * effective zone).  Returns a malloc'd NUL-terminated buffer. */
 int user_emit(const struct user *u, const char *zone, char **out, size_t *len);

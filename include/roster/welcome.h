@@ -3,8 +3,15 @@
  *
  * One RFC 5322 message per user in STORE/outbox/EMAIL.eml (the user's file
  * name with .eml for .yaml), for a cron job to hand to sendmail(8):
- * From (roster.ini [welcome] from, default roster@localhost), To, Subject,
- * Date, Message-ID, and a text/plain body about setting a password.
+ * From (roster.ini [welcome] from, default roster@localhost), To, Subject
+ * ([welcome] subject, default "Welcome to the help desk"), Date,
+ * Message-ID, and a text/plain body: the store file named by [welcome]
+ * template, else a greeting whose sentence "Set a password and sign in at
+ * URL" is there only when [welcome] login_url is set (else it says to
+ * ask the administrator).  In a template,
+ * {name} (the first name, else the address), {email} and {login_url} are
+ * replaced, and LF line ends become CRLF.  A template that is missing is
+ * RX_STORE.
  * A removed user is not welcomed: user-rm drops the queued message (one
  * the cron job has sent already is gone from outbox/ and is not missed).
  */

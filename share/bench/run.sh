@@ -194,6 +194,7 @@ single "user-add (one user)" user-add \
     "rm -f @S@/users/new.one@example.org.yaml" --no-welcome new.one@example.org
 
 absolute "status, all 10,000 users" status 100 "" "$S10K"
+absolute "user-list, all 10,000 users" user-list 100 "" "$S10K"
 # For information: the same with no .cache/ (the first command after the
 # store was made, or after .cache/ was deleted, builds the users index).
 cold() {

@@ -14,7 +14,7 @@
 # --format, --mode, --record, --seat, --permission, --contact and --set.
 
 _roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config'
-_roster_tools+=' slots coverage'
+_roster_tools+=' slots coverage user-list store-config store-edit ooo-list'
 
 # Portal keys of SPEC 6 (used when portal-config cannot list them itself).
 _roster_portal_keys='portal.enabled portal.name portal.slug portal.domain
@@ -208,6 +208,18 @@ _roster_portal_keys()
 	    LC_ALL=C sort -u)
 }
 
+# _roster_store_keys PROG: the settings store-config lists, and the
+# forms of the ones it does not have yet.
+_roster_store_keys()
+{
+	local prog=$1 keys
+	keys=$(ROSTER_LOCK_TIMEOUT=1 "$prog" "$(_roster_store_args)" \
+	    --format tsv --no-header 2>/dev/null </dev/null | cut -f1)
+	_roster_reply < <(printf '%s\n' "$keys" store.timezone role. pipelines. \
+	    welcome.from welcome.subject welcome.login_url welcome.template |
+	    LC_ALL=C sort -u)
+}
+
 # _roster_portal_values KEY: the value set of a portal key, if it has one.
 _roster_portal_values()
 {
@@ -252,7 +264,8 @@ _roster_takes_arg()
 	    --contact | --no-contact | --reassign-to | --from | --to | --ics | \
 	    --calendar | --match | --horizon | --start | --at | --set | \
 	    --format | --limit | --mode | --record | --owner | --state | \
-	    --type | --add-column | --remove-column | --position | --unset)
+	    --type | --add-column | --remove-column | --position | --unset | \
+	    --rename)
 		return 0 ;;
 	--duration | --interval | --buffer | --min-notice | --tz | --week | \
 	    --step | --min)
@@ -292,17 +305,19 @@ _roster()
 
 	case $tool in
 	user-add) opts='--csv --dry-run --first-name --help --last-name
-		--no-welcome --permission --restore --role --seat --store
-		--super-admin --team --timezone --version' ;;
+		--no-welcome --permission --restore --role --seat
+		--skip-existing --store --super-admin --team --timezone
+		--version' ;;
 	user-mod) opts='--capacity --contact --dry-run --first-name --help
 		--last-name --no-contact --no-super-admin --no-team --permission
-		--role --seat --store --super-admin --team --version' ;;
+		--rename --role --seat --store --super-admin --team --version' ;;
 	user-rm) opts='--dry-run --force --help --reassign-to --store
 		--version' ;;
 	hours-set) opts='--add --clear --dry-run --help --store --team
 		--timezone --version' ;;
 	ooo-add) opts='--busy --calendar --dry-run --format --from --help
-		--horizon --ics --match --no-header --store --to --version' ;;
+		--horizon --ics --match --no-header --store --team --to
+		--version' ;;
 	ooo-rm) opts='--all --dry-run --help --past --start --store
 		--version' ;;
 	status) opts='--at --available --away --check --end-ooo --format
@@ -320,6 +335,14 @@ _roster()
 	portal-config) opts='--add-column --check --dry-run --format --help
 		--no-header --position --remove-column --reset-columns --store
 		--unset --version' ;;
+	ooo-list) opts='--format --from --help --no-header --store --team
+		--to --version' ;;
+	store-edit) opts='--exec --help --store --version' ;;
+	store-config) opts='--check --dry-run --format --help --no-header
+		--store --unset --version' ;;
+	user-list) opts='--contact --format --help --long --no-header
+		--removed --role --seat --store --super-admin --team
+		--version' ;;
 	esac
 
 	# The argument of an option.
@@ -331,7 +354,9 @@ _roster()
 			_roster_words contacts companies deals tickets \
 			    conversations reports marketing users billing portal ;;
 		--role) _roster_roles ;;
-		--seat) _roster_words none sales-starter sales-professional \
+		--seat)
+			[[ $tool == user-list ]] && _roster_words paid
+			_roster_words none sales-starter sales-professional \
 			    service-professional ;;
 		--team | --no-team) _roster_teams ;;
 		--timezone | --tz) _roster_zones ;;
@@ -358,7 +383,12 @@ _roster()
 		--add-column | --remove-column)
 			# shellcheck disable=SC2086
 			_roster_words $_roster_ticket_props ;;
-		--unset) _roster_portal_keys "${COMP_WORDS[0]}" ;;
+		--unset)
+			if [[ $tool == store-config ]]; then
+				_roster_store_keys "${COMP_WORDS[0]}"
+			else
+				_roster_portal_keys "${COMP_WORDS[0]}"
+			fi ;;
 		--format)
 			case $tool in
 			assign-next) _roster_words plain json ;;
@@ -377,8 +407,41 @@ _roster()
 
 	# Operands.
 	case $tool in
-	user-mod | user-rm | hours-set | ooo-add | ooo-rm | status | slots)
+	user-mod | user-rm | hours-set | ooo-add | ooo-rm | status | slots | \
+	    user-list | ooo-list)
 		_roster_addresses ;;
+	store-edit)
+		# After --exec: a command; else one store file or an address.
+		local i
+		for ((i = 1; i < COMP_CWORD; i++)); do
+			[[ ${COMP_WORDS[i]} == --exec ]] && {
+				compopt -o default 2>/dev/null || true
+				return 0
+			}
+		done
+		_roster_words roster.ini portal.ini records.csv rotation.csv
+		_roster_addresses ;;
+	store-config)
+		# The first operand is a key, the second its value.
+		local i w n=0 key=
+		for ((i = 1; i < COMP_CWORD; i++)); do
+			w=${COMP_WORDS[i]}
+			[[ $w == = ]] && continue
+			if [[ $w == -* ]]; then
+				_roster_takes_arg "$tool" "$w" && ((i += 1))
+				continue
+			fi
+			[[ $n -eq 0 ]] && key=$w
+			n=$((n + 1))
+		done
+		if ((n == 0)); then
+			_roster_store_keys "${COMP_WORDS[0]}"
+		elif ((n == 1)) && [[ $key == store.timezone ]]; then
+			_roster_zones
+		elif ((n == 1)) && [[ $key == role.*.permissions ]]; then
+			_roster_words contacts companies deals tickets \
+			    conversations reports marketing users billing portal
+		fi ;;
 	portal-config)
 		# The first operand is a key, the second its value.
 		local i w n=0 key=

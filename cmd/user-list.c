@@ -1,0 +1,436 @@
+/* user-list — the users, one row each, or one user in full (-l). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "roster/err.h"
+#include "roster/out.h"
+#include "roster/removed.h"
+#include "roster/store.h"
+#include "roster/timefmt.h"
+#include "roster/uindex.h"
+#include "roster/user.h"
+
+static void
+usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+	    "usage: user-list [-d dir] [--contact role] [--removed] "
+	    "[--role role] [--seat seat]\n"
+	    "                 [--super-admin] [--team team] "
+	    "[--format format] [--no-header]\n"
+	    "                 [email ...]\n"
+	    "       user-list -l [-d dir] [--removed] email\n");
+	exit(rc);
+}
+
+struct filter {
+	const char *team, *seat, *role, *contact;
+	int super_admin;
+};
+
+/* 1 if u passes every filter given.  --seat paid is any paid seat,
+ * --seat none also a user with no seat. */
+static int
+wanted(const struct user *u, const struct filter *f)
+{
+	const char *seat = u->seat ? u->seat : "none";
+
+	if (f->team && !strv_has(&u->teams, f->team))
+		return 0;
+	if (f->role && (u->role == NULL || strcmp(u->role, f->role) != 0))
+		return 0;
+	if (f->contact && !strv_has(&u->contacts, f->contact))
+		return 0;
+	if (f->super_admin && !u->super_admin)
+		return 0;
+	if (f->seat && strcmp(f->seat, "paid") == 0)
+		return seat_is_paid(u->seat);
+	return f->seat == NULL || strcmp(seat, f->seat) == 0;
+}
+
+/* --- rows ---------------------------------------------------------------- */
+
+enum { C_EMAIL, C_FIRST, C_LAST, C_ROLE, C_TEAMS, C_SEAT, C_SUPER,
+	C_CONTACTS, C_CAPACITY, C_ZONE, C_CREATED, C_REMOVED, NCOLS };
+static const char *const cols[NCOLS] = { "email", "first_name", "last_name",
+	"role", "teams", "seat", "super_admin", "contact_roles", "capacity",
+	"timezone", "created", "removed_at" };
+static const int types[NCOLS] = { OUT_STR, OUT_STR, OUT_STR, OUT_STR,
+	OUT_LIST, OUT_STR, OUT_BOOL, OUT_LIST, OUT_INT, OUT_STR, OUT_STR,
+	OUT_STR };
+
+/* The items of sv separated by OUT_SEP (malloc'd). */
+static char *
+list_cell(const struct strv *sv)
+{
+	size_t i, len = 1;
+	char *s;
+
+	for (i = 0; i < sv->n; i++)
+		len += strlen(sv->v[i]) + 1;
+	s = xcalloc(1, len);
+	for (i = 0; i < sv->n; i++) {
+		if (i)
+			strcat(s, OUT_SEP);
+		strcat(s, sv->v[i]);
+	}
+	return s;
+}
+
+static void
+add_row(struct out *o, const struct store *st, const struct user *u)
+{
+	const char *c[NCOLS];
+	char *teams = list_cell(&u->teams), *contacts = list_cell(&u->contacts);
+	char cap[32], created[32], removed[32];
+
+	snprintf(cap, sizeof cap, "%ld", u->capacity);
+	c[C_EMAIL] = u->email;
+	c[C_FIRST] = u->first_name;
+	c[C_LAST] = u->last_name;
+	c[C_ROLE] = u->role;
+	c[C_TEAMS] = teams;
+	c[C_SEAT] = u->seat;
+	c[C_SUPER] = u->super_admin ? "true" : "false";
+	c[C_CONTACTS] = contacts;
+	c[C_CAPACITY] = u->capacity >= 0 ? cap : NULL;
+	c[C_ZONE] = user_zone(st, u);
+	c[C_CREATED] = u->created != -1 ? time_utc(u->created, created) : NULL;
+	c[C_REMOVED] = u->removed_at != -1 ? time_utc(u->removed_at, removed) :
+	    NULL;
+	out_row(o, c);
+	free(teams);
+	free(contacts);
+}
+
+/* Append the users of more to ul (moved, not copied). */
+static void
+take_all(struct userlist *ul, struct userlist *more)
+{
+	ul->u = xrealloc(ul->u, (ul->n + more->n + 1) * sizeof *ul->u);
+	memcpy(ul->u + ul->n, more->u, more->n * sizeof *ul->u);
+	ul->n += more->n;
+	free(more->u);
+	memset(more, 0, sizeof *more);
+}
+
+/* The users to list: the addresses given, else every active user (through
+ * the index) or every removal.  A file that does not load is reported and
+ * counted in *bad; the others are listed. */
+static int
+collect(struct store *st, int removed, int n, char **emails,
+    const char *team, struct userlist *ul, int *bad)
+{
+	struct userlist one;
+	int i, r;
+
+	memset(ul, 0, sizeof *ul);
+	if (n == 0)
+		return removed ? removed_list(st, NULL, ul, err_tally, bad) :
+		    user_scan(st, team, ul, err_tally, bad);
+	for (i = 0; i < n; i++) {
+		memset(&one, 0, sizeof one);
+		if (removed)
+			r = removed_list(st, emails[i], &one, err_tally, bad);
+		else {
+			one.u = xcalloc(1, sizeof *one.u);
+			if ((r = user_load(st, emails[i], USER_ACTIVE,
+			    one.u)) == 0)
+				one.n = 1;
+		}
+		if (r)
+			err_tally(r, bad);
+		take_all(ul, &one);
+	}
+	return 0;
+}
+
+static int
+list(struct store *st, const struct filter *f, int removed, int n,
+    char **emails, int fmt, int header)
+{
+	struct userlist ul;
+	struct out o;
+	size_t i;
+	int rc, bad = 0;
+
+	if ((rc = collect(st, removed, n, emails, f->team, &ul, &bad)) != 0) {
+		err_print();
+		userlist_free(&ul);
+		return rc;
+	}
+	out_init(&o, fmt, header, cols, removed ? NCOLS : NCOLS - 1, types);
+	for (i = 0; i < ul.n; i++)
+		if (wanted(&ul.u[i], f))
+			add_row(&o, st, &ul.u[i]);
+	rc = out_flush(&o);
+	out_free(&o);
+	userlist_free(&ul);
+	return rc ? rc : bad;
+}
+
+/* --- -l: one user in full ------------------------------------------------ */
+
+/* "Label: value", the value escaped for the terminal; NULL shows "-". */
+static void
+say(const char *label, const char *value)
+{
+	char *e = esc_str(value && *value ? value : "-");
+
+	printf("%-16s: %s\n", label, e);
+	free(e);
+}
+
+static void
+say_list(const char *label, const struct strv *sv)
+{
+	char *s = list_cell(sv), *p;
+
+	for (p = s; *p; p++)
+		if (*p == OUT_SEP[0])
+			*p = ',';
+	say(label, s);
+	free(s);
+}
+
+static void
+say_hours(const struct user *u)
+{
+	char line[256], r[12];
+	size_t i, len;
+	int d;
+
+	if (hours_empty(&u->hours)) {
+		say("Working hours", "none (always available)");
+		return;
+	}
+	for (d = 0; d < 7; d++) {
+		len = (size_t)snprintf(line, sizeof line, "%s", weekday_names[d]);
+		for (i = 0; i < u->hours.n[d] && len + 14 < sizeof line; i++)
+			len += (size_t)snprintf(line + len, sizeof line - len,
+			    " %s", range_format(&u->hours.r[d][i], r));
+		if (u->hours.n[d] == 0)
+			snprintf(line + len, sizeof line - len, " off");
+		say(d == 0 ? "Working hours" : "", line);
+	}
+}
+
+static void
+say_ooo(const struct user *u, const char *zone)
+{
+	char a[40], b[40], *line;
+	size_t i;
+
+	if (u->nooo == 0)
+		say("Out of office", "none");
+	for (i = 0; i < u->nooo; i++) {
+		const struct period *p = &u->ooo[i];
+		line = xasprintf("%s to %s, source %s",
+		    time_in_zone(p->start, zone, a),
+		    time_in_zone(p->end, zone, b),
+		    p->source ? p->source : "manual");
+		say(i == 0 ? "Out of office" : "", line);
+		free(line);
+	}
+}
+
+static void
+say_time(const char *label, time_t t)
+{
+	char buf[32];
+
+	say(label, t != -1 ? time_utc(t, buf) : NULL);
+}
+
+static void
+show_long(const struct store *st, const struct user *u)
+{
+	const struct role *r = u->role ? store_role(st, u->role) : NULL;
+	const char *zone = user_zone(st, u);
+	char cap[32], until[40], *ov, *tz;
+	struct strv other;
+	size_t i;
+
+	snprintf(cap, sizeof cap, "%ld", u->capacity);
+	say("Address", u->email);
+	say("First name", u->first_name);
+	say("Last name", u->last_name);
+	say("Role", u->role);
+	if (u->has_perms)
+		say_list("Permissions", &u->perms);
+	else
+		say_list("Permissions", r ? &r->perms : &(struct strv){ 0 });
+	say("Super admin", u->super_admin ? "yes" : "no");
+	say_list("Teams", &u->teams);
+	say("Seat", u->seat);
+	say("Capacity", u->capacity >= 0 ? cap : "no limit");
+	say_list("Contact roles", &u->contacts);
+	tz = u->timezone ? xstrdup(zone) : xasprintf("%s (the store's)", zone);
+	say("Time zone", tz);
+	free(tz);
+	say_hours(u);
+	say_ooo(u, zone);
+	ov = u->has_override ? xasprintf("%s until %s",
+	    u->override_away ? "away" : "available",
+	    u->override_until == -1 ? "set again" :
+	    time_in_zone(u->override_until, zone, until)) : NULL;
+	say("Status override", ov);
+	free(ov);
+	say("Welcome", u->welcome);
+	say_time("Created", u->created);
+	if (u->removed_at != -1)
+		say_time("Removed at", u->removed_at);
+	memset(&other, 0, sizeof other);
+	user_other_keys(u, &other);
+	for (i = 0; i < other.n; i++)
+		say(i == 0 ? "Other keys" : "", other.v[i]);
+	strv_free(&other);
+}
+
+static int
+long_view(struct store *st, const char *email, int removed)
+{
+	struct userlist ul;
+	int rc;
+
+	memset(&ul, 0, sizeof ul);
+	if (removed)
+		rc = removed_list(st, email, &ul, NULL, NULL);
+	else {
+		ul.u = xcalloc(1, sizeof *ul.u);
+		if ((rc = user_load(st, email, USER_ACTIVE, ul.u)) == 0)
+			ul.n = 1;
+	}
+	if (rc) {
+		err_print();
+		userlist_free(&ul);
+		return rc;
+	}
+	/* A removed address may have been removed more than once: its
+	 * latest removal, as status --removed lists last. */
+	if (ul.n > 0)
+		show_long(st, &ul.u[ul.n - 1]);
+	userlist_free(&ul);
+	return 0;
+}
+
+/* --- main ---------------------------------------------------------------- */
+
+static const char *const contact_roles[] = { "primary", "billing",
+	"technical", NULL };
+
+static int
+contact_known(const char *r)
+{
+	size_t i;
+
+	for (i = 0; contact_roles[i]; i++)
+		if (strcmp(r, contact_roles[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_CONTACT = 256, O_FORMAT, O_NOHEADER, O_REMOVED, O_ROLE,
+	    O_SEAT, O_SUPER, O_TEAM, O_VERSION };
+	static const struct option longopts[] = {
+		{ "contact", required_argument, NULL, O_CONTACT },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "long", no_argument, NULL, 'l' },
+		{ "no-header", no_argument, NULL, O_NOHEADER },
+		{ "removed", no_argument, NULL, O_REMOVED },
+		{ "role", required_argument, NULL, O_ROLE },
+		{ "seat", required_argument, NULL, O_SEAT },
+		{ "store", required_argument, NULL, 'd' },
+		{ "super-admin", no_argument, NULL, O_SUPER },
+		{ "team", required_argument, NULL, O_TEAM },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct filter f = { 0 };
+	const char *store = NULL;
+	int ch, rc, fmt = FMT_TABLE, header = 1, removed = 0, lng = 0;
+	int filtered = 0;
+	struct store st;
+
+	prog_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "d:hl", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			if (store_optarg(optarg) != 0) {
+				err_print();
+				usage(RX_USAGE);
+			}
+			store = optarg;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'l':
+			lng = 1;
+			break;
+		case O_CONTACT:
+			if (!contact_known(optarg)) {
+				warnmsg("--contact takes primary, billing or "
+				    "technical, not %s", optarg);
+				usage(RX_USAGE);
+			}
+			f.contact = optarg;
+			filtered = 1;
+			break;
+		case O_FORMAT:
+			if (out_format(optarg, &fmt) != 0) {
+				err_print();
+				usage(RX_USAGE);
+			}
+			break;
+		case O_NOHEADER:
+			header = 0;
+			break;
+		case O_REMOVED:
+			removed = 1;
+			break;
+		case O_ROLE:
+			f.role = optarg;
+			filtered = 1;
+			break;
+		case O_SEAT:
+			f.seat = optarg;
+			filtered = 1;
+			break;
+		case O_SUPER:
+			f.super_admin = 1;
+			filtered = 1;
+			break;
+		case O_TEAM:
+			f.team = optarg;
+			filtered = 1;
+			break;
+		case O_VERSION:
+			puts("user-list (roster) " ROSTER_VERSION);
+			return 0;
+		default:
+			usage(RX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (lng && (argc != 1 || filtered)) {
+		warnmsg("-l shows one user: one address, no filters");
+		usage(RX_USAGE);
+	}
+	if ((rc = store_open(&st, store, STORE_READ)) != 0) {
+		err_print();
+		store_close(&st);
+		return rc;
+	}
+	rc = lng ? long_view(&st, argv[0], removed) :
+	    list(&st, &f, removed, argc, argv, fmt, header);
+	store_close(&st);
+	return out_close(rc);
+}
