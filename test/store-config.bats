@@ -92,7 +92,7 @@ INI
 	assert_success
 	run ini
 	assert_output "$(printf '%s\n' '; our help desk' '[store]' 'version = 1' \
-	    'timezone   =   America/New_York' '' \
+	    'timezone   =   America/New_York   ; keep the spacing' '' \
 	    '[role "Support Agent"]' '; agents answer tickets' \
 	    'permissions = tickets, contacts' '' \
 	    '[role "Billing"]' 'permissions = billing, reports')"
