@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "roster/audit.h"
+#include "roster/cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
@@ -533,6 +534,109 @@ discard_plan(int dfd, const struct plan *p)
 	unlinkat(dfd, TXN_JOURNAL_TMP, 0);
 }
 
+/* --- generations ---------------------------------------------------------- */
+
+/* The part of the store rel belongs to: its first component ("users",
+ * "records.csv"), len bytes of it. */
+static size_t
+area_len(const char *rel)
+{
+	return strcspn(rel, "/");
+}
+
+/* 1 if the line l (without its newline) is "AREA TOKEN" for area a. */
+static int
+gen_line_is(const char *l, size_t ll, const char *a, size_t al)
+{
+	return ll == al + 1 + TXN_GEN_LEN && memcmp(l, a, al) == 0 &&
+	    l[al] == ' ';
+}
+
+/* 1 if t stages a file of the area a (al bytes) before entry i. */
+static int
+area_seen(const struct txn *t, size_t i, const char *a, size_t al)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (area_len(t->e[k].rel) == al &&
+		    memcmp(t->e[k].rel, a, al) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if t stages a file of the area l (ll bytes). */
+static int
+area_touched(const struct txn *t, const char *l, size_t ll)
+{
+	return area_seen(t, t->n, l, ll);
+}
+
+/* Stage TXN_GEN with a new token for every part of the store t changes
+ * and the old line of every other part. */
+static int
+stage_generation(struct store *st)
+{
+	struct txn *t = st->txn;
+	struct sbuf b = { 0 };
+	const char *l, *nl, *sp;
+	char *old = NULL, tok[TXN_GEN_LEN + 2];
+	size_t len = 0, i, al, n = t->n;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if (file_read_as(st->dfd, TXN_GEN, NULL, &old, &len) != 0) {
+		old = NULL;
+		len = 0;
+	}
+	for (l = old; l != NULL && l < old + len; l = nl + 1) {
+		if ((nl = memchr(l, '\n', len - (size_t)(l - old))) == NULL)
+			break;
+		sp = memchr(l, ' ', (size_t)(nl - l));
+		if (sp == NULL || sp == l || !gen_line_is(l, (size_t)(nl - l), l,
+		    (size_t)(sp - l)) || area_touched(t, l, (size_t)(sp - l)))
+			continue;
+		sbuf_add(&b, l, (size_t)(nl - l) + 1);
+	}
+	for (i = 0; i < n; i++) {
+		al = area_len(t->e[i].rel);
+		if (strcmp(t->e[i].rel, TXN_GEN) == 0 ||
+		    area_seen(t, i, t->e[i].rel, al))
+			continue;
+		sbuf_add(&b, t->e[i].rel, al);
+		snprintf(tok, sizeof tok, " %016llx", cache_random());
+		sbuf_str(&b, tok);
+		sbuf_str(&b, "\n");
+	}
+	rc = txn_put(st, TXN_GEN, b.p ? b.p : "", b.n);
+	free(b.p);
+	free(old);
+	return rc;
+}
+
+void
+txn_generation(struct store *st, const char *area, char *tok)
+{
+	const char *l, *nl;
+	size_t len, al = strlen(area);
+	char *text;
+
+	strcpy(tok, "-");
+	if (file_read_as(st->dfd, TXN_GEN, NULL, &text, &len) != 0)
+		return;
+	for (l = text; l < text + len; l = nl + 1) {
+		if ((nl = memchr(l, '\n', len - (size_t)(l - text))) == NULL)
+			break;
+		if (gen_line_is(l, (size_t)(nl - l), area, al)) {
+			memcpy(tok, l + al + 1, TXN_GEN_LEN);
+			tok[TXN_GEN_LEN] = '\0';
+			break;
+		}
+	}
+	free(text);
+}
+
 /* --- commit --------------------------------------------------------------- */
 
 /* audit.csv's size, cut back to its last whole row when the last one is
@@ -703,6 +807,10 @@ txn_commit(struct store *st, time_t now)
 	if (t == NULL) {
 		audit_drop();
 		return fail(RX_STORE, "internal: no transaction");
+	}
+	if (stage_generation(st) != 0) {
+		audit_drop();
+		return err_code();
 	}
 	rows = audit_take(now, &nrows);
 	if (t->n == 0 && nrows == 0) {
