@@ -257,16 +257,20 @@ trusted(const struct stat *st, const struct stat *sb)
 }
 
 /* Open .cache, making it when create is set; -1 when it is missing or
- * cannot be trusted (see trusted()), which one we own is made so. */
+ * cannot be trusted (see trusted()), which one we own is made so.  sb: the
+ * store directory's stat (one call fewer: each is a round trip on a network
+ * file system). */
 static int
-cache_dir(struct store *st, int create)
+cache_dir(struct store *st, const struct stat *sb, int create)
 {
-	struct stat sb, cb;
+	struct stat cb;
 	int cfd;
 
-	if (fstat(st->dfd, &sb) != 0)
-		return -1;
-	if (create && mkdirat(st->dfd, CACHE_DIR, 0700) == 0) {
+	/* Open first: it is there nearly always, and a mkdir that fails
+	 * would be one more round trip. */
+	cfd = dir_open(st->dfd, CACHE_DIR);
+	if (cfd < 0 && errno == ENOENT && create &&
+	    mkdirat(st->dfd, CACHE_DIR, 0700) == 0) {
 		if ((cfd = dir_open(st->dfd, CACHE_DIR)) < 0)
 			return -1;
 		if (file_create_mode(cfd, st->dfd, NULL) != 0) {
@@ -275,9 +279,9 @@ cache_dir(struct store *st, int create)
 		}
 		return cfd;
 	}
-	if ((cfd = dir_open(st->dfd, CACHE_DIR)) < 0)
+	if (cfd < 0)
 		return -1;
-	if (fstat(cfd, &cb) == 0 && trusted(&cb, &sb))
+	if (fstat(cfd, &cb) == 0 && trusted(&cb, sb))
 		return cfd;
 	if (create && cb.st_uid == geteuid() &&
 	    file_create_mode(cfd, st->dfd, NULL) == 0)
@@ -289,15 +293,20 @@ cache_dir(struct store *st, int create)
 void
 cache_write(struct store *st, const char *name, const char *buf, size_t len)
 {
+	static int swept;
+	struct stat sb;
 	char tmp[128];
 	size_t i;
 	ssize_t w;
 	int cfd, fd;
 
-	if ((cfd = cache_dir(st, 1)) < 0)
+	if (fstat(st->dfd, &sb) != 0 || (cfd = cache_dir(st, &sb, 1)) < 0)
 		return;
-	if (st->mode != STORE_READ)
+	/* Once a command is enough: the lock is held to its end. */
+	if (st->mode != STORE_READ && !swept) {
 		sweep(cfd);
+		swept = 1;
+	}
 	/* 64 random bits: no other writer, on any host, makes this name at
 	 * the same time (and O_EXCL makes sure). */
 	snprintf(tmp, sizeof tmp, ".%s.%016llx.tmp", name, cache_random());
@@ -326,7 +335,7 @@ cache_open(struct store *st, const char *name, struct stat *fb)
 	struct stat sb;
 	int cfd, fd;
 
-	if (fstat(st->dfd, &sb) != 0 || (cfd = cache_dir(st, 0)) < 0)
+	if (fstat(st->dfd, &sb) != 0 || (cfd = cache_dir(st, &sb, 0)) < 0)
 		return -1;
 	fd = openat(cfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	close(cfd);

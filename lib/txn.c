@@ -51,6 +51,15 @@ struct plan {
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 #define NCAUGHT (sizeof caught / sizeof caught[0])
 static struct sigaction saved[NCAUGHT];
+/* .generation's text as this command knows it: read once under the lock
+ * (no other command changes it while the lock is held) and replaced by
+ * what this command's own commits write.  known 0: not read yet. */
+static struct {
+	char *text;
+	size_t len;
+	int known;
+} gen_memo;
+
 static volatile sig_atomic_t committed;
 static int handlers_on;
 
@@ -249,6 +258,9 @@ txn_abort(struct store *st)
 void
 txn_end(struct store *st)
 {
+	/* The store's lock goes next: what we know of .generation with it. */
+	free(gen_memo.text);
+	memset(&gen_memo, 0, sizeof gen_memo);
 	if (st->txn != NULL) {
 		txn_abort(st);
 		free(st->txn);
@@ -544,6 +556,33 @@ area_len(const char *rel)
 	return strcspn(rel, "/");
 }
 
+static void
+gen_set(char *text, size_t len)
+{
+	free(gen_memo.text);
+	gen_memo.text = text;
+	gen_memo.len = len;
+	gen_memo.known = 1;
+}
+
+/* The text of .generation ("" when there is none). */
+static const char *
+gen_text(struct store *st, size_t *len)
+{
+	char *text;
+	size_t n;
+
+	if (!gen_memo.known) {
+		if (file_read_as(st->dfd, TXN_GEN, NULL, &text, &n) != 0) {
+			text = xstrdup("");
+			n = 0;
+		}
+		gen_set(text, n);
+	}
+	*len = gen_memo.len;
+	return gen_memo.text;
+}
+
 /* 1 if the line l (without its newline) is "AREA TOKEN" for area a. */
 static int
 gen_line_is(const char *l, size_t ll, const char *a, size_t al)
@@ -579,18 +618,15 @@ stage_generation(struct store *st)
 {
 	struct txn *t = st->txn;
 	struct sbuf b = { 0 };
-	const char *l, *nl, *sp;
-	char *old = NULL, tok[TXN_GEN_LEN + 2];
+	const char *l, *nl, *sp, *old;
+	char tok[TXN_GEN_LEN + 2];
 	size_t len = 0, i, al, n = t->n;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	if (file_read_as(st->dfd, TXN_GEN, NULL, &old, &len) != 0) {
-		old = NULL;
-		len = 0;
-	}
-	for (l = old; l != NULL && l < old + len; l = nl + 1) {
+	old = gen_text(st, &len);
+	for (l = old; l < old + len; l = nl + 1) {
 		if ((nl = memchr(l, '\n', len - (size_t)(l - old))) == NULL)
 			break;
 		sp = memchr(l, ' ', (size_t)(nl - l));
@@ -611,20 +647,30 @@ stage_generation(struct store *st)
 	}
 	rc = txn_put(st, TXN_GEN, b.p ? b.p : "", b.n);
 	free(b.p);
-	free(old);
 	return rc;
+}
+
+/* After a commit: what it wrote to .generation is what the store has. */
+static void
+gen_committed(const struct txn *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->e[i].rel, TXN_GEN) == 0 && t->e[i].data != NULL) {
+			gen_set(xstrndup(t->e[i].data, t->e[i].len), t->e[i].len);
+			return;
+		}
 }
 
 void
 txn_generation(struct store *st, const char *area, char *tok)
 {
-	const char *l, *nl;
+	const char *l, *nl, *text;
 	size_t len, al = strlen(area);
-	char *text;
 
 	strcpy(tok, "-");
-	if (file_read_as(st->dfd, TXN_GEN, NULL, &text, &len) != 0)
-		return;
+	text = gen_text(st, &len);
 	for (l = text; l < text + len; l = nl + 1) {
 		if ((nl = memchr(l, '\n', len - (size_t)(l - text))) == NULL)
 			break;
@@ -634,7 +680,6 @@ txn_generation(struct store *st, const char *area, char *tok)
 			break;
 		}
 	}
-	free(text);
 }
 
 /* --- commit --------------------------------------------------------------- */
@@ -831,6 +876,7 @@ txn_commit(struct store *st, time_t now)
 	rc = prepare(st, jtext, jlen, &p);
 	if (rc == 0) {
 		committed = 1;
+		gen_committed(t);
 		if (apply_plan(st->dfd, &p) != 0) {
 			warnmsg("the change is made but not yet applied (%s); "
 			    "the next command finishes it", err_msg());

@@ -211,6 +211,29 @@ mtime_back() { touch -m -d "@$2" "$1"; }
 	assert_success
 }
 
+@test "shared file system: open counts carry records' generation" {
+	export ROSTER_SHARED_FS=1
+	add_users a@x.org b@x.org
+	user-mod --capacity 1 a@x.org b@x.org >/dev/null
+	run assign-next --record ticket:1
+	assert_output "a@x.org"
+	# A writer leaves open.idx to the next reader there.
+	[ ! -e "$ROSTER_DIR/.cache/open.idx" ]
+	run assign-next --dry-run
+	assert_output "b@x.org"
+	r=$(grep '^records.csv ' "$ROSTER_DIR/.generation" | cut -d' ' -f2)
+	run head -n 1 "$ROSTER_DIR/.cache/open.idx"
+	assert_output --partial "$(printf '\t%s\t' "$r")"
+	run assign-next --record ticket:2
+	assert_output "b@x.org"
+	run --separate-stderr assign-next --dry-run
+	assert_failure 1
+	assert_output ""
+	[[ $stderr == *"nobody in pool * is available"* ]]
+	run status --check
+	assert_success
+}
+
 @test "open counts follow records.csv edited by hand (capacity)" {
 	add_users a@x.org b@x.org
 	user-mod --capacity 1 a@x.org >/dev/null
