@@ -978,16 +978,22 @@ scan_known(int dfd, struct index *old, struct index *x, const char *team,
  * its generation now).  The directory's identity says whether files were
  * added, removed or replaced; on a shared file system its attributes may
  * be the client's cached ones, so there the generation must match too:
- * every change roster makes to users/ gives it a new one. */
+ * every change roster makes to users/ gives it a new one.  The device
+ * number is checked only on a local file system: each client of a shared
+ * one numbers it its own way, and one host would never trust the index
+ * another wrote (inode numbers and times are the server's). */
 static int
 index_current(struct store *st, const struct index *x,
     const struct stat *dsb, const char *gen)
 {
-	if (x->dev != (long long)dsb->st_dev || x->ino != (long long)dsb->st_ino ||
+	int shared = cache_shared(st);
+
+	if ((!shared && x->dev != (long long)dsb->st_dev) ||
+	    x->ino != (long long)dsb->st_ino ||
 	    x->mtime != (long long)dsb->st_mtim.tv_sec * 1000000000LL +
 	    dsb->st_mtim.tv_nsec)
 		return 0;
-	return !cache_shared(st) || strcmp(x->gen, gen) == 0;
+	return !shared || strcmp(x->gen, gen) == 0;
 }
 
 /* Open users/ and stat it: 0 with *dfd -1 when there is none. */
