@@ -449,6 +449,21 @@ bad:
 	return -1;
 }
 
+/* index_load(), refusing on a shared file system an index of another
+ * generation than gen: none of its entries may be taken over, since the
+ * identity of a file there may be the client's cached one. */
+static int
+index_load_gen(struct store *st, struct index *x, const char *gen)
+{
+	if (index_load(st, x) != 0)
+		return -1;
+	if (cache_shared(st) && strcmp(x->gen, gen) != 0) {
+		index_free(x);
+		return -1;
+	}
+	return 0;
+}
+
 /* Every entry of a loaded index. */
 static int
 index_entries(struct index *x)
@@ -1033,7 +1048,7 @@ scan(struct store *st, const char *team, struct userlist *ul,
 		sbuf_add(&et, "", 0);	/* never NULL, also for team "" */
 		sbuf_esc(&et, team);
 	}
-	if (rebuild || index_load(st, &old) != 0)
+	if (rebuild || index_load_gen(st, &old, x.gen) != 0)
 		memset(&old, 0, sizeof old);
 	full = old.buf == NULL || !index_current(st, &old, &dsb, x.gen);
 	if (!full && team) {
@@ -1055,7 +1070,7 @@ scan(struct store *st, const char *team, struct userlist *ul,
 		/* Start again from the file: old holds the team's entries
 		 * only, and index_entries() wants none. */
 		index_free(&old);
-		if (index_load(st, &old) != 0)
+		if (index_load_gen(st, &old, x.gen) != 0)
 			memset(&old, 0, sizeof old);
 		userlist_free(ul);
 		rc = 0;

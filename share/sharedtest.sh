@@ -234,6 +234,25 @@ scenario_cache() {
 	check $(( right == 2 * n ? 0 : 1 )) "a team change on one host is seen on the other"
 }
 
+# A member's own file changed on host 1 (an override set and lifted): host
+# 3 keeps the file's old entry and attributes for 1 s, so only the
+# generation tells it that the index no longer holds.
+scenario_cache_member() {
+	local i right=0 n=20 st want
+	new_store a@x.org b@x.org || { check 1 "store made"; return; }
+	on 3 status --team pool >/dev/null 2>&1
+	for i in $(seq "$n"); do
+		for st in away available; do
+			on 1 status --set "$st" a@x.org >/dev/null 2>&1
+			want=$(on 1 status --team pool --format tsv --no-header 2>&1)
+			[ "$(on 3 status --team pool --format tsv --no-header 2>&1)" = "$want" ] &&
+			    right=$((right + 1))
+		done
+	done
+	say "cache, a member's file (1 s timeouts): $right of $((2 * n)) right"
+	check $(( right == 2 * n ? 0 : 1 )) "a member's change on one host is seen on the other"
+}
+
 # --- bench ---------------------------------------------------------------------
 
 # ms DIR WHAT TAG: the mean wall time in milliseconds of 20 runs of one
@@ -276,6 +295,7 @@ test)
 	scenario_concurrency
 	scenario_kill
 	scenario_cache
+	scenario_cache_member
 	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ]
 	;;
