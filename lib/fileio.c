@@ -207,14 +207,17 @@ read_once(int dfd, const char *rel, const char *shown, char **data,
 	int pfd, fd;
 
 	pfd = open_parent(dfd, rel, &name);
-	if (pfd < 0)
+	if (pfd < 0) {
+		*stale = errno == ESTALE;
 		return open_err(shown, 0);
+	}
 	fd = openat(pfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	*stale = fd < 0 && errno == ESTALE;
 	close(pfd);
 	if (fd < 0)
 		return open_err(shown, 0);
 	if (fstat(fd, &sb) != 0) {
+		*stale = errno == ESTALE;
 		close(fd);
 		return fail_errno(RX_STORE, "%s", shown);
 	}
