@@ -97,8 +97,11 @@ DEPS = libyaml-dev libcsv-dev libinih-dev libjansson-dev libical-dev \
        strace python3-email-validator python3-icalendar python3-dateutil \
        python3-recurring-ical-events
 
+# make sharedtest's GlusterFS test bed (server and FUSE client on loopback).
+SHAREDDEPS = glusterfs-server glusterfs-client
+
 deps:
-	@sh share/deps.sh $(DEPS)
+	@sh share/deps.sh $(DEPS) $(SHAREDDEPS)
 
 print-deps:
 	@echo $(DEPS)
@@ -183,9 +186,18 @@ proptest: all
 	PROPTEST_N=$(N) PROPTEST_SEED=$(SEED) ROSTER_BIN="$(CURDIR)/$(O)/bin" \
 	    $(BATS) test/user-prop.bats
 
-# Benchmarks of SPEC 7 (by hand, never part of check).
+# A store shared by two hosts, for real (roster(5), "A store shared by
+# several hosts"): a GlusterFS volume on loopback mounted twice.  Needs
+# root and /dev/fuse; without them it says "not run" and succeeds.
+# SHARED_SETTINGS=default shows what GlusterFS's defaults break.
+sharedtest: all
+	@bash share/sharedtest.sh test "$(CURDIR)/$(O)/bin"
+
+# Benchmarks of SPEC 7 (by hand, never part of check), then local against
+# shared times when the shared test bed can run.
 bench: all
 	@sh share/bench/run.sh "$(CURDIR)/$(O)/bin"
+	@bash share/sharedtest.sh bench "$(CURDIR)/$(O)/bin"
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN5)
@@ -224,4 +236,4 @@ clean:
 	rm -rf obj bin fuzz build
 
 .PHONY: all asan bench check crashtest deps demo dyn faulttest fuzz install \
-	print-deps proptest uninstall clean lint-man
+	print-deps proptest sharedtest uninstall clean lint-man

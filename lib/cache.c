@@ -2,18 +2,22 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/vfs.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "roster/cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
+#include "roster/txn.h"
 
 #define CACHE_DIR	".cache"
 
@@ -162,31 +166,81 @@ cache_num(const char *s, size_t len, long long *v)
 	return 0;
 }
 
-/* Remove temporaries (".NAME.PID.tmp") of writers that died. */
+/* Remove every temporary (".NAME.RANDOM.tmp") left by a writer that died.
+ * Called only under the exclusive store lock: no other command, on this
+ * host or another, is writing a cache file then (cache writers hold the
+ * lock, shared or exclusive), so whatever temporary is there is dead.
+ * Nothing here rests on a process ID, which means nothing on another host. */
 static void
 sweep(int cfd)
 {
 	struct dirent *de;
 	const char *dot;
-	long pid;
-	char *end;
 	DIR *d;
 
 	if ((d = fdopendir(dup(cfd))) == NULL)
 		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] != '.' ||
-		    (dot = strrchr(de->d_name, '.')) == NULL ||
-		    strcmp(dot, ".tmp") != 0)
-			continue;
-		while (dot > de->d_name && dot[-1] != '.')
-			dot--;
-		pid = strtol(dot, &end, 10);
-		if (end != dot && strcmp(end, ".tmp") == 0 && pid > 0 &&
-		    kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] == '.' &&
+		    (dot = strrchr(de->d_name, '.')) != NULL && dot != de->d_name &&
+		    strcmp(dot, ".tmp") == 0)
 			unlinkat(cfd, de->d_name, 0);
-	}
 	closedir(d);
+}
+
+unsigned long long
+cache_random(void)
+{
+	unsigned long long r = 0;
+	struct timespec ts;
+
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) == (ssize_t)sizeof r)
+		return r;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return cache_hash((size_t)ts.tv_nsec, (const char *)&ts, sizeof ts) ^
+	    (unsigned long long)(uintptr_t)&ts;
+}
+
+/* File systems whose clients cache attributes or that other hosts share
+ * (statfs f_type): NFS, FUSE (GlusterFS, sshfs, ...), SMB/CIFS, Ceph, AFS,
+ * Coda, 9P, OCFS2, GFS2, Lustre. */
+static const unsigned long shared_fs[] = {
+	0x6969UL, 0x65735546UL, 0x517bUL, 0xff534d42UL, 0xfe534d42UL,
+	0x00c36400UL, 0x5346414fUL, 0x6b414653UL, 0x73757245UL, 0x01021997UL,
+	0x7461636fUL, 0x01161970UL, 0x0bd00bd0UL,
+};
+
+int
+cache_shared(struct store *st)
+{
+	static int known = -1;
+	const char *env = getenv("ROSTER_SHARED_FS");
+	struct statfs sf;
+	size_t i;
+
+	if (env != NULL && *env != '\0')
+		return strcmp(env, "0") != 0;
+	if (known >= 0)
+		return known;
+	known = 0;
+	if (fstatfs(st->dfd, &sf) != 0) {
+		known = 1;	/* when in doubt, the safe way */
+		return known;
+	}
+	for (i = 0; i < sizeof shared_fs / sizeof shared_fs[0]; i++)
+		if ((unsigned long)sf.f_type == shared_fs[i])
+			known = 1;
+	return known;
+}
+
+void
+cache_gen(struct store *st, const char *area, char gen[CACHE_GEN_SIZE])
+{
+	_Static_assert(CACHE_GEN_SIZE == TXN_GEN_LEN + 1, "token size");
+	if (cache_shared(st))
+		txn_generation(st, area, gen);
+	else
+		strcpy(gen, "-");
 }
 
 /* 1 if st (the .cache directory or a file in it) gives write access to
@@ -203,16 +257,20 @@ trusted(const struct stat *st, const struct stat *sb)
 }
 
 /* Open .cache, making it when create is set; -1 when it is missing or
- * cannot be trusted (see trusted()), which one we own is made so. */
+ * cannot be trusted (see trusted()), which one we own is made so.  sb: the
+ * store directory's stat (one call fewer: each is a round trip on a network
+ * file system). */
 static int
-cache_dir(struct store *st, int create)
+cache_dir(struct store *st, const struct stat *sb, int create)
 {
-	struct stat sb, cb;
+	struct stat cb;
 	int cfd;
 
-	if (fstat(st->dfd, &sb) != 0)
-		return -1;
-	if (create && mkdirat(st->dfd, CACHE_DIR, 0700) == 0) {
+	/* Open first: it is there nearly always, and a mkdir that fails
+	 * would be one more round trip. */
+	cfd = dir_open(st->dfd, CACHE_DIR);
+	if (cfd < 0 && errno == ENOENT && create &&
+	    mkdirat(st->dfd, CACHE_DIR, 0700) == 0) {
 		if ((cfd = dir_open(st->dfd, CACHE_DIR)) < 0)
 			return -1;
 		if (file_create_mode(cfd, st->dfd, NULL) != 0) {
@@ -221,9 +279,9 @@ cache_dir(struct store *st, int create)
 		}
 		return cfd;
 	}
-	if ((cfd = dir_open(st->dfd, CACHE_DIR)) < 0)
+	if (cfd < 0)
 		return -1;
-	if (fstat(cfd, &cb) == 0 && trusted(&cb, &sb))
+	if (fstat(cfd, &cb) == 0 && trusted(&cb, sb))
 		return cfd;
 	if (create && cb.st_uid == geteuid() &&
 	    file_create_mode(cfd, st->dfd, NULL) == 0)
@@ -235,16 +293,24 @@ cache_dir(struct store *st, int create)
 void
 cache_write(struct store *st, const char *name, const char *buf, size_t len)
 {
+	static int swept;
+	struct stat sb;
 	char tmp[128];
 	size_t i;
 	ssize_t w;
 	int cfd, fd;
 
-	if ((cfd = cache_dir(st, 1)) < 0)
+	if (fstat(st->dfd, &sb) != 0 || (cfd = cache_dir(st, &sb, 1)) < 0)
 		return;
-	sweep(cfd);
-	snprintf(tmp, sizeof tmp, ".%s.%ld.tmp", name, (long)getpid());
-	fd = openat(cfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	/* Once a command is enough: the lock is held to its end. */
+	if (st->mode != STORE_READ && !swept) {
+		sweep(cfd);
+		swept = 1;
+	}
+	/* 64 random bits: no other writer, on any host, makes this name at
+	 * the same time (and O_EXCL makes sure). */
+	snprintf(tmp, sizeof tmp, ".%s.%016llx.tmp", name, cache_random());
+	fd = openat(cfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC | O_NONBLOCK, 0600);
 	if (fd >= 0) {
 		i = 0;
@@ -269,7 +335,7 @@ cache_open(struct store *st, const char *name, struct stat *fb)
 	struct stat sb;
 	int cfd, fd;
 
-	if (fstat(st->dfd, &sb) != 0 || (cfd = cache_dir(st, 0)) < 0)
+	if (fstat(st->dfd, &sb) != 0 || (cfd = cache_dir(st, &sb, 0)) < 0)
 		return -1;
 	fd = openat(cfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	close(cfd);

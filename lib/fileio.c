@@ -162,9 +162,10 @@ file_read(int dfd, const char *rel, char **data, size_t *len)
 	return file_read_as(dfd, rel, rel, data, len);
 }
 
-int
-file_read_as(int dfd, const char *rel, const char *shown, char **data,
-    size_t *len)
+/* One attempt of file_read_as(); *stale set when it failed with ESTALE. */
+static int
+read_once(int dfd, const char *rel, const char *shown, char **data,
+    size_t *len, int *stale)
 {
 	const char *name;
 	struct stat sb;
@@ -174,13 +175,17 @@ file_read_as(int dfd, const char *rel, const char *shown, char **data,
 	int pfd, fd;
 
 	pfd = open_parent(dfd, rel, &name);
-	if (pfd < 0)
+	if (pfd < 0) {
+		*stale = errno == ESTALE;
 		return open_err(shown, 0);
+	}
 	fd = openat(pfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	*stale = fd < 0 && errno == ESTALE;
 	close(pfd);
 	if (fd < 0)
 		return open_err(shown, 0);
 	if (fstat(fd, &sb) != 0) {
+		*stale = errno == ESTALE;
 		close(fd);
 		return fail_errno(RX_STORE, "%s", shown);
 	}
@@ -199,6 +204,7 @@ file_read_as(int dfd, const char *rel, const char *shown, char **data,
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
+			*stale = errno == ESTALE;
 			free(buf);
 			close(fd);
 			return fail_errno(RX_STORE, "%s", shown);
@@ -213,6 +219,21 @@ file_read_as(int dfd, const char *rel, const char *shown, char **data,
 	if (len)
 		*len = n;
 	return 0;
+}
+
+/* A network file system answers ESTALE when the file was replaced on
+ * another host since its handle was looked up: the standard remedy is to
+ * look the path up again, once. */
+int
+file_read_as(int dfd, const char *rel, const char *shown, char **data,
+    size_t *len)
+{
+	int rc, stale = 0;
+
+	rc = read_once(dfd, rel, shown, data, len, &stale);
+	if (rc != 0 && stale)
+		rc = read_once(dfd, rel, shown, data, len, &stale);
+	return rc;
 }
 
 int

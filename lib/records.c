@@ -16,7 +16,7 @@
 
 static const char *const cols[] = { "type", "id", "owner", "state" };
 
-static void open_cache(struct store *st, const struct fid *f,
+static void open_cache(struct store *st, const struct fid *f, const char *gen,
     const struct opencounts *oc);
 
 /* A malloc'd copy of s, "" for NULL. */
@@ -233,13 +233,17 @@ static void
 cache_after(struct store *st, void *arg, int committed)
 {
 	struct opencounts *oc = arg;
+	char gen[CACHE_GEN_SIZE];
 	struct stat sb;
 	struct fid f;
 
-	if (committed &&
+	/* Not on a shared file system: there each write is a dozen round
+	 * trips, more than the next reader pays to count records.csv. */
+	if (committed && !cache_shared(st) &&
 	    fstatat(st->dfd, RECORDS_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 		fid_of(&sb, &f);
-		open_cache(st, &f, oc);
+		cache_gen(st, RECORDS_FILE, gen);
+		open_cache(st, &f, gen, oc);
 	}
 	opencounts_free(oc);
 	free(oc);
@@ -279,7 +283,7 @@ records_save(struct store *st, const struct records *rs)
 /* --- open counts --------------------------------------------------------- */
 
 #define OPEN_NAME	"open.idx"
-#define OPEN_MAGIC	"roster-open-index 1"
+#define OPEN_MAGIC	"roster-open-index 2"
 
 static char *
 lower(const char *s)
@@ -365,12 +369,15 @@ opencounts_free(struct opencounts *oc)
 }
 
 static void
-open_cache(struct store *st, const struct fid *f, const struct opencounts *oc)
+open_cache(struct store *st, const struct fid *f, const char *gen,
+    const struct opencounts *oc)
 {
 	struct sbuf b = { 0 };
 	size_t i;
 
 	sbuf_str(&b, OPEN_MAGIC);
+	sbuf_str(&b, "\t");
+	sbuf_str(&b, gen);
 	sbuf_num(&b, "\t", f->ino);
 	sbuf_num(&b, "\t", f->size);
 	sbuf_num(&b, "\t", f->mtime);
@@ -409,12 +416,14 @@ line_fields(char **p, char **f, int max)
 	return s ? -1 : k;
 }
 
-/* The cached counts when they are those of the file f; -1 otherwise. */
+/* The cached counts when they are those of the file f of generation gen;
+ * -1 otherwise. */
 static int
-open_cached(struct store *st, const struct fid *f, struct opencounts *oc)
+open_cached(struct store *st, const struct fid *f, const char *gen,
+    struct opencounts *oc)
 {
 	struct fid c;
-	char *buf, *p, *fl[6], *o;
+	char *buf, *p, *fl[7], *o;
 	long long n, v;
 	size_t len, i;
 
@@ -428,12 +437,13 @@ open_cached(struct store *st, const struct fid *f, struct opencounts *oc)
 	/* The owners point into the text read: no copy each. */
 	oc->text = buf;
 	p = buf;
-	if (line_fields(&p, fl, 6) != 6 || strcmp(fl[0], OPEN_MAGIC) != 0 ||
-	    cache_num(fl[1], strlen(fl[1]), &c.ino) ||
-	    cache_num(fl[2], strlen(fl[2]), &c.size) ||
-	    cache_num(fl[3], strlen(fl[3]), &c.mtime) ||
-	    cache_num(fl[4], strlen(fl[4]), &c.ctime) ||
-	    cache_num(fl[5], strlen(fl[5]), &n) || n < 0 ||
+	if (line_fields(&p, fl, 7) != 7 || strcmp(fl[0], OPEN_MAGIC) != 0 ||
+	    strcmp(fl[1], gen) != 0 ||
+	    cache_num(fl[2], strlen(fl[2]), &c.ino) ||
+	    cache_num(fl[3], strlen(fl[3]), &c.size) ||
+	    cache_num(fl[4], strlen(fl[4]), &c.mtime) ||
+	    cache_num(fl[5], strlen(fl[5]), &c.ctime) ||
+	    cache_num(fl[6], strlen(fl[6]), &n) || n < 0 ||
 	    (size_t)n > len || !fid_eq(&c, f))
 		goto bad;
 	oc->owner = xcalloc((size_t)n + 1, sizeof *oc->owner);
@@ -466,6 +476,7 @@ int
 records_open(struct store *st, struct opencounts *oc)
 {
 	struct records rs;
+	char gen[CACHE_GEN_SIZE];
 	struct stat sb;
 	struct fid f;
 	int rc;
@@ -483,12 +494,13 @@ records_open(struct store *st, struct opencounts *oc)
 		return rc;
 	}
 	fid_of(&sb, &f);
-	if (open_cached(st, &f, oc) == 0)
+	cache_gen(st, RECORDS_FILE, gen);
+	if (open_cached(st, &f, gen, oc) == 0)
 		return 0;
 	if ((rc = records_load(st, &rs)) != 0)
 		return rc;
 	records_open_of(&rs, oc);
 	records_free(&rs);
-	open_cache(st, &f, oc);
+	open_cache(st, &f, gen, oc);
 	return 0;
 }

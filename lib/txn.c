@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "roster/audit.h"
+#include "roster/cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
@@ -22,6 +23,8 @@ struct entry {
 	char *rel;
 	char *data;		/* NULL: a removal */
 	size_t len;
+	struct stat old;	/* the target before the change, when have */
+	int have;		/* set by check_targets() */
 };
 
 struct hook {
@@ -50,6 +53,15 @@ struct plan {
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 #define NCAUGHT (sizeof caught / sizeof caught[0])
 static struct sigaction saved[NCAUGHT];
+/* .generation's text as this command knows it: read once under the lock
+ * (no other command changes it while the lock is held) and replaced by
+ * what this command's own commits write.  known 0: not read yet. */
+static struct {
+	char *text;
+	size_t len;
+	int known;
+} gen_memo;
+
 static volatile sig_atomic_t committed;
 static int handlers_on;
 
@@ -164,6 +176,7 @@ stage(struct store *st, const char *rel, const char *data, size_t len)
 			break;
 	if (i == t->n) {
 		t->e = xrealloc(t->e, (t->n + 1) * sizeof *t->e);
+		memset(&t->e[t->n], 0, sizeof *t->e);
 		t->e[t->n].rel = xstrdup(rel);
 		t->n++;
 	} else
@@ -248,6 +261,9 @@ txn_abort(struct store *st)
 void
 txn_end(struct store *st)
 {
+	/* The store's lock goes next: what we know of .generation with it. */
+	free(gen_memo.text);
+	memset(&gen_memo, 0, sizeof gen_memo);
 	if (st->txn != NULL) {
 		txn_abort(st);
 		free(st->txn);
@@ -342,6 +358,7 @@ plan_line(struct plan *p, const char *line)
 		if (!rel_storable(rel))
 			return -1;
 		p->e = xrealloc(p->e, (p->n + 1) * sizeof *p->e);
+		memset(&p->e[p->n], 0, sizeof *p->e);
 		p->e[p->n].rel = xstrdup(rel);
 		p->e[p->n].data = line[0] == 'p' ? xstrdup("") : NULL;
 		p->e[p->n].len = 0;
@@ -515,6 +532,142 @@ discard_plan(int dfd, const struct plan *p)
 	unlinkat(dfd, TXN_JOURNAL_TMP, 0);
 }
 
+/* --- generations ---------------------------------------------------------- */
+
+/* The part of the store rel belongs to: its first component ("users",
+ * "records.csv"), len bytes of it. */
+static size_t
+area_len(const char *rel)
+{
+	return strcspn(rel, "/");
+}
+
+static void
+gen_set(char *text, size_t len)
+{
+	free(gen_memo.text);
+	gen_memo.text = text;
+	gen_memo.len = len;
+	gen_memo.known = 1;
+}
+
+/* The text of .generation ("" when there is none). */
+static const char *
+gen_text(struct store *st, size_t *len)
+{
+	char *text;
+	size_t n;
+
+	if (!gen_memo.known) {
+		if (file_read_as(st->dfd, TXN_GEN, NULL, &text, &n) != 0) {
+			text = xstrdup("");
+			n = 0;
+		}
+		gen_set(text, n);
+	}
+	*len = gen_memo.len;
+	return gen_memo.text;
+}
+
+/* 1 if the line l (without its newline) is "AREA TOKEN" for area a. */
+static int
+gen_line_is(const char *l, size_t ll, const char *a, size_t al)
+{
+	return ll == al + 1 + TXN_GEN_LEN && memcmp(l, a, al) == 0 &&
+	    l[al] == ' ';
+}
+
+/* 1 if t stages a file of the area a (al bytes) before entry i. */
+static int
+area_seen(const struct txn *t, size_t i, const char *a, size_t al)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (area_len(t->e[k].rel) == al &&
+		    memcmp(t->e[k].rel, a, al) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if t stages a file of the area l (ll bytes). */
+static int
+area_touched(const struct txn *t, const char *l, size_t ll)
+{
+	return area_seen(t, t->n, l, ll);
+}
+
+/* Stage TXN_GEN with a new token for every part of the store t changes
+ * and the old line of every other part. */
+static int
+stage_generation(struct store *st)
+{
+	struct txn *t = st->txn;
+	struct sbuf b = { 0 };
+	const char *l, *nl, *sp, *old;
+	char tok[TXN_GEN_LEN + 2];
+	size_t len = 0, i, al, n = t->n;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	old = gen_text(st, &len);
+	for (l = old; l < old + len; l = nl + 1) {
+		if ((nl = memchr(l, '\n', len - (size_t)(l - old))) == NULL)
+			break;
+		sp = memchr(l, ' ', (size_t)(nl - l));
+		if (sp == NULL || sp == l || !gen_line_is(l, (size_t)(nl - l), l,
+		    (size_t)(sp - l)) || area_touched(t, l, (size_t)(sp - l)))
+			continue;
+		sbuf_add(&b, l, (size_t)(nl - l) + 1);
+	}
+	for (i = 0; i < n; i++) {
+		al = area_len(t->e[i].rel);
+		if (strcmp(t->e[i].rel, TXN_GEN) == 0 ||
+		    area_seen(t, i, t->e[i].rel, al))
+			continue;
+		sbuf_add(&b, t->e[i].rel, al);
+		snprintf(tok, sizeof tok, " %016llx", cache_random());
+		sbuf_str(&b, tok);
+		sbuf_str(&b, "\n");
+	}
+	rc = txn_put(st, TXN_GEN, b.p ? b.p : "", b.n);
+	free(b.p);
+	return rc;
+}
+
+/* After a commit: what it wrote to .generation is what the store has. */
+static void
+gen_committed(const struct txn *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->e[i].rel, TXN_GEN) == 0 && t->e[i].data != NULL) {
+			gen_set(xstrndup(t->e[i].data, t->e[i].len), t->e[i].len);
+			return;
+		}
+}
+
+void
+txn_generation(struct store *st, const char *area, char *tok)
+{
+	const char *l, *nl, *text;
+	size_t len, al = strlen(area);
+
+	strcpy(tok, "-");
+	text = gen_text(st, &len);
+	for (l = text; l < text + len; l = nl + 1) {
+		if ((nl = memchr(l, '\n', len - (size_t)(l - text))) == NULL)
+			break;
+		if (gen_line_is(l, (size_t)(nl - l), area, al)) {
+			memcpy(tok, l + al + 1, TXN_GEN_LEN);
+			tok[TXN_GEN_LEN] = '\0';
+			break;
+		}
+	}
+}
+
 /* --- commit --------------------------------------------------------------- */
 
 /* audit.csv's size, cut back to its last whole row when the last one is
@@ -562,7 +715,7 @@ audit_size(int dfd)
  * directory there; audit.csv too when rows go to it (what fails after the
  * commit point would stop every command until put right). */
 static int
-check_targets(int dfd, const struct txn *t, size_t nrows)
+check_targets(int dfd, struct txn *t, size_t nrows)
 {
 	const char *name;
 	struct stat sb;
@@ -583,6 +736,10 @@ check_targets(int dfd, const struct txn *t, size_t nrows)
 			return fail_errno(RX_STORE, "%s", t->e[i].rel);
 		r = fstatat(pfd, name, &sb, AT_SYMLINK_NOFOLLOW);
 		close(pfd);
+		/* Kept for write_file(): one lookup fewer per file, each a
+		 * round trip on a network file system. */
+		t->e[i].have = r == 0 && S_ISREG(sb.st_mode);
+		t->e[i].old = sb;
 		if (r == 0 && !S_ISREG(sb.st_mode))
 			return fail(RX_STORE, "%s: %s; not replaced", t->e[i].rel,
 			    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
@@ -595,21 +752,19 @@ check_targets(int dfd, const struct txn *t, size_t nrows)
 }
 
 /* Write name in dirfd with the mode and group of the file it will replace
- * (target, when it exists), else of the directory (file_create_mode). */
+ * (old, when it exists: NULL else), else of the directory
+ * (file_create_mode). */
 static int
-write_file(int dirfd, const char *name, const char *target,
+write_file(int dirfd, const char *name, const struct stat *old,
     const char *shown, const char *data, size_t len)
 {
-	struct stat old;
-	int fd, have;
+	int fd;
 
-	have = target != NULL && fstatat(dirfd, target, &old,
-	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(old.st_mode);
 	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 	    O_CLOEXEC | O_NONBLOCK, 0600);
 	if (fd < 0)
 		return fail_errno(RX_STORE, "%s", shown);
-	if (file_create_mode(fd, dirfd, have ? &old : NULL) != 0) {
+	if (file_create_mode(fd, dirfd, old) != 0) {
 		fail_errno(RX_STORE, "%s: cannot keep its mode and group",
 		    shown);
 		close(fd);
@@ -640,8 +795,8 @@ write_temps(int dfd, const struct txn *t)
 		if (pfd < 0)
 			return fail_errno(RX_STORE, "%s", t->e[i].rel);
 		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
-		rc = write_file(pfd, tmp, name, t->e[i].rel, t->e[i].data,
-		    t->e[i].len);
+		rc = write_file(pfd, tmp, t->e[i].have ? &t->e[i].old : NULL,
+		    t->e[i].rel, t->e[i].data, t->e[i].len);
 		free(tmp);
 		close(pfd);
 	}
@@ -696,6 +851,10 @@ txn_commit(struct store *st, time_t now)
 		audit_drop();
 		return fail(RX_STORE, "internal: no transaction");
 	}
+	if (stage_generation(st) != 0) {
+		audit_drop();
+		return err_code();
+	}
 	rows = audit_take(now, &nrows);
 	if (t->n == 0 && nrows == 0) {
 		txn_clear(st, 1);
@@ -719,6 +878,7 @@ txn_commit(struct store *st, time_t now)
 	rc = prepare(st, jtext, jlen, &p);
 	if (rc == 0) {
 		committed = 1;
+		gen_committed(t);
 		if (apply_plan(st->dfd, &p) != 0) {
 			warnmsg("the change is made but not yet applied (%s); "
 			    "the next command finishes it", err_msg());

@@ -18,6 +18,7 @@
 #define INDEX_NAME	"users.idx"
 #define INDEX_MAGIC	"roster-users-index 4"
 #define SEAL_LEN	17	/* TAB and 16 hex digits */
+#define USERS_AREA	"users"
 
 struct ent {
 	char *name;		/* file name in users/ */
@@ -32,6 +33,7 @@ struct index {
 	char *buf;		/* the file, mapped; entries point into it */
 	size_t len, body, toff;	/* its size, entries, teams part */
 	long long dev, ino, mtime;	/* of users/ when it was built */
+	char gen[CACHE_GEN_SIZE];	/* users' generation then (cache_gen) */
 	long long count;
 	struct ent *e;
 	size_t n, cap;
@@ -478,7 +480,7 @@ parse_entry(char *line, struct ent *e)
 static int
 index_load(struct store *st, struct index *x)
 {
-	char *nl, *line, *hdr = NULL;
+	char *nl, *line, *hdr = NULL, *gen;
 	long long toff;
 	size_t len;
 
@@ -494,9 +496,11 @@ index_load(struct store *st, struct index *x)
 	nl = memchr(x->buf, '\n', len);
 	if (strcmp(cut(&line), INDEX_MAGIC) != 0 || cut_num(&line, &x->dev) ||
 	    cut_num(&line, &x->ino) || cut_num(&line, &x->mtime) ||
+	    (gen = cut(&line)) == NULL || strlen(gen) >= CACHE_GEN_SIZE ||
 	    cut_num(&line, &x->count) || cut_num(&line, &toff) ||
 	    line != NULL || x->count < 0)
 		goto bad;
+	strcpy(x->gen, gen);
 	free(hdr);
 	hdr = NULL;
 	x->body = (size_t)(nl + 1 - x->buf);
@@ -512,6 +516,21 @@ bad:
 	free(hdr);
 	index_free(x);
 	return -1;
+}
+
+/* index_load(), refusing on a shared file system an index of another
+ * generation than gen: none of its entries may be taken over, since the
+ * identity of a file there may be the client's cached one. */
+static int
+index_load_gen(struct store *st, struct index *x, const char *gen)
+{
+	if (index_load(st, x) != 0)
+		return -1;
+	if (cache_shared(st) && strcmp(x->gen, gen) != 0) {
+		index_free(x);
+		return -1;
+	}
+	return 0;
 }
 
 /* Every entry of a loaded index. */
@@ -752,6 +771,8 @@ index_write(struct store *st, const struct index *x)
 	sbuf_num(&b, "\t", x->dev);
 	sbuf_num(&b, "\t", x->ino);
 	sbuf_num(&b, "\t", x->mtime);
+	sbuf_str(&b, "\t");
+	sbuf_str(&b, x->gen);
 	sbuf_num(&b, "\t", (long long)x->n);
 	sbuf_str(&b, "\t");
 	hdr = b.n;
@@ -1037,6 +1058,28 @@ scan_known(int dfd, struct index *old, struct index *x, const char *team,
 	x->n = k;
 }
 
+/* 1 if the loaded index x was built from users/ as it is (dsb, and gen
+ * its generation now).  The directory's identity says whether files were
+ * added, removed or replaced; on a shared file system its attributes may
+ * be the client's cached ones, so there the generation must match too:
+ * every change roster makes to users/ gives it a new one.  The device
+ * number is checked only on a local file system: each client of a shared
+ * one numbers it its own way, and one host would never trust the index
+ * another wrote (inode numbers and times are the server's). */
+static int
+index_current(struct store *st, const struct index *x,
+    const struct stat *dsb, const char *gen)
+{
+	int shared = cache_shared(st);
+
+	if ((!shared && x->dev != (long long)dsb->st_dev) ||
+	    x->ino != (long long)dsb->st_ino ||
+	    x->mtime != (long long)dsb->st_mtim.tv_sec * 1000000000LL +
+	    dsb->st_mtim.tv_nsec)
+		return 0;
+	return !shared || strcmp(x->gen, gen) == 0;
+}
+
 /* Open users/ and stat it: 0 with *dfd -1 when there is none. */
 static int
 users_open(struct store *st, int *dfd, struct stat *sb)
@@ -1069,14 +1112,14 @@ scan(struct store *st, const char *team, struct userlist *ul,
 	x.ino = (long long)dsb.st_ino;
 	x.mtime = (long long)dsb.st_mtim.tv_sec * 1000000000LL +
 	    dsb.st_mtim.tv_nsec;
+	cache_gen(st, USERS_AREA, x.gen);
 	if (team) {
 		sbuf_add(&et, "", 0);	/* never NULL, also for team "" */
 		sbuf_esc(&et, team);
 	}
-	if (rebuild || index_load(st, &old) != 0)
+	if (rebuild || index_load_gen(st, &old, x.gen) != 0)
 		memset(&old, 0, sizeof old);
-	full = old.buf == NULL || old.dev != x.dev || old.ino != x.ino ||
-	    old.mtime != x.mtime;
+	full = old.buf == NULL || !index_current(st, &old, &dsb, x.gen);
 	if (!full && team) {
 		r = scan_team(dfd, &old, team, &et);
 		if (r == 1) {
@@ -1096,7 +1139,7 @@ scan(struct store *st, const char *team, struct userlist *ul,
 		/* Start again from the file: old holds the team's entries
 		 * only, and index_entries() wants none. */
 		index_free(&old);
-		if (index_load(st, &old) != 0)
+		if (index_load_gen(st, &old, x.gen) != 0)
 			memset(&old, 0, sizeof old);
 		userlist_free(ul);
 		rc = 0;
@@ -1283,11 +1326,12 @@ walk_index(struct store *st, int dfd, const struct stat *dsb,
 	size_t n = 0, s, k;
 	int done = 0, r;
 
+	char gen[CACHE_GEN_SIZE];
+
 	if (index_load(st, &x) != 0)
 		return 0;
-	if (x.dev != (long long)dsb->st_dev || x.ino != (long long)dsb->st_ino ||
-	    x.mtime != (long long)dsb->st_mtim.tv_sec * 1000000000LL +
-	    dsb->st_mtim.tv_nsec)
+	cache_gen(st, USERS_AREA, gen);
+	if (!index_current(st, &x, dsb, gen))
 		goto out;
 	/* Without bad(), a broken file is the listing of everyone's error. */
 	if (index_listed(&x, NULL, 0) != 0 || (x.nwant > 0 && badf == NULL))

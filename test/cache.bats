@@ -135,16 +135,103 @@ fresh_status() {
 	[[ $stderr == *"${first#status: }"* ]]
 }
 
-@test "a stale temporary of a dead writer is removed, a live one kept" {
+@test "temporaries are swept by writers only, whatever their name holds" {
 	add_users a@x.org
 	status >/dev/null
-	# pid 2^22+1 is above pid_max's default and cannot be running.
+	# Neither name says anything about the writer's host or process: a
+	# temporary is dead when a command holds the exclusive lock.
 	: >"$ROSTER_DIR/.cache/.users.idx.4194305.tmp"
 	: >"$ROSTER_DIR/.cache/.users.idx.$$.tmp"
-	user-add --no-welcome b@x.org >/dev/null
-	status >/dev/null
-	[ ! -e "$ROSTER_DIR/.cache/.users.idx.4194305.tmp" ]
+	: >"$ROSTER_DIR/.cache/.open.idx.0123456789abcdef.tmp"
+	rm "$ROSTER_DIR/.cache/users.idx"
+	run status --format tsv --no-header
+	assert_success
+	assert_output "$(printf 'a@x.org\tavailable\tno-hours\t\t')"
+	[ -f "$ROSTER_DIR/.cache/users.idx" ]
+	# A reader (shared lock) may run beside another host's writer of the
+	# cache: it leaves every temporary alone.
+	[ -e "$ROSTER_DIR/.cache/.users.idx.4194305.tmp" ]
 	[ -e "$ROSTER_DIR/.cache/.users.idx.$$.tmp" ]
+	[ -e "$ROSTER_DIR/.cache/.open.idx.0123456789abcdef.tmp" ]
+	user-add --no-welcome b@x.org >/dev/null
+	run assign-next --record ticket:1
+	assert_success
+	assert_output "a@x.org"
+	run find "$ROSTER_DIR/.cache" -name '*.tmp'
+	assert_output ""
+	[ -f "$ROSTER_DIR/.cache/users.idx" ]
+}
+
+# users/'s modification time put back as it was: what a client that caches
+# attributes (NFS, FUSE with an attribute timeout) sees of a directory
+# another host changed.
+mtime_of() { stat -c %.9Y "$1"; }
+mtime_back() { touch -m -d "@$2" "$1"; }
+
+@test "shared file system: a team change is seen though the attributes look old" {
+	export ROSTER_SHARED_FS=1
+	add_users --team Support a@x.org b@x.org
+	add_users c@x.org
+	run status --team Support --format tsv --no-header
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	gen=$(grep '^users ' "$ROSTER_DIR/.generation")
+	m=$(mtime_of "$ROSTER_DIR/users")
+	user-mod --team Support c@x.org >/dev/null
+	mtime_back "$ROSTER_DIR/users" "$m"
+	[ "$(mtime_of "$ROSTER_DIR/users")" = "$m" ]
+	# Every change to users/ gives it a new generation.
+	run grep -c '^users [0-9a-f]\{16\}$' "$ROSTER_DIR/.generation"
+	assert_output 1
+	[ "$(grep '^users ' "$ROSTER_DIR/.generation")" != "$gen" ]
+	run status --team Support --format tsv --no-header
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 2 --partial 'c@x.org'
+	run fresh_status --team Support --no-header
+	assert_equal "${#lines[@]}" 3
+}
+
+@test "shared file system: each part of the store has its own generation" {
+	export ROSTER_SHARED_FS=1
+	add_users a@x.org b@x.org
+	u=$(grep '^users ' "$ROSTER_DIR/.generation")
+	run assign-next --record ticket:1
+	assert_success
+	r=$(grep '^records.csv ' "$ROSTER_DIR/.generation")
+	[ -n "$r" ]
+	# A record leaves users' generation, and so their index, alone.
+	[ "$(grep '^users ' "$ROSTER_DIR/.generation")" = "$u" ]
+	status >/dev/null
+	run assign-next --record ticket:2
+	assert_success
+	[ "$(grep '^records.csv ' "$ROSTER_DIR/.generation")" != "$r" ]
+	[ "$(grep '^users ' "$ROSTER_DIR/.generation")" = "$u" ]
+	run status --check
+	assert_success
+}
+
+@test "shared file system: open counts carry records' generation" {
+	export ROSTER_SHARED_FS=1
+	add_users a@x.org b@x.org
+	user-mod --capacity 1 a@x.org b@x.org >/dev/null
+	run assign-next --record ticket:1
+	assert_output "a@x.org"
+	# A writer leaves open.idx to the next reader there.
+	[ ! -e "$ROSTER_DIR/.cache/open.idx" ]
+	run assign-next --dry-run
+	assert_output "b@x.org"
+	r=$(grep '^records.csv ' "$ROSTER_DIR/.generation" | cut -d' ' -f2)
+	run head -n 1 "$ROSTER_DIR/.cache/open.idx"
+	assert_output --partial "$(printf '\t%s\t' "$r")"
+	run assign-next --record ticket:2
+	assert_output "b@x.org"
+	run --separate-stderr assign-next --dry-run
+	assert_failure 1
+	assert_output ""
+	[[ $stderr == *"nobody in pool * is available"* ]]
+	run status --check
+	assert_success
 }
 
 @test "open counts follow records.csv edited by hand (capacity)" {

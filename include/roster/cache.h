@@ -5,8 +5,18 @@
  * files, with the identity of those files when it was made; it is used
  * only while that identity holds, and made again otherwise.  It is never
  * the source of truth: deleting .cache/ is always safe.  Cache files are
- * written through a temporary of the writing process, fsync'd and renamed
- * into place.  Failing to write one (a read-only store) is no error.
+ * written through a temporary with a random name (".NAME.HEX.tmp", made
+ * with O_EXCL), fsync'd and renamed into place, so that writers on two
+ * hosts at once cannot hurt each other; temporaries that a writer left
+ * are swept only under the exclusive store lock, when no cache writer can
+ * be running (nothing rests on a process ID, which means nothing on
+ * another host).  Failing to write one (a read-only store) is no error.
+ *
+ * On a shared file system (cache_shared()) a file's attributes may come
+ * from the client's cache, so identity by stat alone can say "unchanged"
+ * of a file another host replaced: there a cache file is used only while
+ * the generation of its part of the store (txn_generation()) is the one
+ * it was made from.
  *
  * A cache file is untrusted input: it carries seals (cache_hash() of its
  * text), every field is checked, and on any doubt it is made again; it
@@ -57,6 +67,22 @@ int cache_unseal(char *buf, size_t *len);
 
 /* A decimal number filling s[0..len) exactly: 0, or -1. */
 int cache_num(const char *s, size_t len, long long *v);
+
+/* 64 random bits (getrandom(), else the clock). */
+unsigned long long cache_random(void);
+
+/* 1 if the store is on a network or FUSE file system (statfs f_type:
+ * NFS, FUSE, SMB/CIFS, Ceph, AFS, Coda, 9P, OCFS2, GFS2, Lustre), or if
+ * statfs fails; $ROSTER_SHARED_FS set and not empty overrides it ("0":
+ * local, anything else: shared). */
+int cache_shared(struct store *st);
+
+/* The generation of area (a part of the store: "users", "records.csv")
+ * into gen: its token (txn_generation()) on a shared file system, where a
+ * cache file must carry it and match it to be used; "-" elsewhere (not
+ * read: the stat identity is enough there). */
+#define CACHE_GEN_SIZE	17
+void cache_gen(struct store *st, const char *area, char gen[CACHE_GEN_SIZE]);
 
 /* Read .cache/name (NUL-terminated); 0 or -1 (missing, unreadable, not
  * to be trusted). */

@@ -23,7 +23,9 @@
 
 /* Read the whole of rel into a NUL-terminated malloc'd buffer.
  * 0, RX_NOTFOUND (no such file: nothing recorded unless shown != NULL),
- * or RX_STORE (symlink, not a regular file, I/O error). */
+ * or RX_STORE (symlink, not a regular file, I/O error).  An open or read
+ * that fails with ESTALE (a network file system: the file was replaced on
+ * another host) is done again once from the path. */
 int file_read(int dfd, const char *rel, char **data, size_t *len);
 /* The same, naming the file shown in messages (rel is relative to dfd,
  * which may be a subdirectory of the store). */

@@ -28,6 +28,14 @@
  * point end the command with 128+signal and change nothing; from the
  * commit point on they wait until the change is complete.
  *
+ * Generations: every commit that changes files also rewrites STORE/.generation
+ * (in the same transaction), a line "PART TOKEN" per part of the store
+ * (the first component of a path: "users", "records.csv", ...) with 16
+ * random hex digits, new for every part the change touches.  A cache on
+ * a shared file system is valid only while its part's token is the one it
+ * was made from (cache.h): the file is replaced by rename and read after
+ * the lock is taken, so no cached attribute can hide a change.
+ *
  * Errors: 0 or RX_STORE (I/O) with the message recorded.
  */
 #ifndef ROSTER_TXN_H
@@ -42,6 +50,8 @@ struct store;
 #define TXN_JOURNAL_TMP	".journal.tmp"
 #define TXN_TMP_PREFIX	"."
 #define TXN_TMP_SUFFIX	".txn"
+#define TXN_GEN		".generation"
+#define TXN_GEN_LEN	16
 
 /* Start st's transaction and catch SIGINT, SIGTERM and SIGHUP. */
 void txn_begin(struct store *st);
@@ -69,6 +79,10 @@ void txn_abort(struct store *st);
 /* End st's transaction (dropping what is staged) and restore the signals,
  * unless a change was committed: then the handler stays to the end. */
 void txn_end(struct store *st);
+
+/* The token of area (a part of the store, "users") into tok (at least
+ * TXN_GEN_LEN + 1 bytes): "-" when the store has none. */
+void txn_generation(struct store *st, const char *area, char *tok);
 
 /* Under the exclusive lock: finish (.journal) or discard (.journal.tmp) an
  * interrupted change, saying which on stderr.  tmp_too 0 looks only for

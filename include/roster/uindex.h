@@ -11,7 +11,9 @@
  * failed to load is kept with its error, so that it is reported the same.
  *
  * The YAML files stay the only source of truth.  user_scan() trusts an
- * entry only while the file's identity is unchanged, re-reads the files
+ * entry only while the file's identity is unchanged (and, on a shared file
+ * system, only while users' generation is the one the index was built
+ * from: else no entry is taken over, see cache.h), re-reads the files
  * that changed, and rewrites the index (best effort: a read-only store is
  * simply not cached).  It runs under the store lock the caller holds, so no
  * roster writer changes users/ meanwhile.  A listing of every user checks
