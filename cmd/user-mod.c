@@ -88,9 +88,10 @@ check_options(struct store *st, struct opts *o)
 	if (o->capacity) {
 		if (strcmp(o->capacity, "none") == 0)
 			o->cap = -1;
-		else if (parse_long(o->capacity, 1, LONG_MAX, &o->cap) != 0)
+		else if (parse_long(o->capacity, 0, 1000000000, &o->cap) != 0)
+			/* 0 pauses routing for one user: no new records. */
 			return fail(RX_INVALID, "bad capacity '%s': want a "
-			    "positive whole number or none", o->capacity);
+			    "whole number from 0 or none", o->capacity);
 	}
 	if (o->seat && !seat_valid(o->seat))
 		return fail(RX_INVALID, "bad seat '%s' (none, sales-starter, "

@@ -566,6 +566,9 @@ check_records(struct chk *c)
 		else if (first[i])
 			problem(c, RECORDS_FILE, r->line, "record %s:%s "
 			    "repeats line %ld", r->f[0], r->f[1], first[i]);
+		else if (record_state(r->f[3]) == NULL)
+			problem(c, RECORDS_FILE, r->line, "unknown state '%s' "
+			    "(open, closed)", r->f[3]);
 		else if (r->f[2][0] != '\0' && !is_known(c, r->f[2]))
 			problem(c, RECORDS_FILE, r->line, "owner %s is neither "
 			    "an active nor a removed user", r->f[2]);
