@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "roster/audit.h"
+#include "roster/avail.h"
 #include "roster/err.h"
 #include "roster/ical.h"
 #include "roster/out.h"
@@ -22,6 +23,7 @@ struct opts {
 	const char *store, *from, *to, *ics;
 	int dry, fmt, header, fmtset, export;
 	struct ical_opts io;
+	struct period added;	/* --from/--to: the period added */
 	int icsopt;		/* an option that only --ics takes was given */
 };
 
@@ -92,7 +94,7 @@ export(const struct user *u, time_t now)
 
 /* Add the period of --from and --to to u; 0 or an exit code. */
 static int
-add(const struct opts *o, struct user *u, const char *zname)
+add(struct opts *o, struct user *u, const char *zname)
 {
 	struct period p;
 	char a[40], b[40];
@@ -112,6 +114,7 @@ add(const struct opts *o, struct user *u, const char *zname)
 			    "remove it with ooo-rm --start first", u->email);
 	u->ooo = xrealloc(u->ooo, (u->nooo + 1) * sizeof *u->ooo);
 	u->ooo[u->nooo++] = p;
+	o->added = p;
 	qsort(u->ooo, u->nooo, sizeof *u->ooo, cmp_period);
 	time_in_zone(p.start, zname, a);
 	time_in_zone(p.end, zname, b);
@@ -193,6 +196,25 @@ report(const struct opts *o, const struct user *u, const char *zname,
 			audit_add("ooo-move", u->email, "%s %s %s -> %s %s",
 			    o->io.source, os, oe, ns, ne);
 	}
+}
+
+/* The periods just added or moved: each may end an override it overlaps
+ * (avail.h), the newer intent winning. */
+static void
+ends_override(struct user *u, const struct opts *o,
+    const struct ical_changes *ch, time_t now)
+{
+	size_t i;
+
+	if (o->from) {
+		avail_absence_ends_override(u, o->added.start, o->added.end,
+		    now);
+		return;
+	}
+	for (i = 0; i < ch->n; i++)
+		if (ch->v[i].op != '-' && avail_absence_ends_override(u,
+		    ch->v[i].new.start, ch->v[i].new.end, now))
+			return;
 }
 
 static void
@@ -366,6 +388,7 @@ main(int argc, char **argv)
 		report(&o, &u, zname, &ch);
 	if (rc || o.dry || (o.ics && ch.n == 0))
 		goto out;
+	ends_override(&u, &o, &ch, now);
 	if ((rc = user_save(&st, &u, USER_ACTIVE)) == 0)
 		rc = txn_commit(&st, now);
 out:

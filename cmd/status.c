@@ -26,7 +26,9 @@ usage(int rc)
 	    "[--available | --away] [--removed]\n"
 	    "              [--format format] [--no-header] [email ...]\n"
 	    "       status -q [-d dir] [--at time] email\n"
-	    "       status [-d dir] [--end-ooo] --set away|available email ...\n"
+	    "       status [-d dir] [--end-ooo] [--until time] "
+	    "--set away|available email ...\n"
+	    "       status [-d dir] --clear email ...\n"
 	    "       status [-d dir] --check\n");
 	exit(rc);
 }
@@ -66,51 +68,21 @@ do_check(const char *store)
 
 /* --- --set -------------------------------------------------------------- */
 
-/*
- * Set u's override to away (1) or available (0) from now until the
- * schedule next changes.  When it never changes (no hours or every minute
- * of the week, no absence ahead), the schedule says available for good:
- * away then holds with no until, until it is set again; available is the
- * schedule itself, so any override is dropped and the schedule takes over.
- */
+/* --set away|available (what), or --clear (what NULL): the rules are
+ * avail_override() and avail_clear(). */
 static int
-set_override(struct user *u, struct zone *z, int away, time_t now)
-{
-	const char *what = away ? "away" : "available";
-	time_t until = avail_sched_change(u, z, now);
-
-	if (until == -1 && avail_sched(u, z, now, NULL) == away) {
-		u->has_override = 0;
-		audit_add("status", u->email, "%s: the schedule, no override",
-		    what);
-		return 0;
-	}
-	/* Near the end of the supported range the next change may lie
-	 * past it: never write an until that cannot be read back. */
-	if (until != -1 && !time_supported(until))
-		return fail(RX_INVALID, "%s: the schedule next changes outside "
-		    "the supported range of times (" TIME_RANGE ")", u->email);
-	u->has_override = 1;
-	u->override_away = away;
-	u->override_until = until;
-	if (until == -1)
-		audit_add("status", u->email, "%s until set again", what);
-	else
-		audit_add("status", u->email, "%s until %s", what,
-		    time_utc(until, (char[32]){0}));
-	return 0;
-}
-
-static int
-do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
+do_set(const char *store, const char *what, const char *untilopt,
+    int end_ooo, int n, char **emails)
 {
 	struct store st;
 	struct user *us;
-	time_t now;
-	int i, rc, first = 0, away;
+	time_t now, until = -1;
+	int i, rc, first = 0, away = 0;
 	size_t k;
 
-	if (strcmp(what, "away") == 0)
+	if (what == NULL)
+		away = -1;
+	else if (strcmp(what, "away") == 0)
 		away = 1;
 	else if (strcmp(what, "available") == 0)
 		away = 0;
@@ -118,7 +90,8 @@ do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 		warnmsg("--set takes away or available, not %s", what);
 		usage(RX_USAGE);
 	}
-	if ((rc = clock_now(&now)) != 0) {
+	if ((rc = clock_now(&now)) != 0 || (untilopt &&
+	    (rc = time_parse(untilopt, NULL, 1, &until)) != 0)) {
 		err_print();
 		return rc;
 	}
@@ -138,6 +111,11 @@ do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 		if ((z = zone_of(&st, &us[i])) == NULL) {
 			rc = RX_STORE;
 			goto bad;
+		}
+		if (away < 0) {
+			if (!avail_clear(&us[i], "back to the schedule"))
+				warnmsg("%s has no override", us[i].email);
+			continue;
 		}
 		for (k = 0; k < us[i].nooo; k++) {
 			struct period *p = &us[i].ooo[k];
@@ -166,7 +144,7 @@ do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 			}
 			us[i].nooo = j;
 		}
-		if ((rc = set_override(&us[i], z, away, now)) != 0)
+		if ((rc = avail_override(&us[i], z, away, now, until)) != 0)
 			goto bad;
 		continue;
 bad:
@@ -273,12 +251,13 @@ int
 main(int argc, char **argv)
 {
 	enum { O_AT = 256, O_TEAM, O_AVAIL, O_AWAY, O_REMOVED, O_FORMAT,
-	    O_NOHEADER, O_SET, O_ENDOOO, O_CHECK, O_VERSION };
+	    O_NOHEADER, O_SET, O_ENDOOO, O_CHECK, O_VERSION, O_CLEAR, O_UNTIL };
 	static const struct option longopts[] = {
 		{ "at", required_argument, NULL, O_AT },
 		{ "available", no_argument, NULL, O_AVAIL },
 		{ "away", no_argument, NULL, O_AWAY },
 		{ "check", no_argument, NULL, O_CHECK },
+		{ "clear", no_argument, NULL, O_CLEAR },
 		{ "end-ooo", no_argument, NULL, O_ENDOOO },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
@@ -288,12 +267,14 @@ main(int argc, char **argv)
 		{ "set", required_argument, NULL, O_SET },
 		{ "store", required_argument, NULL, 'd' },
 		{ "team", required_argument, NULL, O_TEAM },
+		{ "until", required_argument, NULL, O_UNTIL },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *store = NULL, *at = NULL, *team = NULL, *set = NULL;
+	const char *until = NULL;
 	int ch, rc, fmt = FMT_TABLE, header = 1, quiet = 0, only = -1;
-	int removed = 0, end_ooo = 0, check = 0, where, bad = 0;
+	int removed = 0, end_ooo = 0, check = 0, where, bad = 0, clear = 0;
 	struct userlist ul;
 	struct store st;
 	struct out o;
@@ -320,10 +301,18 @@ main(int argc, char **argv)
 			at = optarg;
 			break;
 		case O_AVAIL:
-			only = 0;
-			break;
 		case O_AWAY:
-			only = 1;
+			if (only != -1 && only != (ch == O_AWAY)) {
+				warnmsg("give --available or --away, not both");
+				usage(RX_USAGE);
+			}
+			only = ch == O_AWAY;
+			break;
+		case O_CLEAR:
+			clear = 1;
+			break;
+		case O_UNTIL:
+			until = optarg;
 			break;
 		case O_CHECK:
 			check = 1;
@@ -363,12 +352,20 @@ main(int argc, char **argv)
 			usage(RX_USAGE);
 		return out_close(do_check(store));
 	}
-	if (set) {
-		if (argc == 0 || quiet || at) {
-			warnmsg("--set needs addresses (and no -q or --at)");
+	if (set || clear) {
+		if (argc == 0 || quiet || at || (set && clear) ||
+		    (clear && (end_ooo || until))) {
+			warnmsg(set && clear ? "give --set or --clear, not both" :
+			    clear && (end_ooo || until) ?
+			    "--clear takes addresses only" :
+			    "--set and --clear need addresses (and no -q or --at)");
 			usage(RX_USAGE);
 		}
-		return out_close(do_set(store, set, end_ooo, argc, argv));
+		return out_close(do_set(store, set, until, end_ooo, argc, argv));
+	}
+	if (until) {
+		warnmsg("--until goes with --set");
+		usage(RX_USAGE);
 	}
 	if (end_ooo) {
 		warnmsg("--end-ooo goes with --set available");

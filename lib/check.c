@@ -237,6 +237,29 @@ collect_known(struct chk *c)
 }
 
 /* What the loader accepts but the store's rules do not. */
+/* One period per calendar and event occurrence: a second one with the
+ * same source and uid would bring an absence back that was ended. */
+static void
+check_same_event(struct chk *c, const char *rel, const struct user *u,
+    size_t i)
+{
+	const struct period *p = &u->ooo[i], *q;
+	size_t j;
+
+	if (p->source == NULL || p->uid == NULL)
+		return;
+	for (j = 0; j < i; j++) {
+		q = &u->ooo[j];
+		if (q->source && q->uid && strcmp(q->source, p->source) == 0 &&
+		    strcmp(q->uid, p->uid) == 0) {
+			problem(c, rel, p->line, "out_of_office: a second period "
+			    "of calendar %s for event %s (first at line %ld)",
+			    p->source, p->uid, q->line);
+			return;
+		}
+	}
+}
+
 static void
 check_user_rules(struct chk *c, const char *rel, const char *name,
     const struct user *u)
@@ -265,6 +288,7 @@ check_user_rules(struct chk *c, const char *rel, const char *name,
 			problem(c, rel, p->line, "out_of_office: end %s is not "
 			    "after start %s", time_utc(p->end, a),
 			    time_utc(p->start, b));
+		check_same_event(c, rel, u, i);
 	}
 }
 

@@ -1138,6 +1138,26 @@ in_scope(const struct ctx *c, const struct period *p)
 	    p->start < c->hend;
 }
 
+/* 1 if p, of this calendar, has ended (by status --end-ooo, say) while
+ * its occurrence (same uid) is still in the window and begins before p's
+ * end: p stands for it, and the occurrence is used up. */
+static int
+ended_early(struct ctx *c, const struct period *p)
+{
+	size_t j;
+
+	if (!same_source(p, c->o->source) || p->uid == NULL ||
+	    p->end > c->now)
+		return 0;
+	for (j = 0; j < c->n; j++)
+		if (!c->v[j].used && strcmp(p->uid, c->v[j].key) == 0 &&
+		    c->v[j].start < p->end) {
+			c->v[j].used = 1;
+			return 1;
+		}
+	return 0;
+}
+
 /* Pair u's periods of the calendar with the occurrences; see ical.h. */
 static void
 sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
@@ -1154,6 +1174,11 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 	 * same times under another uid (an export of these very periods
 	 * read back).  Pass 2: a single event that moved (its uid holds its
 	 * start); in a series another date is another occurrence. */
+	/* An ended period keeps its occurrence (uid): one period per
+	 * source and uid, the early end (status --end-ooo) kept. */
+	for (i = 0; i < u->nooo; i++)
+		if (!paired[i] && ended_early(c, &u->ooo[i]))
+			paired[i] = 1;
 	for (pass = 0; pass < 3; pass++) {
 		for (i = 0; i < u->nooo; i++) {
 			struct period *p = &u->ooo[i];
@@ -1194,7 +1219,17 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 	}
 	out = xcalloc(u->nooo + c->n + 1, sizeof *out);
 	for (i = 0; i < u->nooo; i++) {
-		if (in_scope(c, &u->ooo[i]) && !paired[i]) {
+		if (in_scope(c, &u->ooo[i]) && !paired[i] &&
+		    u->ooo[i].start < c->now) {
+			/* Under way, and gone from the window (shortened into
+			 * the past, or deleted): the part that happened stays
+			 * as the record of it. */
+			np = u->ooo[i];
+			np.end = c->now;
+			change(ch, '~', &u->ooo[i], &np);
+			u->ooo[i].end = c->now;
+			out[nkeep++] = u->ooo[i];
+		} else if (in_scope(c, &u->ooo[i]) && !paired[i]) {
 			change(ch, '-', &u->ooo[i], NULL);
 			free(u->ooo[i].source);
 			free(u->ooo[i].uid);

@@ -254,8 +254,11 @@ st() {
 	assert_success
 	run grep -A1 'start: 2026-11-23T00:00:00' "$ROSTER_DIR/users/a@x.org.yaml"
 	assert_output --partial 'end: 2026-11-23T10:00:00'
+	# The schedule says available now: no override is stored.
 	run st a@x.org 2026-11-23T11:00:00Z
-	assert_output "$(printf 'available\tmanual\t2026-11-23T17:00:00Z')"
+	assert_output "$(printf 'available\tworking-hours\t2026-11-23T17:00:00Z')"
+	run grep -c status_override "$ROSTER_DIR/users/a@x.org.yaml"
+	assert_output 0
 }
 
 @test "--set: bad word 2, unknown user 4 and nothing written" {
