@@ -38,6 +38,9 @@ struct opts {
 	long limit;
 };
 
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
+
 /* The pool: its users, their availability and load. */
 struct pool {
 	const char *name;
@@ -421,6 +424,10 @@ run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 	}
 	if ((rc = load_pool(st, o, at, &p)) != 0)
 		goto out;
+	/* No members: a team nobody is in, not "nobody available" (1). */
+	if (o->team && p.n == 0 && p.unreadable.n == 0 &&
+	    (rc = team_unknown(st, o->team)) != 0)
+		goto out;
 	count_open(&p, &oc);
 	if (o->backlog) {
 		run_backlog(&p, o, &rs, &rot, now, &assigned, &waiting, out);
@@ -600,7 +607,12 @@ main(int argc, char **argv)
 			o.queue = 1;
 			break;
 		case O_TEAM:
-			o.team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				return RX_INVALID;
+			}
+			o.team = teamname;
 			break;
 		case O_VERSION:
 			puts("assign-next (roster) " ROSTER_VERSION);

@@ -7,6 +7,7 @@
 #include "roster/audit.h"
 #include "roster/err.h"
 #include "roster/hours.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -33,6 +34,9 @@ describe(const struct store *st, const struct user *u)
 	free(h);
 	return s;
 }
+
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
 
 int
 main(int argc, char **argv)
@@ -83,7 +87,12 @@ main(int argc, char **argv)
 			dry = 1;
 			break;
 		case O_TEAM:
-			team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				return RX_INVALID;
+			}
+			team = teamname;
 			break;
 		case O_ZONE:
 			zone = optarg;
@@ -159,7 +168,9 @@ main(int argc, char **argv)
 				strv_add(&emails, all.u[i].email);
 		userlist_free(&all);
 		if (emails.n == 0 && unread == 0) {
-			rc = fail(RX_NOTFOUND, "no members in team %s", team);
+			if ((rc = team_unknown(&st, team)) == 0)
+				rc = fail(RX_NOTFOUND, "no members in team %s",
+				    team);
 			err_print();
 			goto out;
 		}

@@ -11,6 +11,7 @@
 #include "roster/err.h"
 #include "roster/out.h"
 #include "roster/removed.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -32,6 +33,9 @@ usage(int rc)
 	    "       status [-d dir] --check\n");
 	exit(rc);
 }
+
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
 
 static struct zone *
 zone_of(struct store *st, const struct user *u)
@@ -171,6 +175,7 @@ bad:
 /* --- --removed ---------------------------------------------------------- */
 
 static const char *const removed_cols[] = { "email", "removed_at", "teams" };
+static const int removed_types[] = { OUT_STR, OUT_STR, OUT_LIST };
 
 /* Report an archive that does not load; the listing goes on. */
 static void
@@ -217,7 +222,7 @@ list_removed(struct store *st, int n, char **emails, const char *team,
 		userlist_free(&ul);
 		return rc;
 	}
-	out_init(&o, fmt, header, removed_cols, 3, NULL);
+	out_init(&o, fmt, header, removed_cols, 3, removed_types);
 	for (i = 0; i < ul.n; i++) {
 		struct user *u = &ul.u[i];
 		if (team && !strv_has(&u->teams, team))
@@ -245,7 +250,9 @@ list_removed(struct store *st, int n, char **emails, const char *team,
 /* --- listing ------------------------------------------------------------ */
 
 static const char *const cols[] = { "email", "status", "reason", "until",
-	"teams" };
+	"teams", "at" };
+static const int col_types[] = { OUT_STR, OUT_STR, OUT_STR, OUT_STR,
+	OUT_LIST, OUT_STR };
 
 int
 main(int argc, char **argv)
@@ -336,7 +343,12 @@ main(int argc, char **argv)
 			set = optarg;
 			break;
 		case O_TEAM:
-			team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				return RX_INVALID;
+			}
+			team = teamname;
 			break;
 		case O_VERSION:
 			puts("status (roster) " ROSTER_VERSION);
@@ -408,9 +420,13 @@ main(int argc, char **argv)
 			else
 				ul.n++;
 		}
-	} else if (where == USER_ACTIVE)
+	} else if (where == USER_ACTIVE) {
 		rc = user_scan(&st, team, &ul, err_tally, &bad);
-	else
+		/* An empty team listing is a misspelt team more often than
+		 * not: 4, as in every command, and not an empty table. */
+		if (rc == 0 && team && ul.n == 0 && bad == 0)
+			rc = team_unknown(&st, team);
+	} else
 		rc = user_list(&st, where, &ul, err_tally, &bad);
 	if (rc) {
 		err_print();
@@ -420,13 +436,14 @@ main(int argc, char **argv)
 		rc = bad;
 		goto out;
 	}
-	out_init(&o, fmt, header, cols, 5, NULL);
+	/* json also carries the instant evaluated (--at, or now). */
+	out_init(&o, fmt, header, cols, fmt == FMT_JSON ? 6 : 5, col_types);
 	for (i = 0; i < ul.n; i++) {
 		struct user *u = &ul.u[i];
 		struct avail a;
 		struct zone *z;
-		char until[32] = "", *teams;
-		const char *cells[5];
+		char until[32] = "", *teams, atstr[32];
+		const char *cells[6];
 		size_t k, len = 0;
 
 		if (team && !strv_has(&u->teams, team))
@@ -458,6 +475,7 @@ main(int argc, char **argv)
 		cells[2] = avail_reasons[a.reason];
 		cells[3] = a.until != -1 ? until : NULL;
 		cells[4] = teams;
+		cells[5] = time_utc(t, atstr);
 		out_row(&o, cells);
 		free(teams);
 	}

@@ -9,6 +9,7 @@
 #include "roster/audit.h"
 #include "roster/email.h"
 #include "roster/err.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -301,6 +302,21 @@ opts_free(struct opts *o)
 	strv_free(&o->nocontacts);
 }
 
+/* A --team or --no-team name, trimmed; a bad one ends the command (5). */
+static void
+add_team(struct strv *sv, const char *arg)
+{
+	char *t;
+
+	if (team_name(arg, &t) != 0) {
+		err_print();
+		exit(RX_INVALID);
+	}
+	if (!strv_has(sv, t))
+		strv_add(sv, t);
+	free(t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -373,8 +389,7 @@ main(int argc, char **argv)
 			o.no_super_admin = 1;
 			break;
 		case O_NOTEAM:
-			if (*optarg && !strv_has(&o.noteams, optarg))
-				strv_add(&o.noteams, optarg);
+			add_team(&o.noteams, optarg);
 			break;
 		case O_PERM:
 			o.has_perms = 1;
@@ -390,8 +405,7 @@ main(int argc, char **argv)
 			o.super_admin = 1;
 			break;
 		case O_TEAM:
-			if (*optarg && !strv_has(&o.teams, optarg))
-				strv_add(&o.teams, optarg);
+			add_team(&o.teams, optarg);
 			break;
 		case O_VERSION:
 			puts("user-mod (roster) " ROSTER_VERSION);

@@ -172,6 +172,23 @@ print_csv(struct out *o)
 		    o->ncols, 2);
 }
 
+/* "a,b" as ["a", "b"]; "" as []. */
+static json_t *
+json_list(const char *s)
+{
+	json_t *arr = json_array();
+	const char *e;
+
+	while (*s) {
+		e = strchr(s, ',');
+		if (e == NULL)
+			e = s + strlen(s);
+		json_array_append_new(arr, json_stringn(s, (size_t)(e - s)));
+		s = *e ? e + 1 : e;
+	}
+	return arr;
+}
+
 static json_t *
 json_cell(const char *s, int type)
 {
@@ -187,6 +204,8 @@ json_cell(const char *s, int type)
 	}
 	if (type == OUT_BOOL)
 		return json_boolean(strcmp(s, "true") == 0);
+	if (type == OUT_LIST)
+		return json_list(s);
 	return json_string(s);
 }
 

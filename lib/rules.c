@@ -8,6 +8,7 @@
 #include "roster/records.h"
 #include "roster/rules.h"
 #include "roster/store.h"
+#include "roster/uindex.h"
 #include "roster/user.h"
 
 #define FIRST_IDS 5
@@ -106,4 +107,96 @@ int
 routing_eligible(int away, long capacity, long open)
 {
 	return !away && (capacity < 0 || open < capacity);
+}
+
+int
+team_name(const char *in, char **out)
+{
+	const unsigned char *p;
+	size_t b = 0, e = strlen(in);
+
+	*out = NULL;
+	while (in[b] == ' ' || in[b] == '\t')
+		b++;
+	while (e > b && (in[e - 1] == ' ' || in[e - 1] == '\t'))
+		e--;
+	if (e == b)
+		return fail(RX_INVALID, "empty team name");
+	for (p = (const unsigned char *)in + b; p < (const unsigned char *)in + e;
+	    p++)
+		if (*p == ',' || *p < 0x20 || *p == 0x7f)
+			return fail(RX_INVALID, "bad team name '%.*s': %s", (int)(e - b),
+			    in + b, *p == ',' ? "',' separates teams; give "
+			    "--team once per team" : "a control character");
+	*out = xstrndup(in + b, e - b);
+	return 0;
+}
+
+/* Edit distance of a and b, without regard to ASCII case. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, d;
+
+	row = xcalloc(lb + 1, sizeof *row);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			d = prev + (strncasecmp(a + i - 1, b + j - 1, 1) != 0);
+			if (row[j] + 1 < d)
+				d = row[j] + 1;
+			if (row[j - 1] + 1 < d)
+				d = row[j - 1] + 1;
+			row[j] = d;
+			prev = tmp;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+/* A file that does not load is reported by the listing that called. */
+static void
+ignore_bad(int code, void *arg)
+{
+	(void)code;
+	(void)arg;
+}
+
+int
+team_unknown(struct store *st, const char *team)
+{
+	struct userlist ul;
+	const char *best = NULL;
+	size_t i, k, d, bestd = (size_t)-1, near;
+	int rc;
+
+	if ((rc = user_scan(st, NULL, &ul, ignore_bad, NULL)) != 0)
+		return rc;
+	for (i = 0; i < ul.n; i++)
+		for (k = 0; k < ul.u[i].teams.n; k++) {
+			const char *t = ul.u[i].teams.v[k];
+			if (strcmp(t, team) == 0) {
+				userlist_free(&ul);
+				return 0;
+			}
+			if ((d = distance(t, team)) < bestd ||
+			    (d == bestd && strcmp(t, best) < 0)) {
+				bestd = d;
+				best = t;
+			}
+		}
+	near = strlen(team) / 3 > 2 ? strlen(team) / 3 : 2;
+	if (best && bestd <= near)
+		rc = fail(RX_NOTFOUND, "no team %s (did you mean %s?)", team,
+		    best);
+	else
+		rc = fail(RX_NOTFOUND, "no team %s", team);
+	userlist_free(&ul);
+	return rc;
 }

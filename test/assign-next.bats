@@ -82,12 +82,18 @@ b@x.org"
 	[[ $stderr == assign-next:*available* ]]
 }
 
-@test "an empty pool: exit 1" {
-	add_users a@x.org
-	run --separate-stderr assign-next --team Nobody
+@test "an empty pool: exit 1; a team nobody is in: 4" {
+	add_users z@x.org
+	user-rm z@x.org
+	run --separate-stderr assign-next
 	assert_failure 1
 	assert_output ""
-	[ -n "$stderr" ]
+	[[ $stderr == *"pool * has no users"* ]]
+	add_users a@x.org
+	run --separate-stderr assign-next --team Nobody
+	assert_failure 4
+	assert_output ""
+	[[ $stderr == *"no team Nobody"* ]]
 }
 
 @test "--dry-run prints the next user and changes nothing" {

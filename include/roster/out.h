@@ -6,7 +6,8 @@
  * (aligned, with a header; non-printing bytes as \xNN, see esc_str()),
  * tsv, csv (RFC 4180, formula guard), json (one
  * array of objects, through jansson; absent cells are null).  Columns
- * marked OUT_INT are json numbers, OUT_BOOL json booleans.
+ * marked OUT_INT are json numbers, OUT_BOOL json booleans, OUT_LIST json
+ * arrays of the cell's items (split at ','; "" is []), text elsewhere.
  */
 #ifndef ROSTER_OUT_H
 #define ROSTER_OUT_H
@@ -14,7 +15,7 @@
 #include <stddef.h>
 
 enum { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON };
-enum { OUT_STR = 0, OUT_INT = 1, OUT_BOOL = 2 };
+enum { OUT_STR = 0, OUT_INT = 1, OUT_BOOL = 2, OUT_LIST = 3 };
 
 struct out {
 	int fmt;

@@ -22,6 +22,7 @@
 struct user;
 struct records;
 struct strv;
+struct store;
 
 size_t removal_blockers(const struct user *u, int last_sa,
     const struct records *rs, int records_dealt, struct strv *why);
@@ -32,5 +33,16 @@ char *records_owned_summary(const struct records *rs, const char *e,
     const char *state);
 
 int routing_eligible(int away, long capacity, long open);
+
+/* A team name as given: blanks at either end trimmed (*out, malloc'd).
+ * 0, or RX_INVALID for an empty name or one with ',' (the separator of
+ * the CSV Teams column and of listings) or a control character. */
+int team_name(const char *in, char **out);
+
+/* A team that no active user is in is unknown: RX_NOTFOUND, with the
+ * closest existing name ("did you mean Support?") when one is near.
+ * Called when a team's listing came back empty, so that its cost (every
+ * user) is only paid then.  0 if team is known after all. */
+int team_unknown(struct store *st, const char *team);
 
 #endif
