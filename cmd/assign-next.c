@@ -81,12 +81,11 @@ load_pool(struct store *st, const struct opts *o, time_t at, struct pool *p)
 	p->av = xcalloc(p->ul.n, sizeof *p->av);
 	for (i = 0; i < p->ul.n; i++) {
 		struct user *u = &p->ul.u[i];
-		struct zone *z;
+		int rc;
 		if (o->team && !strv_has(&u->teams, o->team))
 			continue;
-		if ((z = zone_get(user_zone(st, u))) == NULL)
-			return fail(RX_STORE, "users/%s: %s", u->email, err_msg());
-		avail_at(u, z, at, &p->av[p->n]);
+		if ((rc = avail_user(st, u, at, &p->av[p->n])) != 0)
+			return rc;
 		p->u[p->n] = u;
 		p->m[p->n].email = u->email;
 		p->m[p->n].capacity = u->capacity;
@@ -137,15 +136,11 @@ pick_first(const struct user *u, void *arg)
 	struct walk *w = arg;
 	struct pool *p = w->p;
 	struct avail a;
-	struct zone *z;
 	long open;
 
 	p->seen++;
-	if ((z = zone_get(user_zone(w->st, u))) == NULL) {
-		w->rc = fail(RX_STORE, "users/%s: %s", u->email, err_msg());
+	if ((w->rc = avail_user(w->st, u, w->at, &a)) != 0)
 		return 1;
-	}
-	avail_at(u, z, w->at, &a);
 	open = opencounts_get(w->oc, u->email);
 	if (!eligible(&a, u->capacity, open))
 		return 0;

@@ -441,19 +441,17 @@ main(int argc, char **argv)
 	for (i = 0; i < ul.n; i++) {
 		struct user *u = &ul.u[i];
 		struct avail a;
-		struct zone *z;
 		char until[32] = "", *teams, atstr[32];
 		const char *cells[6];
 		size_t k, len = 0;
 
 		if (team && !strv_has(&u->teams, team))
 			continue;
-		if ((z = zone_of(&st, u)) == NULL) {
+		if (avail_user(&st, u, t, &a) != 0) {
 			/* Report it and list the others. */
 			err_tally(RX_STORE, &bad);
 			continue;
 		}
-		avail_at(u, z, t, &a);
 		if (quiet) {
 			rc = a.away ? RX_NO : 0;
 			break;

@@ -5,6 +5,7 @@
 #include "roster/audit.h"
 #include "roster/avail.h"
 #include "roster/err.h"
+#include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
 #include "roster/zone.h"
@@ -287,7 +288,7 @@ avail_override(struct user *u, struct zone *z, int away, time_t now,
 	/* Near the end of the supported range the next change may lie
 	 * past it: never write an until that cannot be read back. */
 	if (until != -1 && !time_supported(until))
-		return fail(RX_INVALID, "%s: the override would end outside "
+		return fail(RX_INVALID, "%s: the schedule next changes outside "
 		    "the supported range of times (" TIME_RANGE ")", u->email);
 	u->has_override = 1;
 	u->override_away = away;
@@ -311,4 +312,44 @@ avail_absence_ends_override(struct user *u, time_t start, time_t end,
 	    (u->override_until != -1 && start >= u->override_until))
 		return 0;
 	return avail_clear(u, "a newer absence overlaps it");
+}
+
+/* --- default hours -------------------------------------------------------- */
+
+const struct hours *
+avail_hours(const struct store *st, const struct user *u, const char **zone,
+    const struct hoursdef **def)
+{
+	const struct hoursdef *d = NULL;
+
+	if (hours_empty(&u->hours))
+		d = store_hours_default(st, &u->teams);
+	*def = d;
+	*zone = u->timezone ? u->timezone : d && d->zone ? d->zone : st->tz;
+	return d ? d->hours : &u->hours;
+}
+
+int
+avail_user(const struct store *st, const struct user *u, time_t t,
+    struct avail *a)
+{
+	const struct hoursdef *d;
+	const struct hours *h;
+	const char *zn;
+	struct zone *z;
+	struct user tmp;
+
+	h = avail_hours(st, u, &zn, &d);
+	if ((z = zone_get(zn)) == NULL)
+		return fail(RX_STORE, "users/%s: %s", u->email, err_msg());
+	if (d == NULL) {
+		avail_at(u, z, t, a);
+		return 0;
+	}
+	/* A shallow copy that reads the default's hours: nothing of it is
+	 * freed or kept. */
+	tmp = *u;
+	tmp.hours = *h;
+	avail_at(&tmp, z, t, a);
+	return 0;
 }

@@ -180,7 +180,7 @@ bad_records() {
 	sum=$(store_sum)
 	run --separate-stderr records --format tsv --no-header
 	[ "$status" -eq 7 ]
-	assert_output "$(printf 'ticket\t1\ta@x.org\topen\nticket\t3\t\topen\nticket\t4\tc@x.org\topen')"
+	assert_output "$(printf 'ticket\t1\ta@x.org\topen\ttrue\nticket\t3\t\topen\ttrue\nticket\t4\tc@x.org\topen\ttrue')"
 	[ "${#stderr_lines[@]}" -eq 2 ]
 	[ "${stderr_lines[0]}" = "records: records.csv:3: want 4 fields (type,id,owner,state), found 5" ]
 	[ "${stderr_lines[1]}" = "records: records.csv:6: empty type or id" ]

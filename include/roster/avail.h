@@ -14,6 +14,8 @@
 
 struct user;
 struct zone;
+struct store;
+struct hoursdef;
 
 enum { AV_MANUAL, AV_OOO, AV_NOHOURS, AV_HOURS, AV_OFFHOURS };
 extern const char *const avail_reasons[5];	/* "manual" ... "off-hours" */
@@ -25,6 +27,18 @@ struct avail {
 };
 
 void avail_at(const struct user *u, struct zone *z, time_t t,
+    struct avail *a);
+
+/* The working hours that apply to u: u's own, else the default of the
+ * store (store.h, struct hoursdef) for u's teams, in *def (NULL: u's own
+ * or none).  *zone gets the zone they are read in: u's own timezone, else
+ * the default's zone, else the store's. */
+const struct hours *avail_hours(const struct store *st, const struct user *u,
+    const char **zone, const struct hoursdef **def);
+
+/* avail_at() with the hours and zone of avail_hours().  0, or RX_STORE
+ * for an unknown zone ("users/EMAIL: ..."). */
+int avail_user(const struct store *st, const struct user *u, time_t t,
     struct avail *a);
 
 /* The scheduled status (steps 3-4, override ignored) at t: 1 away. */
