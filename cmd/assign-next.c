@@ -514,6 +514,17 @@ run_printed(struct store *st, const struct opts *o, time_t at, time_t now)
 	return rc;
 }
 
+/* A wall-clock --at in a gap or a fold of TZ: say how it was read. */
+static void
+warn_wall(const char *at, time_t t)
+{
+	char *note = time_wall_note(at, t);
+
+	if (note)
+		warnmsg("%s", note);
+	free(note);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -631,6 +642,7 @@ main(int argc, char **argv)
 		err_print();
 		return rc;
 	}
+	warn_wall(o.at, at);
 	rc = store_open(&st, o.store, o.dry_run ? STORE_READ : STORE_WRITE);
 	if (rc == 0)
 		rc = run_printed(&st, &o, at, now);

@@ -254,6 +254,17 @@ static const char *const cols[] = { "email", "status", "reason", "until",
 static const int col_types[] = { OUT_STR, OUT_STR, OUT_STR, OUT_STR,
 	OUT_LIST, OUT_STR };
 
+/* A wall-clock --at in a gap or a fold of TZ: say how it was read. */
+static void
+warn_wall(const char *at, time_t t)
+{
+	char *note = time_wall_note(at, t);
+
+	if (note)
+		warnmsg("%s", note);
+	free(note);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -397,6 +408,7 @@ main(int argc, char **argv)
 		err_print();
 		return rc;
 	}
+	warn_wall(at, t);
 	if ((rc = store_open(&st, store, STORE_READ)) != 0) {
 		err_print();
 		store_close(&st);

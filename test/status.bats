@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # status: the availability model of SPEC 4, the override, --check.
+bats_require_minimum_version 1.5.0
 load helpers/common
 
 # mkuser EMAIL ZONE [YAML LINES...]: a user file written by hand.
@@ -492,4 +493,21 @@ st() {
 	assert_output 0
 	run st b@x.org 2026-11-23T10:00:00Z
 	assert_output "$(printf 'available\tno-hours\t')"
+}
+
+@test "--at in a gap or a fold of TZ: a warning says how it was read" {
+	add_users a@x.org
+	TZ=Europe/Amsterdam run --separate-stderr status --at 2026-03-29T02:30 --format json
+	assert_success
+	[[ $stderr == *"--at 2026-03-29T02:30 does not exist in TZ (clocks went forward): read as 2026-03-29T01:30:00Z"* ]]
+	run jq -r '.[0].at' <<<"$output"
+	assert_output "2026-03-29T01:30:00Z"
+	TZ=Europe/Amsterdam run --separate-stderr assign-next --dry-run --at 2026-10-25T02:30 --format json
+	assert_success
+	[[ $stderr == *"happens twice in TZ (clocks went back): read as the first, 2026-10-25T00:30:00Z"* ]]
+	run jq -r '.at' <<<"$output"
+	assert_output "2026-10-25T00:30:00Z"
+	TZ=Europe/Amsterdam run --separate-stderr status --at 2026-10-24T02:30
+	assert_success
+	[ -z "$stderr" ]
 }
