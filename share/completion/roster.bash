@@ -251,7 +251,8 @@ _roster_takes_arg()
 	    --contact | --no-contact | --reassign-to | --from | --to | --ics | \
 	    --calendar | --match | --horizon | --start | --at | --set | \
 	    --format | --limit | --mode | --record | --owner | --state | \
-	    --type | --add-column | --remove-column | --position | --unset)
+	    --type | --add-column | --remove-column | --position | --unset | \
+	    --until)
 		return 0 ;;
 	esac
 	return 1
@@ -293,21 +294,22 @@ _roster()
 	user-mod) opts='--capacity --contact --dry-run --first-name --help
 		--last-name --no-contact --no-super-admin --no-team --permission
 		--role --seat --store --super-admin --team --version' ;;
-	user-rm) opts='--dry-run --force --help --reassign-to --store
-		--version' ;;
-	hours-set) opts='--add --clear --dry-run --help --store --team
-		--timezone --version' ;;
+	user-rm) opts='--all-records --dry-run --force --help --reassign-to
+		--store --unassign --version' ;;
+	hours-set) opts='--add --clear --default --dry-run --help --store
+		--team --timezone --version' ;;
 	ooo-add) opts='--busy --calendar --dry-run --format --from --help
 		--horizon --ics --match --no-header --store --to --version' ;;
 	ooo-rm) opts='--all --dry-run --help --past --start --store
 		--version' ;;
-	status) opts='--at --available --away --check --end-ooo --format
-		--help --no-header --quiet --removed --set --store --team
-		--version' ;;
+	status) opts='--at --available --away --check --clear --end-ooo
+		--format --help --no-header --quiet --removed --set --store --team
+		--until --version' ;;
 	assign-next) opts='--at --backlog --dry-run --explain --format --help
-		--limit --mode --record --store --team --version' ;;
-	records) opts='--format --help --no-header --owner --state --store
-		--type --version' ;;
+		--limit --mode --queue --reassign --record --store --team
+		--version' ;;
+	records) opts='--add --close --format --help --no-header --owner
+		--reopen --state --store --type --unassign --version' ;;
 	portal-config) opts='--add-column --check --dry-run --format --help
 		--no-header --position --remove-column --reset-columns --store
 		--unset --version' ;;
@@ -329,7 +331,7 @@ _roster()
 		--capacity) _roster_words none ;;
 		--contact | --no-contact) _roster_words primary billing technical ;;
 		--reassign-to | --owner) _roster_addresses ;;
-		--at) _roster_words now ;;
+		--at | --until) _roster_words now ;;
 		--set) _roster_words away available ;;
 		--mode) _roster_words round-robin balanced ;;
 		--record)
