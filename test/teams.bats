@@ -66,3 +66,14 @@ local_setup() {
 	run jq -c '.[0].teams' <<<"$output"
 	assert_output '[]'
 }
+
+@test "user-add --team trims and refuses as user-mod does" {
+	run user-add --no-welcome --team ' Sales ' c@x.org
+	assert_success
+	run status --team Sales --format tsv --no-header
+	assert_line --partial "c@x.org"
+	before=$(store_sum)
+	run user-add --no-welcome --team 'Sales,Support' d@x.org
+	assert_failure 5
+	[ "$(store_sum)" = "$before" ]
+}
