@@ -412,7 +412,8 @@ run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 			goto out;
 		i = p.n ? 0 : -1;
 		if (i < 0) {
-			rc = nobody(st, o, &rs, r, type, id, p.seen, p.name, now);
+			rc = nobody(st, o, &rs, r, type, id, p.seen, p.name,
+			    now);
 			goto out;
 		}
 		goto chosen;

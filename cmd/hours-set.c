@@ -80,11 +80,13 @@ set_default(struct store *st, const char *team, const char *zone,
 
 	val = xstrdup(zone ? zone : "");
 	for (i = 0; i < specs->n; i++) {
-		char *n = xasprintf("%s%s%s", val, *val ? " " : "", specs->v[i]);
+		char *n = xasprintf("%s%s%s", val, *val ? " " : "",
+		    specs->v[i]);
 		free(val);
 		val = n;
 	}
-	key = team ? xasprintf("hours.team %s", team) : xstrdup("hours.default");
+	key = team ? xasprintf("hours.team %s", team) :
+	    xstrdup("hours.default");
 	if (!clear && (rc = hoursdef_parse(val, &z, &h)) != 0)
 		goto out;
 	rc = file_read(st->dfd, "roster.ini", &text, &len);
@@ -248,7 +250,8 @@ main(int argc, char **argv)
 	}
 	if (deflt) {
 		if ((!team || (rc = team_unknown(&st, team)) == 0))
-			rc = set_default(&st, team, zone, &specs, clear, dry, now);
+			rc = set_default(&st, team, zone, &specs, clear, dry,
+			    now);
 		if (rc)
 			err_print();
 		goto out;

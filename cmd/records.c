@@ -139,15 +139,17 @@ change(const char *storeopt, int op, const char *owner, char **refs,
 		goto out;
 	for (i = 0; i < nrefs; i++) {
 		if ((rc = record_ref_parse(refs[i], &type, &id)) != 0 ||
-		    (rc = records_change(&rs, op, type, id, own, &changed)) != 0)
+		    (rc = records_change(&rs, op, type, id, own,
+		    &changed)) != 0)
 			goto out;
 		if (changed) {
 			audit_add(op_names[op], own && op == REC_ADD ? own : "",
 			    "%s:%s", type, id);
 			n++;
 		} else
-			warnmsg("%s:%s is already %s", type, id, op == REC_UNASSIGN ?
-			    "unassigned" : op == REC_CLOSE ? "closed" : "open");
+			warnmsg("%s:%s is already %s", type, id,
+			    op == REC_UNASSIGN ? "unassigned" :
+			    op == REC_CLOSE ? "closed" : "open");
 		free(type);
 		free(id);
 		type = id = NULL;
@@ -214,8 +216,8 @@ main(int argc, char **argv)
 		case O_UNASSIGN:
 		case O_ADD:
 			if (op >= 0 && op != ch - O_CLOSE) {
-				warnmsg("give one of --close, --reopen, --unassign, "
-				    "--add");
+				warnmsg("give one of --close, --reopen, "
+				    "--unassign, --add");
 				usage(RX_USAGE);
 			}
 			op = ch - O_CLOSE;
@@ -237,7 +239,8 @@ main(int argc, char **argv)
 		case O_STATE:
 			listing = 1;
 			if ((state = record_state(optarg)) == NULL) {
-				warnmsg("unknown state '%s' (open, closed)", optarg);
+				warnmsg("unknown state '%s' (open, closed)",
+				    optarg);
 				usage(RX_USAGE);
 			}
 			break;

@@ -378,10 +378,12 @@ main(int argc, char **argv)
 	if (set || clear) {
 		if (argc == 0 || quiet || at || (set && clear) ||
 		    (clear && (end_ooo || until))) {
-			warnmsg(set && clear ? "give --set or --clear, not both" :
+			warnmsg(set && clear ?
+			    "give --set or --clear, not both" :
 			    clear && (end_ooo || until) ?
 			    "--clear takes addresses only" :
-			    "--set and --clear need addresses (and no -q or --at)");
+			    "--set and --clear need addresses "
+			    "(and no -q or --at)");
 			usage(RX_USAGE);
 		}
 		return out_close(do_set(store, set, until, end_ooo, argc, argv));

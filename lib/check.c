@@ -252,9 +252,9 @@ check_same_event(struct chk *c, const char *rel, const struct user *u,
 		q = &u->ooo[j];
 		if (q->source && q->uid && strcmp(q->source, p->source) == 0 &&
 		    strcmp(q->uid, p->uid) == 0) {
-			problem(c, rel, p->line, "out_of_office: a second period "
-			    "of calendar %s for event %s (first at line %ld)",
-			    p->source, p->uid, q->line);
+			problem(c, rel, p->line, "out_of_office: a second "
+			    "period of calendar %s for event %s (first at "
+			    "line %ld)", p->source, p->uid, q->line);
 			return;
 		}
 	}

@@ -48,7 +48,8 @@ record_ref_parse(const char *s, char **type, char **id)
 			break;
 	if (record_types[i] == NULL)
 		return fail(RX_INVALID, "bad record type '%.*s' (ticket, "
-		    "conversation, contact, company, deal)", (int)(colon - s), s);
+		    "conversation, contact, company, deal)", (int)(colon - s),
+		    s);
 	*type = xstrndup(s, (size_t)(colon - s));
 	*id = xstrdup(colon + 1);
 	return 0;
@@ -304,9 +305,9 @@ records_change(struct records *rs, int op, const char *type, const char *id,
 		break;
 	case REC_UNASSIGN:
 		if (strcmp(r->state, RECORD_CLOSED) == 0)
-			return fail(RX_RULE, "%s:%s is closed: a closed record "
-			    "keeps its owner (reopen it first: records --reopen "
-			    "%s:%s)", type, id, type, id);
+			return fail(RX_RULE, "%s:%s is closed: a closed "
+			    "record keeps its owner (reopen it first: records "
+			    "--reopen %s:%s)", type, id, type, id);
 		*changed = *r->owner != '\0';
 		record_set_owner(r, NULL);
 		break;

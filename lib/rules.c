@@ -83,9 +83,10 @@ removal_blockers(const struct user *u, int last_sa, const struct records *rs,
 		    "OTHER", u->email));
 	for (i = 0; i < u->contacts.n; i++)
 		if (strcmp(u->contacts.v[i], "primary") != 0)
-			k += add_why(why, xasprintf("%s is the %s contact: remove "
-			    "it first: user-mod --no-contact %s %s", u->email,
-			    u->contacts.v[i], u->contacts.v[i], u->email));
+			k += add_why(why, xasprintf("%s is the %s contact: "
+			    "remove it first: user-mod --no-contact %s %s",
+			    u->email, u->contacts.v[i], u->contacts.v[i],
+			    u->email));
 	if (u->super_admin && last_sa)
 		k += add_why(why, xasprintf("%s is the last super admin: make "
 		    "another user super admin first: user-mod --super-admin "
@@ -122,12 +123,13 @@ team_name(const char *in, char **out)
 		e--;
 	if (e == b)
 		return fail(RX_INVALID, "empty team name");
-	for (p = (const unsigned char *)in + b; p < (const unsigned char *)in + e;
-	    p++)
+	for (p = (const unsigned char *)in + b;
+	    p < (const unsigned char *)in + e; p++)
 		if (*p == ',' || *p < 0x20 || *p == 0x7f)
-			return fail(RX_INVALID, "bad team name '%.*s': %s", (int)(e - b),
-			    in + b, *p == ',' ? "',' separates teams; give "
-			    "--team once per team" : "a control character");
+			return fail(RX_INVALID, "bad team name '%.*s': %s",
+			    (int)(e - b), in + b, *p == ',' ? "',' separates "
+			    "teams; give --team once per team" :
+			    "a control character");
 	*out = xstrndup(in + b, e - b);
 	return 0;
 }

@@ -132,7 +132,7 @@ struct iniparse {
 	long version;
 	int badline;
 	char bad[256];
-	char badkey[128];	/* the key whose line to name, "" for the old */
+	char badkey[128];	/* the key whose line to name, or "" */
 };
 
 static void
