@@ -157,7 +157,7 @@ assert_reported() {
 	[ "$status" -eq 7 ]
 	assert_reported hours-set
 	run hours-set a@x.org c@x.org
-	assert_output "$(printf 'UTC mon-fri=09:00-17:00\nUTC mon-fri=09:00-17:00')"
+	assert_output "$(printf 'a@x.org: UTC mon-fri=09:00-17:00\nc@x.org: UTC mon-fri=09:00-17:00')"
 	run grep -c ',hours-set,hours,' "$ROSTER_DIR/audit.csv"
 	assert_output 2
 	[ "$(cksum <"$B")" = "$BSUM" ]
