@@ -163,7 +163,7 @@ assert_reported() {
 	[ "$(cksum <"$B")" = "$BSUM" ]
 	run --separate-stderr hours-set --team Sales
 	[ "$status" -eq 7 ]
-	assert_output "$(printf 'UTC mon-fri=09:00-17:00\nUTC mon-fri=09:00-17:00')"
+	assert_output "$(printf 'a@x.org: UTC mon-fri=09:00-17:00\nc@x.org: UTC mon-fri=09:00-17:00')"
 }
 
 # --- records.csv ------------------------------------------------------------
