@@ -351,11 +351,14 @@ nobody(struct store *st, const struct opts *o, struct records *rs,
 	int rc;
 
 	if (o->queue && o->record) {
+		/* A retried --queue of a record that already waits changes
+		 * nothing. */
+		int waits = r && *r->owner == '\0';
 		if (r == NULL)
 			r = records_add(rs, type, id, NULL, RECORD_OPEN);
 		else if (o->reassign)
 			record_set_owner(r, NULL);
-		if (!o->dry_run) {
+		if (!o->dry_run && !waits) {
 			audit_add("queue", "", "%s:%s pool %s", type, id, pool);
 			if ((rc = records_save(st, rs)) != 0 ||
 			    (rc = txn_commit(st, now)) != 0)

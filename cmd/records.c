@@ -126,7 +126,8 @@ change(const char *storeopt, int op, const char *owner, char **refs,
 {
 	struct records rs = { 0 };
 	struct store st;
-	char *type = NULL, *id = NULL, *own = NULL;
+	char *type = NULL, *id = NULL, *own = NULL, *was = NULL;
+	struct record *r;
 	time_t now;
 	int i, rc, changed, n = 0;
 
@@ -138,13 +139,19 @@ change(const char *storeopt, int op, const char *owner, char **refs,
 	    (rc = records_load(&st, &rs)) != 0)
 		goto out;
 	for (i = 0; i < nrefs; i++) {
-		if ((rc = record_ref_parse(refs[i], &type, &id)) != 0 ||
-		    (rc = records_change(&rs, op, type, id, own,
+		if ((rc = record_ref_parse(refs[i], &type, &id)) != 0)
+			goto out;
+		r = records_find(&rs, type, id);
+		free(was);
+		was = xstrdup(r ? r->owner : "");
+		if ((rc = records_change(&rs, op, type, id, own,
 		    &changed)) != 0)
 			goto out;
 		if (changed) {
-			audit_add(op_names[op], own && op == REC_ADD ? own : "",
-			    "%s:%s", type, id);
+			/* The row names the owner (before --unassign). */
+			audit_add(op_names[op], op == REC_UNASSIGN ? was :
+			    records_find(&rs, type, id)->owner, "%s:%s", type,
+			    id);
 			n++;
 		} else
 			warnmsg("%s:%s is already %s", type, id,
@@ -160,6 +167,7 @@ out:
 	free(type);
 	free(id);
 	free(own);
+	free(was);
 	records_free(&rs);
 	store_close(&st);
 	return rc;

@@ -24,7 +24,7 @@ rows() {
 	run rows
 	assert_output "ticket,1,a@x.org,closed
 ticket,2,a@x.org,closed"
-	[ "$(grep -c ',close,' "$ROSTER_DIR/audit.csv")" -eq 2 ]
+	[ "$(grep -c ",close,a@x.org,ticket:[12]$" "$ROSTER_DIR/audit.csv")" -eq 2 ]
 	run records --reopen ticket:2
 	assert_success
 	run rows
@@ -196,6 +196,12 @@ ticket	P1-47	a@x.org	open	true"
 	run rows
 	assert_output "ticket,3401,,open"
 	grep -q ',queue,.*ticket:3401' "$ROSTER_DIR/audit.csv"
+	# Retried: it waits already, nothing is written.
+	before=$(store_sum)
+	run assign-next --record ticket:3401 --queue
+	assert_failure 1
+	assert_output --partial "ticket:3401 waits unassigned"
+	[ "$(store_sum)" = "$before" ]
 	status --set available a@x.org
 	run assign-next --backlog
 	assert_output "ticket:3401 a@x.org"
