@@ -11,6 +11,7 @@
 #include "roster/err.h"
 #include "roster/records.h"
 #include "roster/rotation.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -26,18 +27,19 @@ usage(int rc)
 	    "[--at time]\n"
 	    "                   [--format plain|json] [--limit n] "
 	    "[--mode round-robin|balanced]\n"
-	    "                   [--record type:id] [--team team]\n");
+	    "                   [--record type:id [--reassign] [--queue]] "
+	    "[--team team]\n");
 	exit(rc);
 }
 
-static const char *const record_types[] = { "ticket", "conversation",
-	"contact", "company", "deal", NULL };
-
 struct opts {
 	const char *store, *team, *record, *at;
-	int mode, json, explain, backlog, dry_run;
+	int mode, json, explain, backlog, dry_run, reassign, queue;
 	long limit;
 };
+
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
 
 /* The pool: its users, their availability and load. */
 struct pool {
@@ -79,12 +81,11 @@ load_pool(struct store *st, const struct opts *o, time_t at, struct pool *p)
 	p->av = xcalloc(p->ul.n, sizeof *p->av);
 	for (i = 0; i < p->ul.n; i++) {
 		struct user *u = &p->ul.u[i];
-		struct zone *z;
+		int rc;
 		if (o->team && !strv_has(&u->teams, o->team))
 			continue;
-		if ((z = zone_get(user_zone(st, u))) == NULL)
-			return fail(RX_STORE, "users/%s: %s", u->email, err_msg());
-		avail_at(u, z, at, &p->av[p->n]);
+		if ((rc = avail_user(st, u, at, &p->av[p->n])) != 0)
+			return rc;
 		p->u[p->n] = u;
 		p->m[p->n].email = u->email;
 		p->m[p->n].capacity = u->capacity;
@@ -103,11 +104,10 @@ count_open(struct pool *p, const struct opencounts *oc)
 		p->m[i].open = opencounts_get(oc, p->m[i].email);
 }
 
-/* Available, and below capacity if there is one. */
 static int
 eligible(const struct avail *a, long capacity, long open)
 {
-	return !a->away && (capacity < 0 || open < capacity);
+	return routing_eligible(a->away, capacity, open);
 }
 
 static void
@@ -136,15 +136,11 @@ pick_first(const struct user *u, void *arg)
 	struct walk *w = arg;
 	struct pool *p = w->p;
 	struct avail a;
-	struct zone *z;
 	long open;
 
 	p->seen++;
-	if ((z = zone_get(user_zone(w->st, u))) == NULL) {
-		w->rc = fail(RX_STORE, "users/%s: %s", u->email, err_msg());
+	if ((w->rc = avail_user(w->st, u, w->at, &a)) != 0)
 		return 1;
-	}
-	avail_at(u, z, w->at, &a);
 	open = opencounts_get(w->oc, u->email);
 	if (!eligible(&a, u->capacity, open))
 		return 0;
@@ -254,38 +250,12 @@ explain(struct pool *p, long chosen, json_t *arr)
 	}
 }
 
-static int
-parse_record(const char *s, char **type, char **id)
-{
-	const char *colon = strchr(s, ':');
-	int i;
-
-	if (colon == NULL || colon[1] == '\0')
-		return fail(RX_INVALID, "bad record '%s' (want TYPE:ID, e.g. "
-		    "ticket:4711)", s);
-	*type = xstrndup(s, (size_t)(colon - s));
-	for (i = 0; record_types[i]; i++)
-		if (strcmp(record_types[i], *type) == 0)
-			break;
-	if (record_types[i] == NULL) {
-		fail(RX_INVALID, "bad record type '%s' (ticket, conversation, "
-		    "contact, company, deal)", *type);
-		free(*type);
-		*type = NULL;
-		return RX_INVALID;
-	}
-	*id = xstrdup(colon + 1);
-	return 0;
-}
-
 /* Give record r to member i, updating the load and the rotation. */
 static void
 give(struct pool *p, struct rotation *rot, struct record *r, long i,
     time_t now)
 {
 	record_set_owner(r, p->m[i].email);
-	free(r->state);
-	r->state = xstrdup("open");
 	p->m[i].open++;
 	rotation_set(rot, p->name, p->m[i].email, now);
 }
@@ -299,8 +269,7 @@ run_backlog(struct pool *p, const struct opts *o, struct records *rs,
 
 	for (k = 0; k < rs->n; k++) {
 		struct record *r = &rs->r[k];
-		if (r->raw || (r->owner && *r->owner) || r->state == NULL ||
-		    strcmp(r->state, "open") != 0)
+		if (r->raw || *r->owner || strcmp(r->state, RECORD_OPEN) != 0)
 			continue;
 		if (o->limit > 0 && done >= o->limit)
 			break;
@@ -321,6 +290,46 @@ run_backlog(struct pool *p, const struct opts *o, struct records *rs,
 	return 0;
 }
 
+/* What --record finds before choosing: 1 when the record is open with an
+ * active owner and stays theirs (printed, nothing changes), 0 to choose,
+ * or an error: a closed record is refused. */
+static int
+record_settled(struct store *st, const struct opts *o, struct record *r,
+    time_t at, FILE *out)
+{
+	char ts[32];
+
+	if (r == NULL)
+		return 0;
+	if (strcmp(r->state, RECORD_CLOSED) == 0)
+		return -fail(RX_RULE, "%s:%s is closed: reopen it first: "
+		    "records --reopen %s:%s", r->type, r->id, r->type, r->id);
+	if (o->reassign || *r->owner == '\0' ||
+	    !user_exists(st, r->owner, USER_ACTIVE))
+		return 0;
+	if (o->json) {
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:b}", "email",
+		    r->owner, "pool", o->team ? o->team : "*", "record",
+		    o->record, "at", time_utc(at, ts), "assigned", 0);
+		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putc('\n', out);
+		json_decref(j);
+	} else
+		fprintf(out, "%s\n", r->owner);
+	return 1;
+}
+
+/* --reassign moves a record on purpose: never back to its owner. */
+static void
+skip_owner(struct pool *p, const struct record *r)
+{
+	size_t i;
+
+	for (i = 0; r && i < p->n; i++)
+		if (strcasecmp(p->m[i].email, r->owner) == 0)
+			p->m[i].eligible = 0;
+}
+
 /* Malformed rows are kept as they are and not counted: say so. */
 static void
 warn_malformed(const struct records *rs)
@@ -330,6 +339,37 @@ warn_malformed(const struct records *rs)
 	for (k = 0; k < rs->n; k++)
 		if (rs->r[k].raw)
 			warnmsg("%s", rs->r[k].why);
+}
+
+/* Nobody to give the record to: exit 1; with --queue the record waits
+ * unassigned in the backlog (in the same locked change). */
+static int
+nobody(struct store *st, const struct opts *o, struct records *rs,
+    struct record *r, const char *type, const char *id, size_t members,
+    const char *pool, time_t now)
+{
+	int rc;
+
+	if (o->queue && o->record) {
+		/* A retried --queue of a record that already waits changes
+		 * nothing. */
+		int waits = r && *r->owner == '\0';
+		if (r == NULL)
+			r = records_add(rs, type, id, NULL, RECORD_OPEN);
+		else if (o->reassign)
+			record_set_owner(r, NULL);
+		if (!o->dry_run && !waits) {
+			audit_add("queue", "", "%s:%s pool %s", type, id, pool);
+			if ((rc = records_save(st, rs)) != 0 ||
+			    (rc = txn_commit(st, now)) != 0)
+				return rc;
+		}
+		return fail(RX_NO, "nobody in pool %s is available: %s:%s %s "
+		    "unassigned (assign-next --backlog hands it out)", pool,
+		    type, id, o->dry_run ? "would wait" : "waits");
+	}
+	return fail(RX_NO, members ? "nobody in pool %s is available" :
+	    "pool %s has no users", pool);
 }
 
 /* What is printed goes to out, a buffer: it reaches stdout only once
@@ -348,7 +388,7 @@ run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 	long i;
 	int rc, assigned = 0, waiting = 0;
 
-	if (o->record && (rc = parse_record(o->record, &type, &id)) != 0)
+	if (o->record && (rc = record_ref_parse(o->record, &type, &id)) != 0)
 		return rc;
 	memset(&p, 0, sizeof p);
 	/* The rows only when a record changes hands; the counts are cached
@@ -360,21 +400,32 @@ run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 		records_open_of(&rs, &oc);
 	} else if ((rc = records_open(st, &oc)) != 0)
 		goto out;
+	if (o->record) {
+		r = records_find(&rs, type, id);
+		if ((rc = record_settled(st, o, r, at, out)) != 0) {
+			rc = rc < 0 ? -rc : 0;
+			goto out;
+		}
+	}
 	if ((rc = rotation_load(st, &rot)) != 0)
 		goto out;
 	if (o->team == NULL && o->mode == MODE_ROUND_ROBIN && !o->explain &&
-	    !o->backlog) {
+	    !o->backlog && !o->reassign) {
 		if ((rc = walk_pool(st, &rot, &oc, at, &p)) != 0)
 			goto out;
 		i = p.n ? 0 : -1;
 		if (i < 0) {
-			rc = fail(RX_NO, p.seen ? "nobody in pool %s is available" :
-			    "pool %s has no users", p.name);
+			rc = nobody(st, o, &rs, r, type, id, p.seen, p.name,
+			    now);
 			goto out;
 		}
 		goto chosen;
 	}
 	if ((rc = load_pool(st, o, at, &p)) != 0)
+		goto out;
+	/* No members: a team nobody is in, not "nobody available" (1). */
+	if (o->team && p.n == 0 && p.unreadable.n == 0 &&
+	    (rc = team_unknown(st, o->team)) != 0)
 		goto out;
 	count_open(&p, &oc);
 	if (o->backlog) {
@@ -390,6 +441,8 @@ run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 		goto write;
 	}
 	set_eligible(&p);
+	if (o->reassign)
+		skip_owner(&p, r);
 	i = rotation_choose(p.m, p.n, rotation_last(&rot, p.name), o->mode);
 	/* Nobody chosen: no JSON is printed, so the reasons go to stderr. */
 	if (o->explain && o->json && i >= 0)
@@ -397,15 +450,13 @@ run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 	if (o->explain)
 		explain(&p, i, expl);
 	if (i < 0) {
-		rc = fail(RX_NO, p.n ? "nobody in pool %s is available" :
-		    "pool %s has no users", p.name);
+		rc = nobody(st, o, &rs, r, type, id, p.n, p.name, now);
 		goto out;
 	}
 chosen:
 	if (o->record) {
-		r = records_find(&rs, type, id);
 		if (r == NULL)
-			r = records_add(&rs, type, id, NULL, "open");
+			r = records_add(&rs, type, id, NULL, RECORD_OPEN);
 		give(&p, &rot, r, i, now);
 	} else
 		rotation_set(&rot, p.name, p.m[i].email, now);
@@ -467,11 +518,22 @@ run_printed(struct store *st, const struct opts *o, time_t at, time_t now)
 	return rc;
 }
 
+/* A wall-clock --at in a gap or a fold of TZ: say how it was read. */
+static void
+warn_wall(const char *at, time_t t)
+{
+	char *note = time_wall_note(at, t);
+
+	if (note)
+		warnmsg("%s", note);
+	free(note);
+}
+
 int
 main(int argc, char **argv)
 {
 	enum { O_AT = 256, O_BACKLOG, O_DRY, O_EXPLAIN, O_FORMAT, O_LIMIT,
-	    O_MODE, O_RECORD, O_TEAM, O_VERSION };
+	    O_MODE, O_RECORD, O_TEAM, O_VERSION, O_REASSIGN, O_QUEUE };
 	static const struct option longopts[] = {
 		{ "at", required_argument, NULL, O_AT },
 		{ "backlog", no_argument, NULL, O_BACKLOG },
@@ -481,6 +543,8 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "limit", required_argument, NULL, O_LIMIT },
 		{ "mode", required_argument, NULL, O_MODE },
+		{ "queue", no_argument, NULL, O_QUEUE },
+		{ "reassign", no_argument, NULL, O_REASSIGN },
 		{ "record", required_argument, NULL, O_RECORD },
 		{ "store", required_argument, NULL, 'd' },
 		{ "team", required_argument, NULL, O_TEAM },
@@ -546,8 +610,19 @@ main(int argc, char **argv)
 		case O_RECORD:
 			o.record = optarg;
 			break;
+		case O_REASSIGN:
+			o.reassign = 1;
+			break;
+		case O_QUEUE:
+			o.queue = 1;
+			break;
 		case O_TEAM:
-			o.team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				return RX_INVALID;
+			}
+			o.team = teamname;
 			break;
 		case O_VERSION:
 			puts("assign-next (roster) " ROSTER_VERSION);
@@ -557,10 +632,12 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind != argc || (o.limit && !o.backlog) ||
-	    (o.backlog && o.record)) {
+	    (o.backlog && o.record) || ((o.reassign || o.queue) && !o.record)) {
 		warnmsg(optind != argc ? "unexpected argument '%s'" :
 		    o.limit ? "--limit goes with --backlog" :
-		    "--backlog and --record do not go together",
+		    o.backlog && o.record ?
+		    "--backlog and --record do not go together" :
+		    "--reassign and --queue go with --record",
 		    optind != argc ? argv[optind] : "");
 		usage(RX_USAGE);
 	}
@@ -569,6 +646,7 @@ main(int argc, char **argv)
 		err_print();
 		return rc;
 	}
+	warn_wall(o.at, at);
 	rc = store_open(&st, o.store, o.dry_run ? STORE_READ : STORE_WRITE);
 	if (rc == 0)
 		rc = run_printed(&st, &o, at, now);

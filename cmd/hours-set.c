@@ -5,8 +5,12 @@
 #include <string.h>
 
 #include "roster/audit.h"
+#include "roster/avail.h"
+#include "roster/fileio.h"
+#include "roster/inied.h"
 #include "roster/err.h"
 #include "roster/hours.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -19,7 +23,10 @@ usage(int rc)
 	fprintf(rc ? stderr : stdout,
 	    "usage: hours-set [--add | --clear] [--dry-run] [-d dir] "
 	    "[--team team]\n"
-	    "                 [--timezone zone] [email ...] [zone] [spec ...]\n");
+	    "                 [--timezone zone] [email ...] [zone] [spec ...]\n"
+	    "       hours-set [--clear] [--dry-run] [-d dir] [--team team] "
+	    "--default\n"
+	    "                 [zone] [spec ...]\n");
 	exit(rc);
 }
 
@@ -34,13 +41,97 @@ describe(const struct store *st, const struct user *u)
 	return s;
 }
 
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
+
+/* What the user reads by: "ZONE SPEC...", with " (default of team T)" or
+ * " (store default)" when the hours are a default's.  malloc'd. */
+static char *
+describe_source(const struct store *st, const struct user *u)
+{
+	const struct hoursdef *d;
+	const struct hours *h;
+	const char *zn;
+	char *f, *s;
+
+	h = avail_hours(st, u, &zn, &d);
+	if (d == NULL)
+		return describe(st, u);
+	f = hours_format(h);
+	if (d->team)
+		s = xasprintf("%s %s (default of team %s)", zn, f, d->team);
+	else
+		s = xasprintf("%s %s (store default)", zn, f);
+	free(f);
+	return s;
+}
+
+/* --default: set or clear the default hours of team (NULL: the store's)
+ * in roster.ini, as one change with its audit row. */
+static int
+set_default(struct store *st, const char *team, const char *zone,
+    const struct strv *specs, int clear, int dry, time_t now)
+{
+	struct inidoc d;
+	struct hours h = { { 0 }, { 0 } };
+	char *text = NULL, *key, *val, *z = NULL, *out;
+	size_t len = 0, i;
+	int rc, had;
+
+	val = xstrdup(zone ? zone : "");
+	for (i = 0; i < specs->n; i++) {
+		char *n = xasprintf("%s%s%s", val, *val ? " " : "",
+		    specs->v[i]);
+		free(val);
+		val = n;
+	}
+	key = team ? xasprintf("hours.team %s", team) :
+	    xstrdup("hours.default");
+	if (!clear && (rc = hoursdef_parse(val, &z, &h)) != 0)
+		goto out;
+	rc = file_read(st->dfd, "roster.ini", &text, &len);
+	if (rc == RX_NOTFOUND)
+		text = xstrdup("");
+	else if (rc)
+		goto out;
+	if ((rc = ini_load(&d, text, "roster.ini")) != 0)
+		goto out;
+	if (clear)
+		had = ini_unset(&d, key);
+	else {
+		had = 1;
+		ini_set(&d, key, val);
+	}
+	out = ini_text(&d, &len);
+	ini_free(&d);
+	if (dry)
+		printf("%s: %s\n", team ? team : "store default",
+		    clear ? (had ? "cleared" : "none") : val);
+	else if (had) {
+		audit_add("hours-default", team ? team : "", "%s",
+		    clear ? "cleared" : val);
+		if ((rc = txn_put(st, "roster.ini", out, len)) == 0)
+			rc = txn_commit(st, now);
+	}
+	free(out);
+out:
+	free(text);
+	free(key);
+	free(val);
+	free(z);
+	hours_free(&h);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { O_ADD = 256, O_CLEAR, O_DRY, O_TEAM, O_ZONE, O_VERSION };
+	enum { O_ADD = 256, O_CLEAR, O_DRY, O_TEAM, O_ZONE, O_VERSION,
+	    O_DEFAULT };
 	static const struct option longopts[] = {
 		{ "add", no_argument, NULL, O_ADD },
 		{ "clear", no_argument, NULL, O_CLEAR },
+		{ "default", no_argument, NULL, O_DEFAULT },
 		{ "dry-run", no_argument, NULL, O_DRY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "store", required_argument, NULL, 'd' },
@@ -51,7 +142,7 @@ main(int argc, char **argv)
 	};
 	const char *store = NULL, *team = NULL, *zone = NULL;
 	int ch, rc = 0, add = 0, clear = 0, dry = 0, first = 0, writing;
-	int unread = 0;
+	int unread = 0, deflt = 0, differ = 0;
 	struct strv emails = { 0 }, specs = { 0 };
 	struct hours parsed = { { 0 }, { 0 } };
 	struct userlist ul = { 0 };
@@ -79,11 +170,19 @@ main(int argc, char **argv)
 		case O_CLEAR:
 			clear = 1;
 			break;
+		case O_DEFAULT:
+			deflt = 1;
+			break;
 		case O_DRY:
 			dry = 1;
 			break;
 		case O_TEAM:
-			team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				return RX_INVALID;
+			}
+			team = teamname;
 			break;
 		case O_ZONE:
 			zone = optarg;
@@ -116,11 +215,17 @@ main(int argc, char **argv)
 		warnmsg("--add needs a spec");
 		usage(RX_USAGE);
 	}
-	if (emails.n == 0 && team == NULL) {
+	if (deflt && (emails.n || add || (specs.n == 0 && !clear))) {
+		warnmsg(emails.n ? "--default sets a team's or the store's "
+		    "default: no addresses" : add ? "--default replaces: no "
+		    "--add" : "--default needs specs (or --clear)");
+		usage(RX_USAGE);
+	}
+	if (emails.n == 0 && team == NULL && !deflt) {
 		warnmsg("no address given");
 		usage(RX_USAGE);
 	}
-	writing = specs.n || clear || zone;
+	writing = specs.n || clear || zone || deflt;
 	if (zone && !zone_valid(zone)) {
 		fail(RX_INVALID, "unknown time zone: %s", zone);
 		err_print();
@@ -143,6 +248,14 @@ main(int argc, char **argv)
 		store_close(&st);
 		goto out0;
 	}
+	if (deflt) {
+		if ((!team || (rc = team_unknown(&st, team)) == 0))
+			rc = set_default(&st, team, zone, &specs, clear, dry,
+			    now);
+		if (rc)
+			err_print();
+		goto out;
+	}
 	if (team) {
 		struct userlist all;
 		/* The members whose files read; a file that does not is
@@ -159,7 +272,9 @@ main(int argc, char **argv)
 				strv_add(&emails, all.u[i].email);
 		userlist_free(&all);
 		if (emails.n == 0 && unread == 0) {
-			rc = fail(RX_NOTFOUND, "no members in team %s", team);
+			if ((rc = team_unknown(&st, team)) == 0)
+				rc = fail(RX_NOTFOUND, "no members in team %s",
+				    team);
 			err_print();
 			goto out;
 		}
@@ -179,13 +294,20 @@ main(int argc, char **argv)
 		goto out;
 	for (i = 0; i < ul.n; i++) {
 		struct user *u = &ul.u[i];
-		char *before = describe(&st, u), *after;
+		char *before, *after;
+		int own = !hours_empty(&u->hours) || u->timezone;
 
 		if (!writing) {
-			printf("%s\n", before);
+			before = describe_source(&st, u);
+			/* Several users: each line says whose it is. */
+			if (ul.n > 1)
+				printf("%s: %s\n", u->email, before);
+			else
+				printf("%s\n", before);
 			free(before);
 			continue;
 		}
+		before = describe(&st, u);
 		if (zone) {
 			free(u->timezone);
 			u->timezone = xstrdup(zone);
@@ -207,6 +329,8 @@ main(int argc, char **argv)
 			}
 		}
 		after = describe(&st, u);
+		if (team && own && strcmp(before, after) != 0)
+			differ++;
 		if (dry)
 			printf("%s: %s -> %s\n", u->email, before, after);
 		else if (strcmp(before, after) != 0)
@@ -223,6 +347,12 @@ main(int argc, char **argv)
 			err_print();
 	} else
 		audit_drop();
+	/* Hours a member had set for themselves are gone: say how many
+	 * (hours-set --team --default leaves them be). */
+	if (rc == 0 && differ)
+		warnmsg("%s %d member%s of team %s whose hours or zone "
+		    "differed", dry ? "would overwrite" : "overwrote", differ,
+		    differ == 1 ? "" : "s", team);
 	if (rc == 0)
 		rc = unread;
 out:

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "roster/audit.h"
+#include "roster/avail.h"
 #include "roster/err.h"
 #include "roster/ical.h"
 #include "roster/ooo.h"
@@ -89,7 +90,8 @@ export(const struct user *u, time_t now)
 /* Add the period of --from and --to (wall-clock times in the user's
  * zone) to u: *changed 0 when u has it already.  0 or an exit code. */
 static int
-add(const struct opts *o, struct user *u, const char *zname, int *changed)
+add(const struct opts *o, struct user *u, const char *zname, time_t now,
+    int *changed)
 {
 	const struct period *ov;
 	struct period p;
@@ -115,6 +117,8 @@ add(const struct opts *o, struct user *u, const char *zname, int *changed)
 		warnmsg("%s: %s %s overlaps %s %s", u->email, a, b,
 		    time_in_zone(ov->start, zname, c),
 		    time_in_zone(ov->end, zname, d));
+	/* The newer intent wins: an absence ends an override it overlaps. */
+	avail_absence_ends_override(u, p.start, p.end, now);
 	if (o->dry)
 		printf("%s: + %s %s\n", u->email, a, b);
 	else
@@ -171,7 +175,7 @@ add_many(const struct opts *o, int n, char **argv, time_t now)
 		if ((rc = user_load(&st, emails.v[i], USER_ACTIVE,
 		    &us[i])) == 0) {
 			loaded[i] = 1;
-			rc = add(o, &us[i], user_zone(&st, &us[i]),
+			rc = add(o, &us[i], user_zone(&st, &us[i]), now,
 			    &changed[i]);
 		}
 		if (rc)
@@ -310,6 +314,19 @@ report(const struct opts *o, const struct user *u, const char *zname,
 			audit_add("ooo-move", u->email, "%s %s %s -> %s %s",
 			    o->io.source, os, oe, ns, ne);
 	}
+}
+
+/* The periods a calendar sync added or moved: each may end an override it
+ * overlaps (the newer intent wins; see avail.h). */
+static void
+ends_override(struct user *u, const struct ical_changes *ch, time_t now)
+{
+	size_t i;
+
+	for (i = 0; i < ch->n; i++)
+		if (ch->v[i].op != '-' && avail_absence_ends_override(u,
+		    ch->v[i].new.start, ch->v[i].new.end, now))
+			return;
 }
 
 static void
@@ -504,6 +521,7 @@ main(int argc, char **argv)
 		report(&o, &u, zname, &ch);
 	if (rc || o.dry || ch.n == 0)
 		goto out;
+	ends_override(&u, &ch, now);
 	if ((rc = user_save(&st, &u, USER_ACTIVE)) == 0)
 		rc = txn_commit(&st, now);
 out:

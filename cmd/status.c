@@ -11,6 +11,7 @@
 #include "roster/err.h"
 #include "roster/out.h"
 #include "roster/removed.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -26,10 +27,15 @@ usage(int rc)
 	    "[--available | --away] [--removed]\n"
 	    "              [--format format] [--no-header] [email ...]\n"
 	    "       status -q [-d dir] [--at time] email\n"
-	    "       status [-d dir] [--end-ooo] --set away|available email ...\n"
+	    "       status [-d dir] [--end-ooo] [--until time] "
+	    "--set away|available email ...\n"
+	    "       status [-d dir] --clear email ...\n"
 	    "       status [-d dir] --check\n");
 	exit(rc);
 }
+
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
 
 static struct zone *
 zone_of(struct store *st, const struct user *u)
@@ -66,51 +72,21 @@ do_check(const char *store)
 
 /* --- --set -------------------------------------------------------------- */
 
-/*
- * Set u's override to away (1) or available (0) from now until the
- * schedule next changes.  When it never changes (no hours or every minute
- * of the week, no absence ahead), the schedule says available for good:
- * away then holds with no until, until it is set again; available is the
- * schedule itself, so any override is dropped and the schedule takes over.
- */
+/* --set away|available (what), or --clear (what NULL): the rules are
+ * avail_override() and avail_clear(). */
 static int
-set_override(struct user *u, struct zone *z, int away, time_t now)
-{
-	const char *what = away ? "away" : "available";
-	time_t until = avail_sched_change(u, z, now);
-
-	if (until == -1 && avail_sched(u, z, now, NULL) == away) {
-		u->has_override = 0;
-		audit_add("status", u->email, "%s: the schedule, no override",
-		    what);
-		return 0;
-	}
-	/* Near the end of the supported range the next change may lie
-	 * past it: never write an until that cannot be read back. */
-	if (until != -1 && !time_supported(until))
-		return fail(RX_INVALID, "%s: the schedule next changes outside "
-		    "the supported range of times (" TIME_RANGE ")", u->email);
-	u->has_override = 1;
-	u->override_away = away;
-	u->override_until = until;
-	if (until == -1)
-		audit_add("status", u->email, "%s until set again", what);
-	else
-		audit_add("status", u->email, "%s until %s", what,
-		    time_utc(until, (char[32]){0}));
-	return 0;
-}
-
-static int
-do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
+do_set(const char *store, const char *what, const char *untilopt,
+    int end_ooo, int n, char **emails)
 {
 	struct store st;
 	struct user *us;
-	time_t now;
-	int i, rc, first = 0, away;
+	time_t now, until = -1;
+	int i, rc, first = 0, away = 0;
 	size_t k;
 
-	if (strcmp(what, "away") == 0)
+	if (what == NULL)
+		away = -1;
+	else if (strcmp(what, "away") == 0)
 		away = 1;
 	else if (strcmp(what, "available") == 0)
 		away = 0;
@@ -118,7 +94,8 @@ do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 		warnmsg("--set takes away or available, not %s", what);
 		usage(RX_USAGE);
 	}
-	if ((rc = clock_now(&now)) != 0) {
+	if ((rc = clock_now(&now)) != 0 || (untilopt &&
+	    (rc = time_parse(untilopt, NULL, 1, &until)) != 0)) {
 		err_print();
 		return rc;
 	}
@@ -138,6 +115,11 @@ do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 		if ((z = zone_of(&st, &us[i])) == NULL) {
 			rc = RX_STORE;
 			goto bad;
+		}
+		if (away < 0) {
+			if (!avail_clear(&us[i], "back to the schedule"))
+				warnmsg("%s has no override", us[i].email);
+			continue;
 		}
 		for (k = 0; k < us[i].nooo; k++) {
 			struct period *p = &us[i].ooo[k];
@@ -166,7 +148,7 @@ do_set(const char *store, const char *what, int end_ooo, int n, char **emails)
 			}
 			us[i].nooo = j;
 		}
-		if ((rc = set_override(&us[i], z, away, now)) != 0)
+		if ((rc = avail_override(&us[i], z, away, now, until)) != 0)
 			goto bad;
 		continue;
 bad:
@@ -193,6 +175,7 @@ bad:
 /* --- --removed ---------------------------------------------------------- */
 
 static const char *const removed_cols[] = { "email", "removed_at", "teams" };
+static const int removed_types[] = { OUT_STR, OUT_STR, OUT_LIST };
 
 /* Report an archive that does not load; the listing goes on. */
 static void
@@ -213,7 +196,7 @@ list_removed(struct store *st, int n, char **emails, const char *team,
 	struct out o;
 	char at[32], *teams;
 	const char *cells[3];
-	size_t i, k;
+	size_t i;
 	int rc = 0, bad = 0, r;
 
 	memset(&ul, 0, sizeof ul);
@@ -239,18 +222,12 @@ list_removed(struct store *st, int n, char **emails, const char *team,
 		userlist_free(&ul);
 		return rc;
 	}
-	out_init(&o, fmt, header, removed_cols, 3, NULL);
+	out_init(&o, fmt, header, removed_cols, 3, removed_types);
 	for (i = 0; i < ul.n; i++) {
 		struct user *u = &ul.u[i];
 		if (team && !strv_has(&u->teams, team))
 			continue;
-		teams = xstrdup("");
-		for (k = 0; k < u->teams.n; k++) {
-			char *t = xasprintf("%s%s%s", teams, k ? "," : "",
-			    u->teams.v[k]);
-			free(teams);
-			teams = t;
-		}
+		teams = out_list(&u->teams);
 		cells[0] = u->email;
 		cells[1] = u->removed_at != -1 ? time_utc(u->removed_at, at) :
 		    NULL;
@@ -267,18 +244,32 @@ list_removed(struct store *st, int n, char **emails, const char *team,
 /* --- listing ------------------------------------------------------------ */
 
 static const char *const cols[] = { "email", "status", "reason", "until",
-	"teams" };
+	"teams", "at" };
+static const int col_types[] = { OUT_STR, OUT_STR, OUT_STR, OUT_STR,
+	OUT_LIST, OUT_STR };
+
+/* A wall-clock --at in a gap or a fold of TZ: say how it was read. */
+static void
+warn_wall(const char *at, time_t t)
+{
+	char *note = time_wall_note(at, t);
+
+	if (note)
+		warnmsg("%s", note);
+	free(note);
+}
 
 int
 main(int argc, char **argv)
 {
 	enum { O_AT = 256, O_TEAM, O_AVAIL, O_AWAY, O_REMOVED, O_FORMAT,
-	    O_NOHEADER, O_SET, O_ENDOOO, O_CHECK, O_VERSION };
+	    O_NOHEADER, O_SET, O_ENDOOO, O_CHECK, O_VERSION, O_CLEAR, O_UNTIL };
 	static const struct option longopts[] = {
 		{ "at", required_argument, NULL, O_AT },
 		{ "available", no_argument, NULL, O_AVAIL },
 		{ "away", no_argument, NULL, O_AWAY },
 		{ "check", no_argument, NULL, O_CHECK },
+		{ "clear", no_argument, NULL, O_CLEAR },
 		{ "end-ooo", no_argument, NULL, O_ENDOOO },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
@@ -288,12 +279,14 @@ main(int argc, char **argv)
 		{ "set", required_argument, NULL, O_SET },
 		{ "store", required_argument, NULL, 'd' },
 		{ "team", required_argument, NULL, O_TEAM },
+		{ "until", required_argument, NULL, O_UNTIL },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *store = NULL, *at = NULL, *team = NULL, *set = NULL;
+	const char *until = NULL;
 	int ch, rc, fmt = FMT_TABLE, header = 1, quiet = 0, only = -1;
-	int removed = 0, end_ooo = 0, check = 0, where, bad = 0;
+	int removed = 0, end_ooo = 0, check = 0, where, bad = 0, clear = 0;
 	struct userlist ul;
 	struct store st;
 	struct out o;
@@ -320,10 +313,18 @@ main(int argc, char **argv)
 			at = optarg;
 			break;
 		case O_AVAIL:
-			only = 0;
-			break;
 		case O_AWAY:
-			only = 1;
+			if (only != -1 && only != (ch == O_AWAY)) {
+				warnmsg("give --available or --away, not both");
+				usage(RX_USAGE);
+			}
+			only = ch == O_AWAY;
+			break;
+		case O_CLEAR:
+			clear = 1;
+			break;
+		case O_UNTIL:
+			until = optarg;
 			break;
 		case O_CHECK:
 			check = 1;
@@ -347,7 +348,12 @@ main(int argc, char **argv)
 			set = optarg;
 			break;
 		case O_TEAM:
-			team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				return RX_INVALID;
+			}
+			team = teamname;
 			break;
 		case O_VERSION:
 			puts("status (roster) " ROSTER_VERSION);
@@ -363,12 +369,22 @@ main(int argc, char **argv)
 			usage(RX_USAGE);
 		return out_close(do_check(store));
 	}
-	if (set) {
-		if (argc == 0 || quiet || at) {
-			warnmsg("--set needs addresses (and no -q or --at)");
+	if (set || clear) {
+		if (argc == 0 || quiet || at || (set && clear) ||
+		    (clear && (end_ooo || until))) {
+			warnmsg(set && clear ?
+			    "give --set or --clear, not both" :
+			    clear && (end_ooo || until) ?
+			    "--clear takes addresses only" :
+			    "--set and --clear need addresses "
+			    "(and no -q or --at)");
 			usage(RX_USAGE);
 		}
-		return out_close(do_set(store, set, end_ooo, argc, argv));
+		return out_close(do_set(store, set, until, end_ooo, argc, argv));
+	}
+	if (until) {
+		warnmsg("--until goes with --set");
+		usage(RX_USAGE);
 	}
 	if (end_ooo) {
 		warnmsg("--end-ooo goes with --set available");
@@ -388,6 +404,7 @@ main(int argc, char **argv)
 		err_print();
 		return rc;
 	}
+	warn_wall(at, t);
 	if ((rc = store_open(&st, store, STORE_READ)) != 0) {
 		err_print();
 		store_close(&st);
@@ -411,9 +428,13 @@ main(int argc, char **argv)
 			else
 				ul.n++;
 		}
-	} else if (where == USER_ACTIVE)
+	} else if (where == USER_ACTIVE) {
 		rc = user_scan(&st, team, &ul, err_tally, &bad);
-	else
+		/* An empty team listing is a misspelt team more often than
+		 * not: 4, as in every command, and not an empty table. */
+		if (rc == 0 && team && ul.n == 0 && bad == 0)
+			rc = team_unknown(&st, team);
+	} else
 		rc = user_list(&st, where, &ul, err_tally, &bad);
 	if (rc) {
 		err_print();
@@ -423,23 +444,21 @@ main(int argc, char **argv)
 		rc = bad;
 		goto out;
 	}
-	out_init(&o, fmt, header, cols, 5, NULL);
+	/* json also carries the instant evaluated (--at, or now). */
+	out_init(&o, fmt, header, cols, fmt == FMT_JSON ? 6 : 5, col_types);
 	for (i = 0; i < ul.n; i++) {
 		struct user *u = &ul.u[i];
 		struct avail a;
-		struct zone *z;
-		char until[32] = "", *teams;
-		const char *cells[5];
-		size_t k, len = 0;
+		char until[32] = "", *teams, atstr[32];
+		const char *cells[6];
 
 		if (team && !strv_has(&u->teams, team))
 			continue;
-		if ((z = zone_of(&st, u)) == NULL) {
+		if (avail_user(&st, u, t, &a) != 0) {
 			/* Report it and list the others. */
 			err_tally(RX_STORE, &bad);
 			continue;
 		}
-		avail_at(u, z, t, &a);
 		if (quiet) {
 			rc = a.away ? RX_NO : 0;
 			break;
@@ -448,19 +467,13 @@ main(int argc, char **argv)
 			continue;
 		if (a.until != -1)
 			time_utc(a.until, until);
-		for (k = 0; k < u->teams.n; k++)
-			len += strlen(u->teams.v[k]) + 1;
-		teams = xcalloc(1, len + 1);
-		for (k = 0; k < u->teams.n; k++) {
-			if (k)
-				strcat(teams, ",");
-			strcat(teams, u->teams.v[k]);
-		}
+		teams = out_list(&u->teams);
 		cells[0] = u->email;
 		cells[1] = a.away ? "away" : "available";
 		cells[2] = avail_reasons[a.reason];
 		cells[3] = a.until != -1 ? until : NULL;
 		cells[4] = teams;
+		cells[5] = time_utc(t, atstr);
 		out_row(&o, cells);
 		free(teams);
 	}

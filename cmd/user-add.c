@@ -13,6 +13,7 @@
 #include "roster/fileio.h"
 #include "roster/out.h"
 #include "roster/removed.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -681,10 +682,18 @@ main(int argc, char **argv)
 		case O_SUPER:
 			o.super_admin = 1;
 			break;
-		case O_TEAM:
-			if (*optarg && !strv_has(&o.teams, optarg))
-				strv_add(&o.teams, optarg);
+		case O_TEAM: {
+			/* Trimmed; ',' and controls refused (rules.h). */
+			char *t;
+			if (team_name(optarg, &t) != 0) {
+				err_print();
+				return RX_INVALID;
+			}
+			if (!strv_has(&o.teams, t))
+				strv_add(&o.teams, t);
+			free(t);
 			break;
+		}
 		case O_ZONE:
 			o.zone = optarg;
 			break;

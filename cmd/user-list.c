@@ -61,29 +61,11 @@ static const int types[NCOLS] = { OUT_STR, OUT_STR, OUT_STR, OUT_STR,
 	OUT_LIST, OUT_STR, OUT_BOOL, OUT_LIST, OUT_INT, OUT_STR, OUT_STR,
 	OUT_STR };
 
-/* The items of sv separated by OUT_SEP (malloc'd). */
-static char *
-list_cell(const struct strv *sv)
-{
-	size_t i, len = 1;
-	char *s;
-
-	for (i = 0; i < sv->n; i++)
-		len += strlen(sv->v[i]) + 1;
-	s = xcalloc(1, len);
-	for (i = 0; i < sv->n; i++) {
-		if (i)
-			strcat(s, OUT_SEP);
-		strcat(s, sv->v[i]);
-	}
-	return s;
-}
-
 static void
 add_row(struct out *o, const struct store *st, const struct user *u)
 {
 	const char *c[NCOLS];
-	char *teams = list_cell(&u->teams), *contacts = list_cell(&u->contacts);
+	char *teams = out_list(&u->teams), *contacts = out_list(&u->contacts);
 	char cap[32], created[32], removed[32];
 
 	snprintf(cap, sizeof cap, "%ld", u->capacity);
@@ -186,7 +168,7 @@ say(const char *label, const char *value)
 static void
 say_list(const char *label, const struct strv *sv)
 {
-	char *s = list_cell(sv), *p;
+	char *s = out_list(sv), *p;
 
 	for (p = s; *p; p++)
 		if (*p == OUT_SEP[0])

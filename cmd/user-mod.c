@@ -10,6 +10,7 @@
 #include "roster/email.h"
 #include "roster/err.h"
 #include "roster/rename.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -90,9 +91,10 @@ check_options(struct store *st, struct opts *o)
 	if (o->capacity) {
 		if (strcmp(o->capacity, "none") == 0)
 			o->cap = -1;
-		else if (parse_long(o->capacity, 1, LONG_MAX, &o->cap) != 0)
+		else if (parse_long(o->capacity, 0, 1000000000, &o->cap) != 0)
+			/* 0 pauses routing for one user: no new records. */
 			return fail(RX_INVALID, "bad capacity '%s': want a "
-			    "positive whole number or none", o->capacity);
+			    "whole number from 0 or none", o->capacity);
 	}
 	if (o->seat && !seat_valid(o->seat))
 		return fail(RX_INVALID, "bad seat '%s' (none, sales-starter, "
@@ -341,6 +343,21 @@ do_rename(const char *store, const char *to, const char *from, int dry_run)
 	return rc;
 }
 
+/* A --team or --no-team name, trimmed; a bad one ends the command (5). */
+static void
+add_team(struct strv *sv, const char *arg)
+{
+	char *t;
+
+	if (team_name(arg, &t) != 0) {
+		err_print();
+		exit(RX_INVALID);
+	}
+	if (!strv_has(sv, t))
+		strv_add(sv, t);
+	free(t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -414,8 +431,7 @@ main(int argc, char **argv)
 			o.no_super_admin = 1;
 			break;
 		case O_NOTEAM:
-			if (*optarg && !strv_has(&o.noteams, optarg))
-				strv_add(&o.noteams, optarg);
+			add_team(&o.noteams, optarg);
 			break;
 		case O_PERM:
 			o.has_perms = 1;
@@ -434,8 +450,7 @@ main(int argc, char **argv)
 			o.super_admin = 1;
 			break;
 		case O_TEAM:
-			if (*optarg && !strv_has(&o.teams, optarg))
-				strv_add(&o.teams, optarg);
+			add_team(&o.teams, optarg);
 			break;
 		case O_VERSION:
 			puts("user-mod (roster) " ROSTER_VERSION);

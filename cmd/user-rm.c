@@ -10,20 +10,20 @@
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/records.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/welcome.h"
 
-#define FIRST_IDS 5
-
 static void
 usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
-	    "usage: user-rm [--dry-run] [--force] [-d dir] "
-	    "[--reassign-to email] email ...\n");
+	    "usage: user-rm [--dry-run] [-d dir] [--force | --unassign | "
+	    "--reassign-to email\n"
+	    "               [--all-records]] email ...\n");
 	exit(rc);
 }
 
@@ -77,105 +77,43 @@ last_super_admin(struct store *st)
 	return left == 0;
 }
 
-/* "deal: 2, ticket: 1 (first: deal 12, deal 14, ticket 7)", malloc'd. */
-static char *
-owned(const struct records *rs, const char *e)
-{
-	struct strv types = { 0 };
-	char *s = xstrdup(""), *n;
-	size_t i, shown = 0;
-
-	for (i = 0; i < rs->n; i++)
-		if (strcasecmp(rs->r[i].owner, e) == 0 &&
-		    !strv_has(&types, rs->r[i].type))
-			strv_add(&types, rs->r[i].type);
-	for (i = 0; i < types.n; i++) {
-		n = xasprintf("%s%s%s: %zu", s, i ? ", " : "", types.v[i],
-		    records_count(rs, e, types.v[i], NULL));
-		free(s);
-		s = n;
-	}
-	for (i = 0; i < rs->n && shown < FIRST_IDS; i++)
-		if (strcasecmp(rs->r[i].owner, e) == 0) {
-			n = xasprintf("%s%s%s %s", s, shown ? ", " : " (first: ",
-			    rs->r[i].type, rs->r[i].id);
-			free(s);
-			s = n;
-			shown++;
-		}
-	n = xasprintf("%s)", s);
-	free(s);
-	strv_free(&types);
-	return n;
-}
-
-/* The rules of SPEC user-rm, in order; the first that fails for u. */
+/* Every blocker of u, each reported with its way out. */
 static void
 check_user(struct user *u, int *lastsa, struct store *st,
-    const struct records *rs, const char *to, int force)
+    const struct records *rs, int dealt)
 {
-	size_t n;
-	char *what;
+	struct strv why = { 0 };
+	size_t i;
 
-	if (u->seat && seat_is_paid(u->seat)) {
-		fail(RX_RULE, "%s holds the paid seat %s: remove it first: "
-		    "user-mod --seat none %s", u->email, u->seat, u->email);
-		report(RX_RULE);
-		return;
-	}
-	if (strv_has(&u->contacts, "primary")) {
-		fail(RX_RULE, "%s is the primary contact: name another user "
-		    "as primary first: user-mod --contact primary OTHER",
-		    u->email);
-		report(RX_RULE);
-		return;
-	}
-	if (u->contacts.n > 0) {
-		fail(RX_RULE, "%s is the %s contact: remove it first: user-mod "
-		    "--no-contact %s %s", u->email, u->contacts.v[0],
-		    u->contacts.v[0], u->email);
-		report(RX_RULE);
-		return;
-	}
-	if (u->super_admin) {
-		if (*lastsa == -2)
-			*lastsa = last_super_admin(st);
-		if (*lastsa < 0)
-			return;
-		if (*lastsa) {
-			fail(RX_RULE, "%s is the last super admin: make another "
-			    "user super admin first: user-mod --super-admin "
-			    "OTHER", u->email);
-			report(RX_RULE);
-			return;
-		}
-	}
-	if (to == NULL && !force && (n = records_count(rs, u->email, NULL,
-	    NULL)) > 0) {
-		what = owned(rs, u->email);
-		fail(RX_RULE, "%s owns %zu record%s in records.csv: %s; move "
-		    "them with --reassign-to EMAIL, or remove anyway with "
-		    "--force (the records keep the address)", u->email, n,
-		    n == 1 ? "" : "s", what);
-		free(what);
+	if (u->super_admin && *lastsa == -2)
+		*lastsa = last_super_admin(st);
+	if (u->super_admin && *lastsa < 0)
+		return;		/* reported */
+	removal_blockers(u, u->super_admin && *lastsa == 1, rs, dealt, &why);
+	for (i = 0; i < why.n; i++) {
+		fail(RX_RULE, "%s", why.v[i]);
 		report(RX_RULE);
 	}
+	strv_free(&why);
 }
 
 /* The audit row of one removal: what became of its records and welcome. */
 static void
 audit_removal(const struct records *rs, const char *e, const char *to,
-    int dropped)
+    int unassign, size_t moved, int dropped)
 {
 	const char *w = dropped ? "queued welcome dropped" : "";
-	size_t m = records_count(rs, e, NULL, NULL);
+	size_t m = records_count(rs, e, NULL, RECORD_OPEN);
 
-	if (m)
-		audit_add("remove", e, "%zu record%s kept (--force)%s%s", m,
+	if (to)
+		audit_add("remove", e, "%zu record%s reassigned to %s%s%s", moved,
+		    moved == 1 ? "" : "s", to, *w ? "; " : "", w);
+	else if (unassign)
+		audit_add("remove", e, "%zu record%s returned to the backlog%s%s",
+		    moved, moved == 1 ? "" : "s", *w ? "; " : "", w);
+	else if (m)
+		audit_add("remove", e, "%zu open record%s kept (--force)%s%s", m,
 		    m == 1 ? "" : "s", *w ? "; " : "", w);
-	else if (to)
-		audit_add("remove", e, "records reassigned to %s%s%s", to,
-		    *w ? "; " : "", w);
 	else
 		audit_add("remove", e, "%s", w);
 }
@@ -200,8 +138,10 @@ target_ok(struct store *st, const char *email)
 int
 main(int argc, char **argv)
 {
-	enum { O_DRY = 256, O_FORCE, O_REASSIGN, O_VERSION };
+	enum { O_DRY = 256, O_FORCE, O_REASSIGN, O_VERSION, O_ALL, O_UNASSIGN };
 	static const struct option longopts[] = {
+		{ "all-records", no_argument, NULL, O_ALL },
+		{ "unassign", no_argument, NULL, O_UNASSIGN },
 		{ "dry-run", no_argument, NULL, O_DRY },
 		{ "force", no_argument, NULL, O_FORCE },
 		{ "help", no_argument, NULL, 'h' },
@@ -215,8 +155,9 @@ main(int argc, char **argv)
 	const char *storeopt = NULL, *to = NULL, *why;
 	char *tonorm = NULL, *fname, *rel;
 	time_t now;
-	size_t i, moved = 0;
-	int ch, rc, dry_run = 0, force = 0, lastsa = -2, dropped;
+	size_t i, moved = 0, *each;
+	int ch, rc, dry_run = 0, force = 0, lastsa = -2, dropped, all = 0,
+	    unassign = 0;
 
 	prog_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
@@ -237,6 +178,12 @@ main(int argc, char **argv)
 		case O_FORCE:
 			force = 1;
 			break;
+		case O_ALL:
+			all = 1;
+			break;
+		case O_UNASSIGN:
+			unassign = 1;
+			break;
 		case O_REASSIGN:
 			to = optarg;
 			break;
@@ -253,8 +200,12 @@ main(int argc, char **argv)
 		warnmsg("no address given");
 		usage(RX_USAGE);
 	}
-	if (to && force) {
-		warnmsg("give --reassign-to or --force, not both");
+	if ((to != NULL) + force + unassign > 1) {
+		warnmsg("give one of --reassign-to, --unassign, --force");
+		usage(RX_USAGE);
+	}
+	if (all && to == NULL) {
+		warnmsg("--all-records goes with --reassign-to");
 		usage(RX_USAGE);
 	}
 	if ((rc = clock_now(&now)) != 0) {
@@ -309,11 +260,14 @@ main(int argc, char **argv)
 				warnmsg("%s", rs.r[i].why);
 	if (rc == 0)
 		for (i = 0; i < nus; i++)
-			check_user(&us[i], &lastsa, &st, &rs, tonorm, force);
+			check_user(&us[i], &lastsa, &st, &rs,
+			    tonorm || unassign || force);
 	rc = first_rc;
-	if (rc == 0 && tonorm)
+	each = xcalloc(nus + 1, sizeof *each);
+	if (rc == 0 && (tonorm || unassign))
 		for (i = 0; i < nus; i++)
-			moved += records_reassign(&rs, us[i].email, tonorm);
+			moved += each[i] = records_reassign(&rs, us[i].email,
+			    tonorm, all);
 	if (rc == 0 && dry_run) {
 		for (i = 0; i < nus; i++) {
 			printf("remove %s\n", us[i].email);
@@ -321,9 +275,12 @@ main(int argc, char **argv)
 				printf("drop the queued welcome of %s\n",
 				    us[i].email);
 		}
-		if (moved)
+		if (moved && tonorm)
 			printf("reassign %zu record%s to %s\n", moved,
 			    moved == 1 ? "" : "s", tonorm);
+		else if (moved)
+			printf("return %zu record%s to the backlog\n", moved,
+			    moved == 1 ? "" : "s");
 	} else if (rc == 0) {
 		/* One transaction: the removed/ copies, records.csv with the
 		 * new owners, the queued welcomes and the users/ files go
@@ -343,14 +300,15 @@ main(int argc, char **argv)
 			free(rel);
 			free(fname);
 			if (rc == 0)
-				audit_removal(&rs, us[i].email, tonorm,
-				    dropped);
+				audit_removal(&rs, us[i].email, tonorm, unassign,
+				    each[i], dropped);
 		}
 		if (rc == 0)
 			rc = txn_commit(&st, now);
 		if (rc)
 			err_print();
 	}
+	free(each);
 	records_free(&rs);
 	store_close(&st);
 	for (i = 0; i < nus; i++)

@@ -2,7 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "roster/audit.h"
 #include "roster/avail.h"
+#include "roster/err.h"
+#include "roster/store.h"
+#include "roster/timefmt.h"
 #include "roster/user.h"
 #include "roster/zone.h"
 
@@ -242,4 +246,110 @@ avail_at(const struct user *u, struct zone *z, time_t t, struct avail *a)
 	}
 	a->away = avail_sched(u, z, t, &a->reason);
 	a->until = next_flip(u, z, t, a->away);
+}
+
+/* --- the override --------------------------------------------------------- */
+
+int
+avail_clear(struct user *u, const char *why)
+{
+	if (!u->has_override)
+		return 0;
+	u->has_override = 0;
+	u->override_until = -1;
+	audit_add("status", u->email, "override cleared: %s", why);
+	return 1;
+}
+
+int
+avail_override(struct user *u, struct zone *z, int away, time_t now,
+    time_t until_given)
+{
+	const char *what = away ? "away" : "available";
+	time_t until = until_given;
+	char ts[32];
+
+	if (until_given != -1 && until_given <= now)
+		return fail(RX_INVALID, "--until %s is not after now",
+		    time_utc(until_given, ts));
+	if (until == -1)
+		until = avail_sched_change(u, z, now);
+	/* Asking for what the schedule says already: an override would
+	 * only outlive the reason for it (an absence added later would
+	 * lose to a stale "available"), so the schedule takes over. */
+	if (until_given == -1 && avail_sched(u, z, now, NULL) == away &&
+	    (!away || until == -1)) {
+		u->has_override = 0;
+		u->override_until = -1;
+		audit_add("status", u->email, "%s: the schedule, no override",
+		    what);
+		return 0;
+	}
+	/* Near the end of the supported range the next change may lie
+	 * past it: never write an until that cannot be read back. */
+	if (until != -1 && !time_supported(until))
+		return fail(RX_INVALID, "%s: the schedule next changes outside "
+		    "the supported range of times (" TIME_RANGE ")", u->email);
+	u->has_override = 1;
+	u->override_away = away;
+	u->override_until = until;
+	if (until == -1)
+		audit_add("status", u->email, "%s until set again", what);
+	else
+		audit_add("status", u->email, "%s until %s", what,
+		    time_utc(until, ts));
+	return 0;
+}
+
+int
+avail_absence_ends_override(struct user *u, time_t start, time_t end,
+    time_t now)
+{
+	if (!u->has_override ||
+	    (u->override_until != -1 && u->override_until <= now))
+		return 0;
+	if (end <= now ||
+	    (u->override_until != -1 && start >= u->override_until))
+		return 0;
+	return avail_clear(u, "a newer absence overlaps it");
+}
+
+/* --- default hours -------------------------------------------------------- */
+
+const struct hours *
+avail_hours(const struct store *st, const struct user *u, const char **zone,
+    const struct hoursdef **def)
+{
+	const struct hoursdef *d = NULL;
+
+	if (hours_empty(&u->hours))
+		d = store_hours_default(st, &u->teams);
+	*def = d;
+	*zone = u->timezone ? u->timezone : d && d->zone ? d->zone : st->tz;
+	return d ? d->hours : &u->hours;
+}
+
+int
+avail_user(const struct store *st, const struct user *u, time_t t,
+    struct avail *a)
+{
+	const struct hoursdef *d;
+	const struct hours *h;
+	const char *zn;
+	struct zone *z;
+	struct user tmp;
+
+	h = avail_hours(st, u, &zn, &d);
+	if ((z = zone_get(zn)) == NULL)
+		return fail(RX_STORE, "users/%s: %s", u->email, err_msg());
+	if (d == NULL) {
+		avail_at(u, z, t, a);
+		return 0;
+	}
+	/* A shallow copy that reads the default's hours: nothing of it is
+	 * freed or kept. */
+	tmp = *u;
+	tmp.hours = *h;
+	avail_at(&tmp, z, t, a);
+	return 0;
 }

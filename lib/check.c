@@ -254,6 +254,29 @@ collect_known(struct chk *c)
 }
 
 /* What the loader accepts but the store's rules do not. */
+/* One period per calendar and event occurrence: a second one with the
+ * same source and uid would bring an absence back that was ended. */
+static void
+check_same_event(struct chk *c, const char *rel, const struct user *u,
+    size_t i)
+{
+	const struct period *p = &u->ooo[i], *q;
+	size_t j;
+
+	if (p->source == NULL || p->uid == NULL)
+		return;
+	for (j = 0; j < i; j++) {
+		q = &u->ooo[j];
+		if (q->source && q->uid && strcmp(q->source, p->source) == 0 &&
+		    strcmp(q->uid, p->uid) == 0) {
+			problem(c, rel, p->line, "out_of_office: a second "
+			    "period of calendar %s for event %s (first at "
+			    "line %ld)", p->source, p->uid, q->line);
+			return;
+		}
+	}
+}
+
 static void
 check_user_rules(struct chk *c, const char *rel, const char *name,
     const struct user *u)
@@ -282,6 +305,7 @@ check_user_rules(struct chk *c, const char *rel, const char *name,
 			problem(c, rel, p->line, "out_of_office: end %s is not "
 			    "after start %s", time_utc(p->end, a),
 			    time_utc(p->start, b));
+		check_same_event(c, rel, u, i);
 	}
 }
 
@@ -585,6 +609,9 @@ check_records(struct chk *c)
 		else if (first[i])
 			problem(c, RECORDS_FILE, r->line, "record %s:%s "
 			    "repeats line %ld", r->f[0], r->f[1], first[i]);
+		else if (record_state(r->f[3]) == NULL)
+			problem(c, RECORDS_FILE, r->line, "unknown state '%s' "
+			    "(open, closed)", r->f[3]);
 		else if (r->f[2][0] != '\0' && !is_known(c, r->f[2]))
 			problem(c, RECORDS_FILE, r->line, "owner %s is neither "
 			    "an active nor a removed user", r->f[2]);

@@ -1548,6 +1548,26 @@ find_match(const struct ctx *c, const size_t *ix, int pass,
 	return c->n;
 }
 
+/* 1 if p, of this calendar, has ended (by status --end-ooo, say) while
+ * its occurrence (same uid) is still in the window and begins before p's
+ * end: p stands for it, and the occurrence is used up. */
+static int
+ended_early(struct ctx *c, const struct period *p)
+{
+	size_t j;
+
+	if (!same_source(p, c->o->source) || p->uid == NULL ||
+	    p->end > c->now)
+		return 0;
+	for (j = 0; j < c->n; j++)
+		if (!c->v[j].used && strcmp(p->uid, c->v[j].key) == 0 &&
+		    c->v[j].start < p->end) {
+			c->v[j].used = 1;
+			return 1;
+		}
+	return 0;
+}
+
 /* Pair u's periods of the calendar with the occurrences; see ical.h. */
 static void
 sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
@@ -1568,6 +1588,11 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 	 * read back).  Pass 2: a single event that moved (its uid holds its
 	 * start); in a series another date is another occurrence.  Each
 	 * pass looks the periods up in the occurrences sorted its way. */
+	/* An ended period keeps its occurrence (uid): one period per
+	 * source and uid, the early end (status --end-ooo) kept. */
+	for (i = 0; i < u->nooo; i++)
+		if (!paired[i] && ended_early(c, &u->ooo[i]))
+			paired[i] = 1;
 	for (pass = 0; pass < 3; pass++) {
 		ix = sorted_idx(c->v, c->n, order[pass]);
 		for (i = 0; i < u->nooo; i++) {
@@ -1594,7 +1619,17 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 	}
 	out = xcalloc(u->nooo + c->n + 1, sizeof *out);
 	for (i = 0; i < u->nooo; i++) {
-		if (in_scope(c, &u->ooo[i]) && !paired[i]) {
+		if (in_scope(c, &u->ooo[i]) && !paired[i] &&
+		    u->ooo[i].start < c->now) {
+			/* Under way, and gone from the window (shortened into
+			 * the past, or deleted): the part that happened stays
+			 * as the record of it. */
+			np = u->ooo[i];
+			np.end = c->now;
+			change(ch, '~', &u->ooo[i], &np);
+			u->ooo[i].end = c->now;
+			out[nkeep++] = u->ooo[i];
+		} else if (in_scope(c, &u->ooo[i]) && !paired[i]) {
 			change(ch, '-', &u->ooo[i], NULL);
 			free(u->ooo[i].source);
 			free(u->ooo[i].uid);

@@ -172,6 +172,23 @@ print_csv(struct out *o)
 		    o->ncols, 2);
 }
 
+char *
+out_list(const struct strv *sv)
+{
+	size_t i, len = 1;
+	char *s;
+
+	for (i = 0; i < sv->n; i++)
+		len += strlen(sv->v[i]) + 1;
+	s = xcalloc(1, len);
+	for (i = 0; i < sv->n; i++) {
+		if (i)
+			strcat(s, OUT_SEP);
+		strcat(s, sv->v[i]);
+	}
+	return s;
+}
+
 /* A list cell's items, split at OUT_SEP, as a json array; NULL when one
  * is not UTF-8. */
 static json_t *

@@ -19,6 +19,42 @@ static const char *const cols[] = { "type", "id", "owner", "state" };
 static void open_cache(struct store *st, const struct fid *f, const char *gen,
     const struct opencounts *oc);
 
+static const char *const record_types[] = { "ticket", "conversation",
+	"contact", "company", "deal", NULL };
+
+const char *
+record_state(const char *s)
+{
+	if (s && strcasecmp(s, RECORD_OPEN) == 0)
+		return RECORD_OPEN;
+	if (s && strcasecmp(s, RECORD_CLOSED) == 0)
+		return RECORD_CLOSED;
+	return NULL;
+}
+
+int
+record_ref_parse(const char *s, char **type, char **id)
+{
+	const char *colon = strchr(s, ':');
+	int i;
+
+	*type = *id = NULL;
+	if (colon == NULL || colon[1] == '\0')
+		return fail(RX_INVALID, "bad record '%s' (want TYPE:ID, e.g. "
+		    "ticket:4711)", s);
+	for (i = 0; record_types[i]; i++)
+		if (strlen(record_types[i]) == (size_t)(colon - s) &&
+		    strncmp(record_types[i], s, (size_t)(colon - s)) == 0)
+			break;
+	if (record_types[i] == NULL)
+		return fail(RX_INVALID, "bad record type '%.*s' (ticket, "
+		    "conversation, contact, company, deal)", (int)(colon - s),
+		    s);
+	*type = xstrndup(s, (size_t)(colon - s));
+	*id = xstrdup(colon + 1);
+	return 0;
+}
+
 /* A malloc'd copy of s, "" for NULL. */
 static char *
 dup0(const char *s)
@@ -99,6 +135,9 @@ keep_malformed(struct records *rs, const struct csvdoc *doc, size_t i,
 	if (row->n != 4)
 		r->why = xasprintf("%s:%ld: want 4 fields (type,id,owner,"
 		    "state), found %zu", RECORDS_FILE, row->line, row->n);
+	else if (row->f[0][0] && row->f[1][0])
+		r->why = xasprintf("%s:%ld: unknown state '%s' (open, closed)",
+		    RECORDS_FILE, row->line, row->f[3]);
 	else
 		r->why = xasprintf("%s:%ld: empty type or id", RECORDS_FILE,
 		    row->line);
@@ -144,13 +183,13 @@ records_load(struct store *st, struct records *rs)
 	for (i = 1; i < doc.n; i++) {
 		const struct csvrow *row = &doc.rows[i];
 		if (row->n != 4 || row->f[0][0] == '\0' ||
-		    row->f[1][0] == '\0') {
+		    row->f[1][0] == '\0' || record_state(row->f[3]) == NULL) {
 			/* One bad row stops only itself. */
 			keep_malformed(rs, &doc, i, data, at, nl);
 			continue;
 		}
 		records_add(rs, row->f[0], row->f[1], row->f[2],
-		    row->f[3])->line = row->line;
+		    record_state(row->f[3]))->line = row->line;
 	}
 	free(at);
 	free(data);
@@ -214,17 +253,66 @@ records_count(const struct records *rs, const char *owner, const char *type,
 }
 
 size_t
-records_reassign(struct records *rs, const char *from, const char *to)
+records_reassign(struct records *rs, const char *from, const char *to,
+    int all)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < rs->n; i++)
 		if (rs->r[i].raw == NULL && *rs->r[i].owner &&
-		    strcasecmp(rs->r[i].owner, from) == 0) {
+		    strcasecmp(rs->r[i].owner, from) == 0 &&
+		    (all || strcmp(rs->r[i].state, RECORD_OPEN) == 0)) {
 			record_set_owner(&rs->r[i], to);
 			n++;
 		}
 	return n;
+}
+
+static void
+set_state(struct record *r, const char *state)
+{
+	free(r->state);
+	r->state = xstrdup(state);
+}
+
+int
+records_change(struct records *rs, int op, const char *type, const char *id,
+    const char *owner, int *changed)
+{
+	struct record *r = records_find(rs, type, id);
+
+	*changed = 0;
+	if (op == REC_ADD) {
+		if (r)
+			return fail(RX_RULE, "%s:%s is already in %s (%s%s%s)",
+			    type, id, RECORDS_FILE, r->state, *r->owner ?
+			    ", owner " : ", unassigned", r->owner);
+		records_add(rs, type, id, owner, RECORD_OPEN);
+		*changed = 1;
+		return 0;
+	}
+	if (r == NULL)
+		return fail(RX_NOTFOUND, "no record %s:%s in %s (add it with "
+		    "records --add %s:%s)", type, id, RECORDS_FILE, type, id);
+	switch (op) {
+	case REC_CLOSE:
+		*changed = strcmp(r->state, RECORD_CLOSED) != 0;
+		set_state(r, RECORD_CLOSED);
+		break;
+	case REC_REOPEN:
+		*changed = strcmp(r->state, RECORD_OPEN) != 0;
+		set_state(r, RECORD_OPEN);
+		break;
+	case REC_UNASSIGN:
+		if (strcmp(r->state, RECORD_CLOSED) == 0)
+			return fail(RX_RULE, "%s:%s is closed: a closed "
+			    "record keeps its owner (reopen it first: records "
+			    "--reopen %s:%s)", type, id, type, id);
+		*changed = *r->owner != '\0';
+		record_set_owner(r, NULL);
+		break;
+	}
+	return 0;
 }
 
 /* Once the change is on disk, cache the open counts of the file written
@@ -313,7 +401,7 @@ records_open_of(const struct records *rs, struct opencounts *oc)
 	for (i = 0; i < rs->n; i++) {
 		const struct record *r = &rs->r[i];
 		if (r->raw == NULL && r->owner && *r->owner && r->state &&
-		    strcmp(r->state, "open") == 0)
+		    strcmp(r->state, RECORD_OPEN) == 0)
 			o[n++] = lower(r->owner);
 	}
 	qsort(o, n, sizeof *o, cmp_str);

@@ -25,23 +25,21 @@ start_after(const struct member *m, size_t n, const char *last)
 	return 0;
 }
 
-/* 1 if a is a better balanced choice than b. */
+/* 1 if a is a better balanced choice than b: fewer open records, then
+ * the larger free share of capacity ((cap - open) / cap, compared
+ * without division; no capacity counts as a share of 1).  Capacity is a
+ * ceiling only (eligibility), never a reason to starve a member. */
 static int
 better(const struct member *a, const struct member *b)
 {
-	/* Compare free shares (cap - open) / cap without division:
-	 * no capacity counts as a share of 1. */
 	long long fa_n = a->capacity < 0 ? 1 : a->capacity - a->open;
 	long long fa_d = a->capacity < 0 ? 1 : a->capacity;
 	long long fb_n = b->capacity < 0 ? 1 : b->capacity - b->open;
 	long long fb_d = b->capacity < 0 ? 1 : b->capacity;
-	long long l = fa_n * fb_d, r = fb_n * fa_d;
 
-	if (l != r)
-		return l > r;
-	if (a->capacity < 0 && b->capacity < 0)
+	if (a->open != b->open)
 		return a->open < b->open;
-	return 0;
+	return fa_n * fb_d > fb_n * fa_d;
 }
 
 long

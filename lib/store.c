@@ -11,9 +11,11 @@
 
 #include "roster/err.h"
 #include "roster/fileio.h"
+#include "roster/hours.h"
 #include "roster/lock.h"
 #include "roster/store.h"
 #include "roster/txn.h"
+#include "roster/user.h"
 #include "roster/zone.h"
 
 const char *const store_permissions[] = {
@@ -130,7 +132,18 @@ struct iniparse {
 	long version;
 	int badline;
 	char bad[256];
+	char badkey[128];	/* the key whose line to name, or "" */
 };
+
+static void
+hoursdef_free(struct hoursdef *d)
+{
+	free(d->team);
+	free(d->zone);
+	if (d->hours)
+		hours_free(d->hours);
+	free(d->hours);
+}
 
 static char *
 role_name(const char *section)
@@ -187,6 +200,101 @@ key_line(const char *text, const char *key)
 	return 0;
 }
 
+int
+hoursdef_parse(const char *value, char **zone, struct hours *h)
+{
+	struct strv w = { 0 };
+	const char *p = value, *e;
+	size_t i;
+	int rc = 0;
+
+	*zone = NULL;
+	memset(h, 0, sizeof *h);
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (e = p; *e && *e != ' ' && *e != '\t'; e++)
+			;
+		if (e > p) {
+			char *t = xstrndup(p, (size_t)(e - p));
+			strv_add(&w, t);
+			free(t);
+		}
+		p = e;
+	}
+	for (i = 0; i < w.n && rc == 0; i++) {
+		if (i == 0 && strchr(w.v[i], '=') == NULL) {
+			if (!zone_valid(w.v[i]))
+				rc = fail(RX_INVALID, "unknown time zone '%s'",
+				    w.v[i]);
+			else
+				*zone = xstrdup(w.v[i]);
+		} else
+			rc = hours_spec_add(h, w.v[i]);
+	}
+	if (rc == 0 && hours_empty(h))
+		rc = fail(RX_INVALID, "no working hours given (want [ZONE] "
+		    "DAYS=RANGE...)");
+	if (rc) {
+		free(*zone);
+		*zone = NULL;
+		hours_free(h);
+	}
+	strv_free(&w);
+	return rc;
+}
+
+/* "default" or "team NAME" = [ZONE] SPEC...: 0 or RX_INVALID. */
+static int
+hours_default_add(struct store *st, const char *key, const char *value)
+{
+	struct hoursdef d = { NULL, NULL, NULL };
+	const char *team = NULL;
+	size_t i;
+
+	if (strncmp(key, "team", 4) == 0 && (key[4] == ' ' || key[4] == '\t')) {
+		team = key + 5;
+		while (*team == ' ' || *team == '\t')
+			team++;
+	} else if (strcmp(key, "default") != 0)
+		return fail(RX_INVALID, "unknown key (default, team NAME)");
+	d.hours = xcalloc(1, sizeof *d.hours);
+	if (hoursdef_parse(value, &d.zone, d.hours) != 0) {
+		free(d.hours);
+		return RX_INVALID;
+	}
+	d.team = team ? xstrdup(team) : NULL;
+	/* A key given twice: the last one holds, as for every key. */
+	for (i = 0; i < st->nhdefs; i++)
+		if ((st->hdefs[i].team == NULL && team == NULL) ||
+		    (st->hdefs[i].team && team &&
+		    strcmp(st->hdefs[i].team, team) == 0)) {
+			hoursdef_free(&st->hdefs[i]);
+			st->hdefs[i] = d;
+			return 0;
+		}
+	st->hdefs = xrealloc(st->hdefs, (st->nhdefs + 1) * sizeof *st->hdefs);
+	st->hdefs[st->nhdefs++] = d;
+	return 0;
+}
+
+const struct hoursdef *
+store_hours_default(const struct store *st, const struct strv *teams)
+{
+	const struct hoursdef *def = NULL;
+	size_t i, k;
+
+	for (k = 0; teams && k < teams->n; k++)
+		for (i = 0; i < st->nhdefs; i++)
+			if (st->hdefs[i].team &&
+			    strcmp(st->hdefs[i].team, teams->v[k]) == 0)
+				return &st->hdefs[i];
+	for (i = 0; i < st->nhdefs; i++)
+		if (st->hdefs[i].team == NULL)
+			def = &st->hdefs[i];
+	return def;
+}
+
 static int
 on_ini(void *arg, const char *section, const char *key, const char *value)
 {
@@ -229,6 +337,13 @@ on_ini(void *arg, const char *section, const char *key, const char *value)
 		if (f) {
 			free(*f);
 			*f = xstrdup(value);
+		}
+	} else if (strcmp(section, "hours") == 0) {
+		if (hours_default_add(st, key, value) != 0) {
+			ip->badline = -1;
+			snprintf(ip->bad, sizeof ip->bad, "[hours] %s: %s", key,
+			    err_msg());
+			snprintf(ip->badkey, sizeof ip->badkey, "%s", key);
 		}
 	} else if (strcmp(section, "pipelines") == 0) {
 		st->pipes = xrealloc(st->pipes,
@@ -289,8 +404,8 @@ store_ini_parse(struct store *st, const char *text, size_t len)
 	line = ini_parse_string(flat, on_ini, &ip);
 	free(flat);
 	if (ip.badline) {
-		line = key_line(text, strstr(ip.bad, "version") ? "version" :
-		    "timezone");
+		line = key_line(text, *ip.badkey ? ip.badkey :
+		    strstr(ip.bad, "version") ? "version" : "timezone");
 		return fail_at(RX_STORE, "roster.ini", line, "%s", ip.bad);
 	}
 	if (line > 0)
@@ -487,6 +602,11 @@ store_close(struct store *st)
 		free(st->pipes[i].name);
 		strv_free(&st->pipes[i].closed);
 	}
+	for (i = 0; i < st->nhdefs; i++)
+		hoursdef_free(&st->hdefs[i]);
+	free(st->hdefs);
+	st->hdefs = NULL;
+	st->nhdefs = 0;
 	free(st->roles);
 	free(st->pipes);
 	free(st->wel_from);

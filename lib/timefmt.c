@@ -109,6 +109,37 @@ resolve(const struct tspec *ts, const char *zone, int end_of_day, time_t *t)
 }
 
 int
+time_wall_count(const char *s, const char *zone)
+{
+	struct tspec ts;
+	struct zone *z;
+	time_t out[2];
+
+	if (time_scan(s, &ts) != 0 || ts.is_now || ts.has_offset ||
+	    !ts.has_time)
+		return 1;
+	if ((z = zone ? zone_get(zone) : zone_process()) == NULL)
+		return 1;
+	return zone_instants(z, ts.year, ts.mon, ts.day, ts.hour, ts.min,
+	    ts.sec, out);
+}
+
+char *
+time_wall_note(const char *s, time_t t)
+{
+	char ts[32];
+	int n = s ? time_wall_count(s, NULL) : 1;
+
+	if (n == 0)
+		return xasprintf("--at %s does not exist in TZ (clocks went "
+		    "forward): read as %s", s, time_utc(t, ts));
+	if (n == 2)
+		return xasprintf("--at %s happens twice in TZ (clocks went "
+		    "back): read as the first, %s", s, time_utc(t, ts));
+	return NULL;
+}
+
+int
 time_supported(time_t t)
 {
 	return t >= TIME_MIN && t <= TIME_MAX;

@@ -610,7 +610,7 @@ add_listed(struct index *x, const char *p, const char *nl)
 
 /* The entries listed for team (escaped; NULL: the broken files).  The
  * teams part is sorted, so it is searched by halves: a team touches a few
- * pages of it, not all. */
+ * pages of it, not all.  0, 1 when team is not listed, -1 if malformed. */
 static int
 index_listed(struct index *x, const char *team, size_t tl)
 {
@@ -619,7 +619,7 @@ index_listed(struct index *x, const char *team, size_t tl)
 	int c;
 
 	if (lo >= hi)
-		return 0;
+		return team ? 1 : 0;
 	if (team == NULL) {
 		if (line_at(x, x->toff, x->len - 4, &end, &nl) != 0)
 			return -1;
@@ -639,7 +639,10 @@ index_listed(struct index *x, const char *team, size_t tl)
 		else
 			hi = p;
 	}
-	return 0;
+	/* Not listed: a team nobody is in, or a teams part that lost its
+	 * line.  Only the whole index can tell, and a team without members
+	 * is rare (an error), so the caller reads it all. */
+	return 1;
 }
 
 static int

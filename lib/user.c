@@ -511,8 +511,8 @@ get_known(struct ctx *c, const char *key, yaml_node_t *v, struct user *u)
 			return 0;
 		if ((s = scalar(c, v, key)) == NULL)
 			return RX_STORE;
-		if (parse_long(s, 1, 1000000000, &cap) != 0)
-			return bad(c, v, "capacity: expected a positive whole "
+		if (parse_long(s, 0, 1000000000, &cap) != 0)
+			return bad(c, v, "capacity: expected a whole "
 			    "number, not '%s'", s);
 		u->capacity = cap;
 		return 0;

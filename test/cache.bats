@@ -245,8 +245,8 @@ mtime_back() { touch -m -d "@$2" "$1"; }
 	printf 'type,id,owner,state\nticket,1,a@x.org,closed\n' >"$ROSTER_DIR/records.csv"
 	run assign-next --dry-run
 	assert_output "a@x.org"
-	run assign-next --dry-run --mode balanced --team ''
-	assert_failure 1
+	run assign-next --dry-run --mode balanced
+	assert_output "a@x.org"
 }
 
 @test "open counts follow assign-next --record" {
@@ -363,7 +363,7 @@ answers() {
 @test "cache property: any damage to .cache/ gives the fresh cache's answers" {
 	add_users --team Support a@x.org b@x.org c@x.org d@x.org
 	add_users --team Sales e@x.org f@x.org
-	add_users --team Support,Sales g@x.org
+	add_users --team Support --team Sales g@x.org
 	hours-set b@x.org 'mon-fri=09:00-17:00' >/dev/null
 	hours-set e@x.org 'mon-fri=12:00-13:00' >/dev/null
 	ooo-add c@x.org --from 2026-11-20T00:00:00Z --to 2026-11-30T00:00:00Z \

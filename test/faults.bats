@@ -157,13 +157,13 @@ assert_reported() {
 	[ "$status" -eq 7 ]
 	assert_reported hours-set
 	run hours-set a@x.org c@x.org
-	assert_output "$(printf 'UTC mon-fri=09:00-17:00\nUTC mon-fri=09:00-17:00')"
+	assert_output "$(printf 'a@x.org: UTC mon-fri=09:00-17:00\nc@x.org: UTC mon-fri=09:00-17:00')"
 	run grep -c ',hours-set,hours,' "$ROSTER_DIR/audit.csv"
 	assert_output 2
 	[ "$(cksum <"$B")" = "$BSUM" ]
 	run --separate-stderr hours-set --team Sales
 	[ "$status" -eq 7 ]
-	assert_output "$(printf 'UTC mon-fri=09:00-17:00\nUTC mon-fri=09:00-17:00')"
+	assert_output "$(printf 'a@x.org: UTC mon-fri=09:00-17:00\nc@x.org: UTC mon-fri=09:00-17:00')"
 }
 
 # --- records.csv ------------------------------------------------------------
@@ -180,7 +180,7 @@ bad_records() {
 	sum=$(store_sum)
 	run --separate-stderr records --format tsv --no-header
 	[ "$status" -eq 7 ]
-	assert_output "$(printf 'ticket\t1\ta@x.org\topen\nticket\t3\t\topen\nticket\t4\tc@x.org\topen')"
+	assert_output "$(printf 'ticket\t1\ta@x.org\topen\ttrue\nticket\t3\t\topen\ttrue\nticket\t4\tc@x.org\topen\ttrue')"
 	[ "${#stderr_lines[@]}" -eq 2 ]
 	[ "${stderr_lines[0]}" = "records: records.csv:3: want 4 fields (type,id,owner,state), found 5" ]
 	[ "${stderr_lines[1]}" = "records: records.csv:6: empty type or id" ]

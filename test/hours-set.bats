@@ -65,7 +65,7 @@ load helpers/common
 	run hours-set --team Support tue=09:00-12:00
 	assert_success
 	run hours-set a@x.org b@x.org c@x.org
-	assert_output "$(printf 'UTC tue=09:00-12:00\nUTC tue=09:00-12:00\nUTC')"
+	assert_output "$(printf 'a@x.org: UTC tue=09:00-12:00\nb@x.org: UTC tue=09:00-12:00\nc@x.org: UTC')"
 }
 
 @test "--dry-run prints the change and writes nothing" {

@@ -19,13 +19,13 @@ local_setup() {
 @test "sorted by type, then id: numbers as numbers, else as text" {
 	run records --format tsv --no-header
 	assert_success
-	assert_output "contact	99	bob@x.org	open
-contact	0100	ada@x.org	closed
-deal	a2	bob@x.org	open
-deal	b7	ada@x.org	open
-ticket	9	bob@x.org	closed
-ticket	10	ada@x.org	open
-ticket	x1		open"
+	assert_output "contact	99	bob@x.org	open	true
+contact	0100	ada@x.org	closed	true
+deal	a2	bob@x.org	open	true
+deal	b7	ada@x.org	open	true
+ticket	9	bob@x.org	closed	true
+ticket	10	ada@x.org	open	true
+ticket	x1		open	true"
 }
 
 @test "table: aligned with a header" {
@@ -41,14 +41,14 @@ deal  b7  ada@x.org  open"
 
 @test "--owner, --type and --state filter, and combine" {
 	run records --format tsv --no-header --owner ada@x.org
-	assert_output "contact	0100	ada@x.org	closed
-deal	b7	ada@x.org	open
-ticket	10	ada@x.org	open"
+	assert_output "contact	0100	ada@x.org	closed	true
+deal	b7	ada@x.org	open	true
+ticket	10	ada@x.org	open	true"
 	run records --format tsv --no-header --owner ADA@X.org --state open --type ticket
-	assert_output "ticket	10	ada@x.org	open"
+	assert_output "ticket	10	ada@x.org	open	true"
 	run records --format tsv --no-header --state closed
-	assert_output "contact	0100	ada@x.org	closed
-ticket	9	bob@x.org	closed"
+	assert_output "contact	0100	ada@x.org	closed	true
+ticket	9	bob@x.org	closed	true"
 	run records --format tsv --no-header --owner nobody@x.org
 	assert_success
 	assert_output ""
@@ -58,14 +58,14 @@ ticket	9	bob@x.org	closed"
 	run records --format csv --type deal
 	[ "$(printf '%s\n' "$output" | grep -c $'\r$')" -eq 3 ]
 	run records --format tsv --type deal
-	assert_line --index 0 "type	id	owner	state"
+	assert_line --index 0 "type	id	owner	state	owner_active"
 	run sh -c 'records --format csv --type deal | tr -d "\r"'
-	assert_output "type,id,owner,state
-deal,a2,bob@x.org,open
-deal,b7,ada@x.org,open"
+	assert_output "type,id,owner,state,owner_active
+deal,a2,bob@x.org,open,true
+deal,b7,ada@x.org,open,true"
 	run sh -c 'records --format csv --type deal --no-header | tr -d "\r"'
-	assert_output "deal,a2,bob@x.org,open
-deal,b7,ada@x.org,open"
+	assert_output "deal,a2,bob@x.org,open,true
+deal,b7,ada@x.org,open,true"
 }
 
 @test "csv: cells that start with = + - @ get a leading quote" {
@@ -74,11 +74,11 @@ deal,b7,ada@x.org,open"
 	    'ticket,"a,b",ada@x.org,open'
 	run sh -c 'records --format csv --no-header | tr -d "\r"'
 	assert_success
-	assert_output "ticket,'+3,ada@x.org,open
-ticket,'-4,ada@x.org,open
-ticket,'=1+2,ada@x.org,open
-ticket,'@5,ada@x.org,open
-ticket,\"a,b\",ada@x.org,open"
+	assert_output "ticket,'+3,ada@x.org,open,true
+ticket,'-4,ada@x.org,open,true
+ticket,'=1+2,ada@x.org,open,true
+ticket,'@5,ada@x.org,open,true
+ticket,\"a,b\",ada@x.org,open,true"
 }
 
 @test "json: one array of objects with owner_active" {
@@ -86,7 +86,7 @@ ticket,\"a,b\",ada@x.org,open"
 	run records --format json --type ticket
 	assert_success
 	run jq -c . <<<"$output"
-	assert_output '[{"type":"ticket","id":"9","owner":"Deactivated User (bob@x.org)","state":"closed","owner_active":false},{"type":"ticket","id":"10","owner":"ada@x.org","state":"open","owner_active":true},{"type":"ticket","id":"x1","owner":null,"state":"open","owner_active":true}]'
+	assert_output '[{"type":"ticket","id":"9","owner":"bob@x.org","state":"closed","owner_active":false},{"type":"ticket","id":"10","owner":"ada@x.org","state":"open","owner_active":true},{"type":"ticket","id":"x1","owner":null,"state":"open","owner_active":true}]'
 }
 
 @test "a removed owner is Deactivated User (EMAIL), and --owner still matches" {
@@ -102,14 +102,14 @@ ticket   9   Deactivated User (bob@x.org)  closed"
 @test "an owner never known is shown as is" {
 	records_csv "ticket,1,ghost@x.org,open"
 	run records --format tsv --no-header
-	assert_output "ticket	1	ghost@x.org	open"
+	assert_output "ticket	1	ghost@x.org	open	true"
 }
 
 @test "no records.csv: an empty list" {
 	rm "$ROSTER_DIR/records.csv"
 	run records --format csv
 	assert_success
-	assert_output "type,id,owner,state"$'\r'
+	assert_output "type,id,owner,state,owner_active"$'\r'
 	run records --format json
 	assert_success
 	[ "$(jq length <<<"$output")" -eq 0 ]
@@ -127,7 +127,7 @@ ticket   9   Deactivated User (bob@x.org)  closed"
 	    >"$ROSTER_DIR/records.csv"
 	run --separate-stderr records --format tsv --no-header
 	assert_failure 7
-	assert_output "$(printf 'ticket\t1\tada@x.org\topen')"
+	assert_output "$(printf 'ticket\t1\tada@x.org\topen\ttrue')"
 	[[ $stderr == records:*records.csv:3:* ]]
 	printf 'kind,id,owner,state\n' >"$ROSTER_DIR/records.csv"
 	run --separate-stderr records

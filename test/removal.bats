@@ -252,7 +252,9 @@ remove_readd_remove() {
 	printf 'type,id,owner,state\nticket,1,ada@x.org,open\n' >"$ROSTER_DIR/records.csv"
 	user-rm --force ada@x.org
 	run records --format tsv --no-header
-	assert_output "ticket	1	Deactivated User (ada@x.org)	open"
+	assert_output "ticket	1	ada@x.org	open	false"
+	run records
+	assert_line --partial "Deactivated User (ada@x.org)"
 	run status --check
 	assert_success
 }

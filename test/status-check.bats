@@ -72,18 +72,21 @@ local_setup() {
 	    'users/b@x.org.yaml:7: out_of_office: end 2026-12-20T00:00:00Z is not after start 2026-12-20T00:00:00Z')"
 }
 
-@test "user file: capacity that is not a positive whole number, once each" {
+@test "user file: capacity that is not a whole number from 0, once each" {
 	local v n=0
-	for v in 0 -2 ten 1.5 '""'; do
+	for v in -1 -2 ten 1.5 '""'; do
 		printf 'email: b@x.org\nteams: [Support]\ncapacity: %s\n' "$v" \
 		    >"$ROSTER_DIR/users/b@x.org.yaml"
 		run status --check
 		assert_failure 7
-		assert_output "users/b@x.org.yaml:3: capacity: expected a positive whole number, not '${v//\"/}'"
+		assert_output "users/b@x.org.yaml:3: capacity: expected a whole number, not '${v//\"/}'"
 		n=$((n + 1))
 	done
 	[ "$n" -eq 5 ]
 	printf 'email: b@x.org\ncapacity: 3\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	run status --check
+	assert_success
+	printf 'email: b@x.org\ncapacity: 0\n' >"$ROSTER_DIR/users/b@x.org.yaml"
 	run status --check
 	assert_success
 }

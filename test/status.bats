@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # status: the availability model of SPEC 4, the override, --check.
+bats_require_minimum_version 1.5.0
 load helpers/common
 
 # mkuser EMAIL ZONE [YAML LINES...]: a user file written by hand.
@@ -254,8 +255,11 @@ st() {
 	assert_success
 	run grep -A1 'start: 2026-11-23T00:00:00' "$ROSTER_DIR/users/a@x.org.yaml"
 	assert_output --partial 'end: 2026-11-23T10:00:00'
+	# The schedule says available now: no override is stored.
 	run st a@x.org 2026-11-23T11:00:00Z
-	assert_output "$(printf 'available\tmanual\t2026-11-23T17:00:00Z')"
+	assert_output "$(printf 'available\tworking-hours\t2026-11-23T17:00:00Z')"
+	run grep -c status_override "$ROSTER_DIR/users/a@x.org.yaml"
+	assert_output 0
 }
 
 @test "--set: bad word 2, unknown user 4 and nothing written" {
@@ -489,4 +493,21 @@ st() {
 	assert_output 0
 	run st b@x.org 2026-11-23T10:00:00Z
 	assert_output "$(printf 'available\tno-hours\t')"
+}
+
+@test "--at in a gap or a fold of TZ: a warning says how it was read" {
+	add_users a@x.org
+	TZ=Europe/Amsterdam run --separate-stderr status --at 2026-03-29T02:30 --format json
+	assert_success
+	[[ $stderr == *"--at 2026-03-29T02:30 does not exist in TZ (clocks went forward): read as 2026-03-29T01:30:00Z"* ]]
+	run jq -r '.[0].at' <<<"$output"
+	assert_output "2026-03-29T01:30:00Z"
+	TZ=Europe/Amsterdam run --separate-stderr assign-next --dry-run --at 2026-10-25T02:30 --format json
+	assert_success
+	[[ $stderr == *"happens twice in TZ (clocks went back): read as the first, 2026-10-25T00:30:00Z"* ]]
+	run jq -r '.at' <<<"$output"
+	assert_output "2026-10-25T00:30:00Z"
+	TZ=Europe/Amsterdam run --separate-stderr status --at 2026-10-24T02:30
+	assert_success
+	[ -z "$stderr" ]
 }

@@ -86,12 +86,24 @@ records() {
 	assert_equal "$(store_sum)" "$sum"
 }
 
-@test "the seat is checked before the contact role" {
+@test "every blocker of every user at once, each with its way out; --dry-run too" {
 	user-mod --seat sales-starter --contact billing ada@x.org
-	run user-rm ada@x.org
-	assert_failure 3
-	assert_output --partial "paid seat"
-	refute_output --partial "contact"
+	user-mod --contact primary bob@x.org
+	records "deal,12,ada@x.org,open" "ticket,7,bob@x.org,open" \
+	    "ticket,8,bob@x.org,closed"
+	sum=$(store_sum)
+	for dry in "" --dry-run; do
+		run user-rm $dry ada@x.org bob@x.org boss@x.org
+		assert_failure 3
+		assert_equal "${#lines[@]}" 6
+		assert_line "user-rm: ada@x.org holds the paid seat sales-starter: remove it first: user-mod --seat none ada@x.org"
+		assert_line "user-rm: ada@x.org is the billing contact: remove it first: user-mod --no-contact billing ada@x.org"
+		assert_line --partial "user-rm: ada@x.org owns 1 open record in records.csv: deal: 1 (first: deal 12);"
+		assert_line --partial "user-rm: bob@x.org is the primary contact"
+		assert_line --partial "user-rm: bob@x.org owns 1 open record in records.csv: ticket: 1 (first: ticket 7);"
+		assert_line --partial "user-rm: boss@x.org is the last super admin"
+	done
+	assert_equal "$(store_sum)" "$sum"
 }
 
 @test "3: the last super admin refuses (3)" {
@@ -113,12 +125,65 @@ records() {
 	sum=$(store_sum)
 	run user-rm ada@x.org
 	assert_failure 3
-	assert_output --partial "owns 3 records"
-	assert_output --partial "deal: 2, ticket: 1"
-	assert_output --partial "deal 12, ticket 7, deal 14"
+	assert_output --partial "owns 2 open records"
+	assert_output --partial "deal: 1, ticket: 1"
+	assert_output --partial "(first: deal 12, ticket 7)"
 	assert_output --partial "--reassign-to"
+	assert_output --partial "--unassign"
 	assert_output --partial "--force"
 	assert_equal "$(store_sum)" "$sum"
+}
+
+@test "closed records do not block: they keep their historical owner" {
+	records "deal,14,ada@x.org,closed"
+	run user-rm ada@x.org
+	assert_success
+	run cat "$ROSTER_DIR/records.csv"
+	assert_line "deal,14,ada@x.org,closed"
+}
+
+@test "--reassign-to moves open records only, --all-records every one; the audit row counts" {
+	records "deal,12,ada@x.org,open" "deal,14,ada@x.org,closed" \
+	    "ticket,3,bob@x.org,closed" "ticket,4,bob@x.org,open"
+	run user-rm --reassign-to carol@x.org ada@x.org
+	assert_success
+	run cat "$ROSTER_DIR/records.csv"
+	assert_line "deal,12,carol@x.org,open"
+	assert_line "deal,14,ada@x.org,closed"
+	run grep 'user-rm,remove,ada@x.org' "$ROSTER_DIR/audit.csv"
+	assert_output --partial "1 record reassigned to carol@x.org"
+	run user-rm --reassign-to carol@x.org --all-records bob@x.org
+	assert_success
+	run cat "$ROSTER_DIR/records.csv"
+	assert_line "ticket,3,carol@x.org,closed"
+	assert_line "ticket,4,carol@x.org,open"
+	run grep 'user-rm,remove,bob@x.org' "$ROSTER_DIR/audit.csv"
+	assert_output --partial "2 records reassigned to carol@x.org"
+}
+
+@test "--unassign returns the open records to the backlog in the same change" {
+	records "deal,12,ada@x.org,open" "deal,14,ada@x.org,closed"
+	run user-rm --dry-run --unassign ada@x.org
+	assert_success
+	assert_line "return 1 record to the backlog"
+	run user-rm --unassign ada@x.org
+	assert_success
+	run cat "$ROSTER_DIR/records.csv"
+	assert_output "$(printf 'type,id,owner,state\ndeal,12,,open\ndeal,14,ada@x.org,closed')"
+	[ -e "$ROSTER_DIR/removed/ada@x.org/20261123T100000Z.yaml" ]
+	run grep 'user-rm,remove,ada@x.org' "$ROSTER_DIR/audit.csv"
+	assert_output --partial "1 record returned to the backlog"
+	run assign-next --backlog
+	assert_output "deal:12 bob@x.org"
+}
+
+@test "--unassign, --force, --reassign-to exclude each other; --all-records needs --reassign-to: 2" {
+	run user-rm --unassign --force ada@x.org
+	assert_failure 2
+	run user-rm --unassign --reassign-to bob@x.org ada@x.org
+	assert_failure 2
+	run user-rm --all-records ada@x.org
+	assert_failure 2
 }
 
 @test "--reassign-to moves every record in the same change" {

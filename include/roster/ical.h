@@ -66,7 +66,10 @@ void ical_free(struct ical *cal);
 /* Make u's periods of source o->source that overlap [now, now + horizon)
  * equal to the counted events of cal in that window, zone being u's
  * effective zone (all-day and floating times are read in it).  Periods
- * of other sources and periods added by hand are never changed.  The
+ * of other sources and periods added by hand are never changed.  One
+ * period per source and uid: a period that ended early (status --end-ooo)
+ * stands for its occurrence and keeps its end; one under way whose event
+ * left the window is trimmed to end at now, not removed.  The
  * changes, in order of time, go to *ch (empty when the user is already
  * in step).  0, RX_INVALID (an event that cannot be placed in time, or a
  * bad --match), with u unchanged on error. */

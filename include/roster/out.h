@@ -19,6 +19,11 @@ enum { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON };
 enum { OUT_STR = 0, OUT_INT = 1, OUT_BOOL = 2, OUT_LIST = 3 };
 #define OUT_SEP "\x1f"
 
+struct strv;
+
+/* An OUT_LIST cell of sv's items (malloc'd). */
+char *out_list(const struct strv *sv);
+
 struct out {
 	int fmt;
 	int header;		/* 0 with --no-header */

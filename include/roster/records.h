@@ -9,9 +9,15 @@
  * "records.csv:LINE"), never found, counted or changed, and written back
  * byte for byte by records_save(); the caller reports it.  The
  * caller changes rows in memory (records_find, record_set_owner,
- * records_add, records_reassign) and stages the file in the store's
- * transaction with records_save() while it holds the exclusive lock.  An empty owner
- * means unassigned.
+ * records_add, records_reassign, records_change) and stages the file in
+ * the store's transaction with records_save() while it holds the exclusive
+ * lock.  An empty owner means unassigned.
+ *
+ * States are a set: "open" and "closed", read without regard to case and
+ * written lower-case.  A row with any other state (an empty one included)
+ * is malformed like a row with the wrong number of fields.  Capacity and
+ * the backlog count open records only; a closed record keeps its owner as
+ * history.
  */
 #ifndef ROSTER_RECORDS_H
 #define ROSTER_RECORDS_H
@@ -34,6 +40,29 @@ struct records {
 	size_t n, cap;
 };
 
+#define RECORD_OPEN	"open"
+#define RECORD_CLOSED	"closed"
+
+/* The state s names (RECORD_OPEN or RECORD_CLOSED), or NULL. */
+const char *record_state(const char *s);
+
+/* Split "TYPE:ID" (type one of ticket, conversation, contact, company,
+ * deal; id not empty) into malloc'd parts.  0 or RX_INVALID. */
+int record_ref_parse(const char *s, char **type, char **id);
+
+/* The lifecycle of one record, a change in memory (see records(1)):
+ *   REC_CLOSE     an open record becomes closed (its owner stays);
+ *   REC_REOPEN    a closed record becomes open again;
+ *   REC_UNASSIGN  an open record loses its owner: back to the backlog;
+ *   REC_ADD       a new open record, owned by owner or unassigned.
+ * 0 (*changed 1, or 0 when the record already was so), RX_NOTFOUND for
+ * a record not in the file (REC_ADD: RX_RULE for one that is), RX_RULE
+ * for a change its state does not allow (unassigning a closed record),
+ * each with the way out in the message. */
+enum { REC_CLOSE, REC_REOPEN, REC_UNASSIGN, REC_ADD };
+int records_change(struct records *rs, int op, const char *type,
+    const char *id, const char *owner, int *changed);
+
 /* Read STORE/records.csv into rs. 0, or RX_STORE with FILE:LINE. */
 int records_load(struct store *st, struct records *rs);
 void records_free(struct records *rs);
@@ -51,8 +80,10 @@ void record_set_owner(struct record *r, const char *owner);
  * state NULL: in every state. */
 size_t records_count(const struct records *rs, const char *owner,
     const char *type, const char *state);
-/* Give every record of from to to; return how many moved. */
-size_t records_reassign(struct records *rs, const char *from, const char *to);
+/* Give the records of from to to (NULL or "": unassigned): the open ones
+ * only, or every one when all is 1.  Return how many moved. */
+size_t records_reassign(struct records *rs, const char *from, const char *to,
+    int all);
 
 /* Stage rs as STORE/records.csv in st's transaction (txn.h). 0 or
  * RX_STORE.  Once it commits, the open counts (below) are cached for the

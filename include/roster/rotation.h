@@ -8,8 +8,8 @@
  * returns the index of the next user.  Round robin takes the first eligible
  * member after last (by address, so a last user who has since left the pool
  * still marks the place), wrapping around.  Balanced takes the eligible
- * member with the largest free share of capacity (no capacity: wholly
- * free, then fewest open records), ties going to round-robin order.
+ * member with the fewest open records; ties go to the larger free share
+ * of capacity (no capacity: wholly free), then to round-robin order.
  */
 #ifndef ROSTER_ROTATION_H
 #define ROSTER_ROTATION_H

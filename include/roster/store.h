@@ -39,6 +39,17 @@ struct pipeline {
 	struct strv closed;	/* its closed stages */
 };
 
+/* A default of working hours ([hours] in roster.ini): the store's
+ * ("default = [ZONE] SPEC...") or a team's ("team NAME = [ZONE] SPEC...").
+ * A user without working hours of their own takes the default of the
+ * first of their teams that has one, else the store's, else none; the
+ * zone is the user's own, else the default's, else [store] timezone. */
+struct hoursdef {
+	char *team;		/* NULL: the store's default */
+	char *zone;		/* NULL: none given */
+	struct hours *hours;
+};
+
 struct store {
 	char *path;		/* the store directory as resolved */
 	int dfd;		/* open on path */
@@ -53,6 +64,8 @@ struct store {
 	 * rules are storecfg.h's, the use welcome.h's) */
 	char *wel_from, *wel_subject, *wel_url, *wel_template;
 	struct txn *txn;	/* a writer's change in progress (txn.h) */
+	struct hoursdef *hdefs;
+	size_t nhdefs;
 };
 
 /* Resolve the store directory: opt (from --store), else the environment.
@@ -105,6 +118,15 @@ const struct pipeline *store_pipeline(const struct store *st, const char *name);
 /* Known permission names, NULL-terminated. 1 if p is one of them. */
 extern const char *const store_permissions[];
 int store_permission_valid(const char *p);
+
+/* The default hours that apply to a user in teams (NULL: the store's
+ * own only), or NULL when none does. */
+const struct hoursdef *store_hours_default(const struct store *st,
+    const struct strv *teams);
+
+/* Parse a default's value "[ZONE] SPEC..." into *zone (malloc'd, NULL if
+ * none) and h.  0, or RX_INVALID naming the bad word. */
+int hoursdef_parse(const char *value, char **zone, struct hours *h);
 
 /* Paid seats: 1 if seat is one of sales-starter, sales-professional,
  * service-professional. */

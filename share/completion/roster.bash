@@ -265,7 +265,7 @@ _roster_takes_arg()
 	    --calendar | --match | --horizon | --start | --at | --set | \
 	    --format | --limit | --mode | --record | --owner | --state | \
 	    --type | --add-column | --remove-column | --position | --unset | \
-	    --rename)
+	    --rename | --until)
 		return 0 ;;
 	--duration | --interval | --buffer | --min-notice | --tz | --week | \
 	    --step | --min)
@@ -311,22 +311,23 @@ _roster()
 	user-mod) opts='--capacity --contact --dry-run --first-name --help
 		--last-name --no-contact --no-super-admin --no-team --permission
 		--rename --role --seat --store --super-admin --team --version' ;;
-	user-rm) opts='--dry-run --force --help --reassign-to --store
-		--version' ;;
-	hours-set) opts='--add --clear --dry-run --help --store --team
-		--timezone --version' ;;
+	user-rm) opts='--all-records --dry-run --force --help --reassign-to
+		--store --unassign --version' ;;
+	hours-set) opts='--add --clear --default --dry-run --help --store
+		--team --timezone --version' ;;
 	ooo-add) opts='--busy --calendar --dry-run --format --from --help
 		--horizon --ics --match --no-header --store --team --to
 		--version' ;;
 	ooo-rm) opts='--all --dry-run --help --past --start --store
 		--version' ;;
-	status) opts='--at --available --away --check --end-ooo --format
-		--help --no-header --quiet --removed --set --store --team
-		--version' ;;
+	status) opts='--at --available --away --check --clear --end-ooo
+		--format --help --no-header --quiet --removed --set --store --team
+		--until --version' ;;
 	assign-next) opts='--at --backlog --dry-run --explain --format --help
-		--limit --mode --record --store --team --version' ;;
-	records) opts='--format --help --no-header --owner --state --store
-		--type --version' ;;
+		--limit --mode --queue --reassign --record --store --team
+		--version' ;;
+	records) opts='--add --close --format --help --no-header --owner
+		--reopen --state --store --type --unassign --version' ;;
 	slots) opts='--buffer --duration --explain --format --from --help
 		--interval --min-notice --mode --no-header --store --team --to
 		--tz --version' ;;
@@ -366,7 +367,7 @@ _roster()
 		--capacity) _roster_words none ;;
 		--contact | --no-contact) _roster_words primary billing technical ;;
 		--reassign-to | --owner) _roster_addresses ;;
-		--at) _roster_words now ;;
+		--at | --until) _roster_words now ;;
 		--set) _roster_words away available ;;
 		--mode)
 			if [[ $tool == slots ]]; then

@@ -1,0 +1,204 @@
+/* rules.c — who may take a record, who may be removed (rules.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "roster/err.h"
+#include "roster/records.h"
+#include "roster/rules.h"
+#include "roster/store.h"
+#include "roster/uindex.h"
+#include "roster/user.h"
+
+#define FIRST_IDS 5
+
+static int
+owned_in(const struct record *r, const char *e, const char *state)
+{
+	return r->raw == NULL && strcasecmp(r->owner, e) == 0 &&
+	    (state == NULL || strcmp(r->state, state) == 0);
+}
+
+static void
+append(char **s, const char *fmt, const char *a, const char *b,
+    const char *c)
+{
+	char *n = xasprintf(fmt, *s, a, b, c);
+
+	free(*s);
+	*s = n;
+}
+
+char *
+records_owned_summary(const struct records *rs, const char *e,
+    const char *state)
+{
+	struct strv types = { 0 };
+	char *s = xstrdup(""), num[32];
+	size_t i, shown = 0;
+
+	for (i = 0; i < rs->n; i++)
+		if (owned_in(&rs->r[i], e, state) &&
+		    !strv_has(&types, rs->r[i].type))
+			strv_add(&types, rs->r[i].type);
+	for (i = 0; i < types.n; i++) {
+		snprintf(num, sizeof num, "%zu",
+		    records_count(rs, e, types.v[i], state));
+		append(&s, "%s%s%s: %s", i ? ", " : "", types.v[i], num);
+	}
+	for (i = 0; i < rs->n && shown < FIRST_IDS; i++)
+		if (owned_in(&rs->r[i], e, state)) {
+			append(&s, "%s%s%s %s", shown ? ", " : " (first: ",
+			    rs->r[i].type, rs->r[i].id);
+			shown++;
+		}
+	append(&s, "%s%s%s%s", ")", "", "");
+	strv_free(&types);
+	return s;
+}
+
+static size_t
+add_why(struct strv *why, char *msg)
+{
+	strv_add(why, msg);
+	free(msg);
+	return 1;
+}
+
+size_t
+removal_blockers(const struct user *u, int last_sa, const struct records *rs,
+    int records_dealt, struct strv *why)
+{
+	size_t k = 0, n, i;
+	char *what;
+
+	if (u->seat && seat_is_paid(u->seat))
+		k += add_why(why, xasprintf("%s holds the paid seat %s: remove "
+		    "it first: user-mod --seat none %s", u->email, u->seat,
+		    u->email));
+	if (strv_has(&u->contacts, "primary"))
+		k += add_why(why, xasprintf("%s is the primary contact: name "
+		    "another user as primary first: user-mod --contact primary "
+		    "OTHER", u->email));
+	for (i = 0; i < u->contacts.n; i++)
+		if (strcmp(u->contacts.v[i], "primary") != 0)
+			k += add_why(why, xasprintf("%s is the %s contact: "
+			    "remove it first: user-mod --no-contact %s %s",
+			    u->email, u->contacts.v[i], u->contacts.v[i],
+			    u->email));
+	if (u->super_admin && last_sa)
+		k += add_why(why, xasprintf("%s is the last super admin: make "
+		    "another user super admin first: user-mod --super-admin "
+		    "OTHER", u->email));
+	if (!records_dealt && (n = records_count(rs, u->email, NULL,
+	    RECORD_OPEN)) > 0) {
+		what = records_owned_summary(rs, u->email, RECORD_OPEN);
+		k += add_why(why, xasprintf("%s owns %zu open record%s in "
+		    "records.csv: %s; move them with --reassign-to EMAIL, "
+		    "return them to the backlog with --unassign, or remove "
+		    "anyway with --force (the records keep the address)",
+		    u->email, n, n == 1 ? "" : "s", what));
+		free(what);
+	}
+	return k;
+}
+
+int
+routing_eligible(int away, long capacity, long open)
+{
+	return !away && (capacity < 0 || open < capacity);
+}
+
+int
+team_name(const char *in, char **out)
+{
+	const unsigned char *p;
+	size_t b = 0, e = strlen(in);
+
+	*out = NULL;
+	while (in[b] == ' ' || in[b] == '\t')
+		b++;
+	while (e > b && (in[e - 1] == ' ' || in[e - 1] == '\t'))
+		e--;
+	if (e == b)
+		return fail(RX_INVALID, "empty team name");
+	for (p = (const unsigned char *)in + b;
+	    p < (const unsigned char *)in + e; p++)
+		if (*p == ',' || *p < 0x20 || *p == 0x7f)
+			return fail(RX_INVALID, "bad team name '%.*s': %s",
+			    (int)(e - b), in + b, *p == ',' ? "',' separates "
+			    "teams; give --team once per team" :
+			    "a control character");
+	*out = xstrndup(in + b, e - b);
+	return 0;
+}
+
+/* Edit distance of a and b, without regard to ASCII case. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, d;
+
+	row = xcalloc(lb + 1, sizeof *row);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			d = prev + (strncasecmp(a + i - 1, b + j - 1, 1) != 0);
+			if (row[j] + 1 < d)
+				d = row[j] + 1;
+			if (row[j - 1] + 1 < d)
+				d = row[j - 1] + 1;
+			row[j] = d;
+			prev = tmp;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+/* A file that does not load is reported by the listing that called. */
+static void
+ignore_bad(int code, void *arg)
+{
+	(void)code;
+	(void)arg;
+}
+
+int
+team_unknown(struct store *st, const char *team)
+{
+	struct userlist ul;
+	const char *best = NULL;
+	size_t i, k, d, bestd = (size_t)-1, near;
+	int rc;
+
+	if ((rc = user_scan(st, NULL, &ul, ignore_bad, NULL)) != 0)
+		return rc;
+	for (i = 0; i < ul.n; i++)
+		for (k = 0; k < ul.u[i].teams.n; k++) {
+			const char *t = ul.u[i].teams.v[k];
+			if (strcmp(t, team) == 0) {
+				userlist_free(&ul);
+				return 0;
+			}
+			if ((d = distance(t, team)) < bestd ||
+			    (d == bestd && strcmp(t, best) < 0)) {
+				bestd = d;
+				best = t;
+			}
+		}
+	near = strlen(team) / 3 > 2 ? strlen(team) / 3 : 2;
+	if (best && bestd <= near)
+		rc = fail(RX_NOTFOUND, "no team %s (did you mean %s?)", team,
+		    best);
+	else
+		rc = fail(RX_NOTFOUND, "no team %s", team);
+	userlist_free(&ul);
+	return rc;
+}
