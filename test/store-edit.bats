@@ -52,7 +52,7 @@ local_setup() {
 	before=$(store_sum)
 	run store-edit bob@x.org <<<'x'
 	assert_failure 5
-	assert_line --index 0 "store-edit: users/bob@x.org.yaml:4: capacity: expected a positive whole number, not 'lots'"
+	assert_line --index 0 "store-edit: users/bob@x.org.yaml:4: capacity: expected a whole number, not 'lots'"
 	assert_line --partial 'What now? (e)dit again, e(x)it without saving:'
 	assert_line --partial 'users/bob@x.org.yaml is unchanged'
 	[ "$(store_sum)" = "$before" ]

@@ -66,13 +66,11 @@ YAML
 	assert_success
 	run user-mod --no-team Sales --capacity none zoe@x.org
 	assert_success
-	# Teams stay as an empty list and the override is new: every other
-	# byte is as it was.
+	# Teams stay as an empty list; "available" while the schedule says so
+	# drops the override: every other byte is as it was.
 	run diff "$BATS_TEST_TMPDIR/before" "$F"
 	assert_failure 1
-	assert_output "$(printf '%s\n' '2a3' '> teams: []' '9a11,13' \
-	    '> status_override:' '>   status: available' \
-	    '>   until: 2026-11-23T17:00:00Z')"
+	assert_output "$(printf '%s\n' '2a3' '> teams: []')"
 }
 
 @test "the calendar sync keeps comments in the file" {

@@ -119,13 +119,14 @@ class Loop:
         return found
 
     def snapshot(self):
-        """Every file of the store but the lock and the cache."""
+        """Every file of the store but the lock, the cache and .generation
+        (a random token per change for the cache, see roster(5))."""
         files = {}
         for top, dirs, names in os.walk(self.store):
             dirs[:] = [d for d in dirs if d != ".cache"]
             for n in names:
                 p = os.path.join(top, n)
-                if p != self.path(".lock"):
+                if p not in (self.path(".lock"), self.path(".generation")):
                     with open(p, "rb") as f:
                         files[p] = f.read()
         return files
@@ -368,7 +369,8 @@ WRITERS = {
 
 
 def dump(store):
-    """The store's content: every file but .lock, .cache/ and temporaries
+    """The store's content: every file but .lock, .cache/, .generation (a
+    random token per change that only the cache reads) and temporaries
     (".NAME.tmp", ".NAME.txn", ".journal.tmp": no reader takes a dot name
     for data).  A complete .journal is kept: one left behind is a change
     not finished."""
@@ -380,7 +382,7 @@ def dump(store):
             continue
         dirs.sort()
         for n in sorted(files):
-            if rel == "." and n == ".lock":
+            if rel == "." and n in (".lock", ".generation"):
                 continue
             if n.startswith(".") and n.endswith((".tmp", ".txn")):
                 continue

@@ -33,15 +33,17 @@
 FAULT_ALL_KINDS="open openat write fsync fdatasync syncfs rename renameat
 unlink unlinkat ftruncate mkdir"
 
-# The canonical content of the store in $1: every file but .lock and
-# .cache/ (derived), name and bytes.  Temporaries (".NAME.tmp", ".NAME.txn",
+# The canonical content of the store in $1: every file but .lock,
+# .cache/ (derived) and .generation (a random token per change that only
+# the cache reads), name and bytes.  Temporaries (".NAME.tmp", ".NAME.txn",
 # an incomplete journal ".journal.tmp") are left out: no reader takes a
 # name that starts with a dot for data, and the next writer removes or
 # replaces them (roster(5)); a complete journal, .journal, is in, since one
 # left behind after recovery is a change not finished.
 store_dump() {
 	(cd "$1" 2>/dev/null || exit 0
-	find . \( -path ./.lock -o -path ./.cache \) -prune -o -type f \
+	find . \( -path ./.lock -o -path ./.cache -o -path ./.generation \) \
+	    -prune -o -type f \
 	    ! -name '.*.tmp' ! -name '.*.txn' -print |
 	    LC_ALL=C sort | while read -r f; do
 		printf '=== %s\n' "$f"
