@@ -6,12 +6,15 @@
 #include "roster/err.h"
 #include "roster/inied.h"
 #include "roster/store.h"
+#include "roster/user.h"
 #include "roster/storecfg.h"
 #include "roster/zone.h"
 
 #define ROLE_PRE	"role."
 #define ROLE_POST	".permissions"
 #define PIPE_PRE	"pipelines."
+#define HOURS_PRE	"hours."
+#define HOURS_TEAM	"hours.team."
 
 /* A name the file can hold as a section or key and read back the same:
  * no blanks around it, no line break, nothing inih reads as a comment,
@@ -128,9 +131,24 @@ storecfg_ini(const char *name, char **ini)
 		*ini = xstrdup(name);
 		return 0;
 	}
+	if (strcmp(name, HOURS_PRE "default") == 0) {
+		*ini = xstrdup(name);
+		return 0;
+	}
+	if (strncmp(name, HOURS_TEAM, strlen(HOURS_TEAM)) == 0) {
+		const char *t = name + strlen(HOURS_TEAM);
+		if (!name_ok(t, strlen(t)))
+			return fail(RX_INVALID, "%s: a team name here cannot "
+			    "be empty, hold quotes, dots, ], =, :, ;, # or "
+			    "control characters, nor start or end with a "
+			    "blank", name);
+		*ini = xasprintf(HOURS_PRE "team %s", t);
+		return 0;
+	}
 	return fail(RX_INVALID, "unknown setting '%s' (store.timezone, "
-	    "role.NAME.permissions, pipelines.NAME, welcome.from, "
-	    "welcome.subject, welcome.login_url, welcome.template)", name);
+	    "role.NAME.permissions, pipelines.NAME, hours.default, "
+	    "hours.team.NAME, welcome.from, welcome.subject, "
+	    "welcome.login_url, welcome.template)", name);
 }
 
 char *
@@ -144,6 +162,17 @@ storecfg_name(const char *sec, const char *key)
 		return xasprintf("store.%s", key);
 	if (strcmp(sec, "pipelines") == 0)
 		return xasprintf(PIPE_PRE "%s", key);
+	if (strcmp(sec, "hours") == 0) {
+		if (strcmp(key, "default") == 0)
+			return xstrdup(HOURS_PRE "default");
+		if (strncmp(key, "team", 4) == 0 && (key[4] == ' ' ||
+		    key[4] == '\t')) {
+			for (p = key + 4; *p == ' ' || *p == '\t'; p++)
+				;
+			return *p ? xasprintf(HOURS_TEAM "%s", p) : NULL;
+		}
+		return NULL;
+	}
 	if (strcmp(sec, "welcome") == 0) {
 		char *n = xasprintf("welcome.%s", key);
 		if (is_welcome(n))
@@ -214,6 +243,22 @@ check_stages(const char *name, const struct strv *sv)
 	return 0;
 }
 
+/* [hours]: "[ZONE] DAYS=RANGE..." as roster.ini's reader takes it. */
+static int
+hours_value(const char *name, const char *val, char **norm)
+{
+	struct hours h;
+	char *zone = NULL;
+
+	memset(&h, 0, sizeof h);
+	if (hoursdef_parse(val, &zone, &h) != 0)
+		return fail(RX_INVALID, "%s: %s", name, err_msg());
+	free(zone);
+	hours_free(&h);
+	*norm = xstrdup(val);
+	return 0;
+}
+
 int
 storecfg_value(const char *name, const char *val, char **norm)
 {
@@ -235,6 +280,8 @@ storecfg_value(const char *name, const char *val, char **norm)
 			*norm = xstrdup(val);
 		return rc;
 	}
+	if (strncmp(name, HOURS_PRE, strlen(HOURS_PRE)) == 0)
+		return hours_value(name, val, norm);
 	strv_split(&sv, val);
 	if (strncmp(name, PIPE_PRE, strlen(PIPE_PRE)) == 0)
 		rc = check_stages(name, &sv);
@@ -319,7 +366,7 @@ storecfg_check(const struct inidoc *d, struct issues *is)
 			check_line(&d->l[i], (long)i + 1, is);
 		else if (d->l[i].kind == INI_SECTION &&
 		    strcmp(sec, "store") != 0 && strcmp(sec, "pipelines") != 0 &&
-		    strcmp(sec, "welcome") != 0 &&
+		    strcmp(sec, "welcome") != 0 && strcmp(sec, "hours") != 0 &&
 		    !(strncmp(sec, "role", 4) == 0 &&
 		    (sec[4] == ' ' || sec[4] == '\t')))
 			issue_add(is, RX_INVALID, (long)i + 1,

@@ -208,3 +208,27 @@ INI
 	kill %1 2>/dev/null || true
 	wait || true
 }
+
+@test "hours.default and hours.team.NAME: checked as roster.ini reads them" {
+	mkstore
+	run store-config hours.default 'mon-fri=09:00-17:00'
+	assert_success
+	run store-config hours.team.Support 'Europe/Amsterdam mon-fri=08:00-18:00'
+	assert_success
+	grep -qx 'default = mon-fri=09:00-17:00' "$ROSTER_DIR/roster.ini"
+	grep -qx 'team Support = Europe/Amsterdam mon-fri=08:00-18:00' \
+	    "$ROSTER_DIR/roster.ini"
+	sum=$(store_sum)
+	run store-config hours.default 'fry=09:00-17:00'
+	assert_failure 5
+	assert_output --partial 'hours.default: bad weekday: fry'
+	run store-config hours.team.Support 'Mars/Base mon=09:00-10:00'
+	assert_failure 5
+	assert_equal "$(store_sum)" "$sum"
+	run store-config --check
+	assert_success
+	assert_output ''
+	user-add --no-welcome --team Support ann@x.org >/dev/null
+	run hours-set ann@x.org
+	assert_output --partial '(default of team Support)'
+}
