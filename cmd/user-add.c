@@ -279,6 +279,24 @@ same_address(const char *a, const char *norm)
 	return same;
 }
 
+/* The Team cell of an import, split at ',': each name as team_name()
+ * takes a --team (no control characters, none empty). */
+static int
+teams_ok(const char *cell)
+{
+	struct strv sv = { 0 };
+	char *t;
+	size_t i;
+	int rc = 0;
+
+	strv_split(&sv, cell);
+	for (i = 0; rc == 0 && i < sv.n; i++)
+		if ((rc = team_name(sv.v[i], &t)) == 0)
+			free(t);
+	strv_free(&sv);
+	return rc;
+}
+
 /* Every candidate: a valid address, not twice, not already active, and
  * text that can be written. */
 static void
@@ -323,6 +341,11 @@ check_cands(struct store *st, const struct opts *o)
 			fail(RX_RULE, "%s%s is already a user (change it with "
 			    "user-mod)", at, norm);
 			report(RX_RULE);
+		} else if (c->team && teams_ok(c->team) != 0) {
+			char *msg = xstrdup(err_msg());
+			fail(RX_INVALID, "%s%s", at, msg);
+			free(msg);
+			report(RX_INVALID);
 		} else {
 			struct user u;
 			build_user(o, c, 0, &u);

@@ -77,3 +77,17 @@ local_setup() {
 	assert_failure 5
 	[ "$(store_sum)" = "$before" ]
 }
+
+@test "an import's Team cell follows the same rules: a control character is 5" {
+	printf 'email,team\nzed@x.org,"Support, Sales"\nyan@x.org,"Sup\001port"\n' \
+	    >"$BATS_TEST_TMPDIR/t.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/t.csv"
+	assert_failure 5
+	assert_output "user-add: $BATS_TEST_TMPDIR/t.csv:3: bad team name 'Sup\\x01port': a control character"
+	[ ! -e "$ROSTER_DIR/users/zed@x.org.yaml" ]
+	printf 'email,team\nzed@x.org," Support , Sales"\n' >"$BATS_TEST_TMPDIR/t.csv"
+	run user-add --no-welcome --csv "$BATS_TEST_TMPDIR/t.csv"
+	assert_success
+	run status --team Sales --format tsv --no-header
+	assert_output --partial 'zed@x.org'
+}
