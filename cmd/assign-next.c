@@ -488,6 +488,11 @@ write:
 		goto out;
 	rc = txn_commit(st, now);
 out:
+	/* "Nobody" is not an answer a script may trust when files could not
+	 * be read: one of them may be the one who is free. */
+	if (rc == RX_NO && p.unreadable.n > 0)
+		rc = fail(RX_STORE, "%s; %zu user file%s could not be read",
+		    err_msg(), p.unreadable.n, p.unreadable.n == 1 ? "" : "s");
 	warn_unreadable(&p);
 	json_decref(expl);
 	free(type);

@@ -105,6 +105,22 @@ assert_reported() {
 	assert_output 0
 }
 
+@test "assign-next: nobody chosen while a file could not be read is 7, not 1" {
+	break_b capacity
+	status --set away a@x.org c@x.org >/dev/null
+	sum=$(store_sum)
+	run --separate-stderr assign-next --team Sales
+	[ "$status" -eq 7 ]
+	assert_output ''
+	[[ ${stderr_lines[0]} == "assign-next: $BAD"* ]]
+	[ "${stderr_lines[1]}" = "assign-next: nobody in pool Sales is available; 1 user file could not be read" ]
+	assert_equal "$(store_sum)" "$sum"
+	# With every file readable, nobody is the answer 1.
+	user-rm --force b@x.org >/dev/null 2>&1 || rm "$B"
+	run --separate-stderr assign-next --team Sales
+	[ "$status" -eq 1 ]
+}
+
 @test "assign-next --explain: the unreadable file on one line, in text and JSON" {
 	break_b minute
 	run --separate-stderr assign-next --team Sales --explain

@@ -239,7 +239,9 @@ fault_judge() {
 		    "$(diff "$w/after" "$w/now" | head -n 6 | tr '\n' ' ')"
 		return
 	fi
-	lines=$(wc -l <"$w/err")
+	# Lines naming a user file that could not be read are reports of
+	# their own (roster(5), "A file or row that cannot be read").
+	lines=$(grep -cvE '^[a-z-]+: (unreadable: )?users/[^ ]*\.yaml: ' "$w/err" || true)
 	case $rc.$state.$commit in
 	0.there.*)
 		if cmp -s "$w/out" "$w/refout"; then
