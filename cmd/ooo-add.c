@@ -11,6 +11,7 @@
 #include "roster/ical.h"
 #include "roster/ooo.h"
 #include "roster/out.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -143,7 +144,8 @@ team_members(struct store *st, const char *team, struct strv *emails)
 	if (rc == 0 && bad)
 		rc = bad;
 	if (rc == 0 && emails->n == 0)
-		rc = fail(RX_NOTFOUND, "no active user in team '%s'", team);
+		rc = team_unknown(st, team) ? err_code() :
+		    fail(RX_NOTFOUND, "no team %s", team);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include "roster/err.h"
 #include "roster/ooo.h"
 #include "roster/out.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
@@ -70,6 +71,19 @@ rows_of(struct out *out, const struct store *st, const struct user *u,
 	}
 }
 
+/* 0 if some user of ul is in team, else team_unknown()'s answer. */
+static int
+team_members_any(struct store *st, const struct userlist *ul,
+    const char *team)
+{
+	size_t i;
+
+	for (i = 0; i < ul->n; i++)
+		if (strv_has(&ul->u[i].teams, team))
+			return 0;
+	return team_unknown(st, team);
+}
+
 static int
 list(const struct opts *o, int n, char **emails)
 {
@@ -103,6 +117,10 @@ list(const struct opts *o, int n, char **emails)
 				ul.n++;
 		}
 	}
+	/* A team nobody is in: a misspelt name (4, with the closest). */
+	if (rc == 0 && o->team && (rc = team_members_any(&st, &ul,
+	    o->team)) != 0)
+		bad = 0;
 	if (rc)
 		err_print();
 	else {

@@ -222,6 +222,15 @@ list_removed(struct store *st, int n, char **emails, const char *team,
 		userlist_free(&ul);
 		return rc;
 	}
+	for (i = 0; team && i < ul.n && !strv_has(&ul.u[i].teams, team); i++)
+		;
+	/* No removal in a team no active user is in either: a misspelt
+	 * name (4, with the closest). */
+	if (team && i == ul.n && (r = team_unknown(st, team)) != 0) {
+		err_print();
+		userlist_free(&ul);
+		return r;
+	}
 	out_init(&o, fmt, header, removed_cols, 3, removed_types);
 	for (i = 0; i < ul.n; i++) {
 		struct user *u = &ul.u[i];

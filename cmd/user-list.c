@@ -7,6 +7,7 @@
 #include "roster/err.h"
 #include "roster/out.h"
 #include "roster/removed.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/uindex.h"
@@ -135,10 +136,19 @@ list(struct store *st, const struct filter *f, int removed, int n,
 {
 	struct userlist ul;
 	struct out o;
-	size_t i;
+	size_t i, k;
 	int rc, bad = 0;
 
 	if ((rc = collect(st, removed, n, emails, f->team, &ul, &bad)) != 0) {
+		err_print();
+		userlist_free(&ul);
+		return rc;
+	}
+	for (i = k = 0; i < ul.n; i++)
+		k += wanted(&ul.u[i], f);
+	/* No row for a team nobody is in: a misspelt name, not an empty
+	 * team (4, with the closest name). */
+	if (k == 0 && f->team && (rc = team_unknown(st, f->team)) != 0) {
 		err_print();
 		userlist_free(&ul);
 		return rc;

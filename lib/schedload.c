@@ -5,6 +5,7 @@
 
 #include "roster/err.h"
 #include "roster/rotation.h"
+#include "roster/rules.h"
 #include "roster/sched.h"
 #include "roster/store.h"
 #include "roster/uindex.h"
@@ -132,9 +133,9 @@ members_load(struct store *st, const char *team, char **emails, size_t ne,
 	if (team) {
 		rc = load_team(st, team, m, tally_bad, &t);
 		/* A team whose only members are unreadable is not unknown. */
-		if (rc == 0 && m->n == 0 && t.n == 0)
-			rc = fail(RX_NOTFOUND, "no such team: %s (no active "
-			    "member has it)", team);
+		if (rc == 0 && m->n == 0 && t.n == 0 &&
+		    (rc = team_unknown(st, team)) == 0)
+			rc = fail(RX_NOTFOUND, "no team %s", team);
 	} else
 		rc = load_named(st, emails, ne, m, bad, arg);
 	return rc;

@@ -59,7 +59,7 @@ starts() { grep -h 'start:' "$ROSTER_DIR"/users/"$1".yaml | sed 's/.*start: //';
 	[ "$(store_sum)" = "$before" ]
 	run ooo-add --team Nobody --from 2026-12-25 --to 2026-12-25
 	assert_failure 4
-	assert_output "ooo-add: no active user in team 'Nobody'"
+	assert_output "ooo-add: no team Nobody"
 }
 
 @test "--dry-run lists each addition; usage errors" {

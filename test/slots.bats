@@ -301,7 +301,7 @@ W=(--from 2026-11-23T13:00:00Z --to 2026-11-23T16:00:00Z --interval 1h
 @test "unknown team, user or store: exit 4" {
 	run --separate-stderr slots --duration 1h --team Sales
 	assert_failure 4
-	assert_equal "$stderr" "slots: no such team: Sales (no active member has it)"
+	assert_equal "$stderr" "slots: no team Sales"
 	run --separate-stderr slots --duration 1h ann@x.org cy@x.org
 	assert_failure 4
 	assert_equal "$stderr" "slots: no such user: cy@x.org"

@@ -14,7 +14,11 @@ local_setup() {
 @test "a misspelt team is 4 everywhere, with the closest name" {
 	before=$(store_sum)
 	for cmd in "status --team Suport" "assign-next --team Suport" \
-	    "hours-set --team Suport mon=09:00-17:00"; do
+	    "hours-set --team Suport mon=09:00-17:00" \
+	    "status --removed --team Suport" "user-list --team Suport" \
+	    "ooo-list --team Suport --from 2026-12-01 --to 2026-12-02" \
+	    "ooo-add --team Suport --from 2026-12-01 --to 2026-12-02" \
+	    "slots --team Suport --duration 30m" "coverage --team Suport"; do
 		run --separate-stderr $cmd
 		assert_failure 4
 		assert_output ""

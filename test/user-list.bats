@@ -2,6 +2,7 @@
 # user-list: one row per user through the users index, the filters, the
 # formats (json lists as arrays), -l, --removed.
 load helpers/common
+bats_require_minimum_version 1.5.0
 
 local_setup() {
 	user-add --no-welcome --first-name Ada --last-name Lovelace \
@@ -64,9 +65,15 @@ T=2026-11-23T10:00:00Z
 	assert_output cy@x.org
 	run sh -c 'user-list --format tsv --no-header --team Tier1 --seat paid | cut -f1'
 	assert_output ada@x.org
-	run sh -c 'user-list --format tsv --no-header --team Nobody | cut -f1'
+	# A known team with no row for the other filters is an empty list; a
+	# team nobody is in is not found (4).
+	run user-list --format tsv --no-header --team Tier1 --seat none
 	assert_success
 	assert_output ''
+	run --separate-stderr user-list --format tsv --no-header --team Nobody
+	assert_failure 4
+	assert_output ''
+	[ "$stderr" = "user-list: no team Nobody" ]
 }
 
 @test "a bad --contact or -l without one address is a usage error" {
