@@ -330,17 +330,6 @@ skip_owner(struct pool *p, const struct record *r)
 			p->m[i].eligible = 0;
 }
 
-/* Malformed rows are kept as they are and not counted: say so. */
-static void
-warn_malformed(const struct records *rs)
-{
-	size_t k;
-
-	for (k = 0; k < rs->n; k++)
-		if (rs->r[k].raw)
-			warnmsg("%s", rs->r[k].why);
-}
-
 /* Nobody to give the record to: exit 1; with --queue the record waits
  * unassigned in the backlog (in the same locked change). */
 static int
@@ -396,7 +385,7 @@ run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 	if (o->record || o->backlog) {
 		if ((rc = records_load(st, &rs)) != 0)
 			goto out;
-		warn_malformed(&rs);
+		records_warn_malformed(&rs);
 		records_open_of(&rs, &oc);
 	} else if ((rc = records_open(st, &oc)) != 0)
 		goto out;
@@ -460,8 +449,11 @@ chosen:
 		give(&p, &rot, r, i, now);
 	} else
 		rotation_set(&rot, p.name, p.m[i].email, now);
-	audit_add("assign", p.m[i].email, "%s%s%spool %s", o->record ? type : "",
-	    o->record ? ":" : "", o->record ? id : "", p.name);
+	if (o->record)
+		audit_add("assign", p.m[i].email, "%s:%s pool %s", type, id,
+		    p.name);
+	else
+		audit_add("assign", p.m[i].email, "pool %s", p.name);
 	if (o->json) {
 		json_t *j = json_pack("{s:s, s:s, s:o, s:s}", "email", p.m[i].email,
 		    "pool", p.name, "record", o->record ? json_string(o->record) :

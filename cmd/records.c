@@ -138,6 +138,7 @@ change(const char *storeopt, int op, const char *owner, char **refs,
 	if ((rc = add_owner(&st, owner, &own)) != 0 ||
 	    (rc = records_load(&st, &rs)) != 0)
 		goto out;
+	records_warn_malformed(&rs);
 	for (i = 0; i < nrefs; i++) {
 		if ((rc = record_ref_parse(refs[i], &type, &id)) != 0)
 			goto out;

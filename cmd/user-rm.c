@@ -255,9 +255,7 @@ main(int argc, char **argv)
 	if ((rc = records_load(&st, &rs)) != 0)
 		report(rc);
 	else
-		for (i = 0; i < rs.n; i++)	/* kept as they are */
-			if (rs.r[i].raw)
-				warnmsg("%s", rs.r[i].why);
+		records_warn_malformed(&rs);	/* kept as they are */
 	if (rc == 0)
 		for (i = 0; i < nus; i++)
 			check_user(&us[i], &lastsa, &st, &rs,

@@ -226,6 +226,29 @@ records_find(struct records *rs, const char *type, const char *id)
 	return NULL;
 }
 
+/* Another row of r's type and id after r, or NULL. */
+static struct record *
+records_find_after(struct records *rs, const struct record *r)
+{
+	size_t i;
+
+	for (i = (size_t)(r - rs->r) + 1; i < rs->n; i++)
+		if (rs->r[i].raw == NULL && strcmp(rs->r[i].type, r->type) == 0 &&
+		    strcmp(rs->r[i].id, r->id) == 0)
+			return &rs->r[i];
+	return NULL;
+}
+
+void
+records_warn_malformed(const struct records *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->r[i].raw)
+			warnmsg("%s", rs->r[i].why);
+}
+
 void
 record_set_owner(struct record *r, const char *owner)
 {
@@ -279,9 +302,13 @@ int
 records_change(struct records *rs, int op, const char *type, const char *id,
     const char *owner, int *changed)
 {
-	struct record *r = records_find(rs, type, id);
+	struct record *r = records_find(rs, type, id), *dup;
 
 	*changed = 0;
+	if (r != NULL && (dup = records_find_after(rs, r)) != NULL)
+		return fail(RX_STORE, "%s:%s is in %s twice (lines %ld and "
+		    "%ld): remove one by hand (store-edit %s)", type, id,
+		    RECORDS_FILE, r->line, dup->line, RECORDS_FILE);
 	if (op == REC_ADD) {
 		if (r)
 			return fail(RX_RULE, "%s:%s is already in %s (%s%s%s)",

@@ -58,6 +58,7 @@ move_records(struct store *st, const char *from, const char *to,
 	memset(&rs, 0, sizeof rs);
 	if ((rc = records_load(st, &rs)) != 0)
 		return rc;
+	records_warn_malformed(&rs);
 	*n = records_reassign(&rs, from, to, 1);
 	if (*n > 0)
 		rc = records_save(st, &rs);

@@ -539,3 +539,13 @@ ticket:2 b@x.org"
 	# Fair: 5 each over the 4 users.
 	[ "$(cut -d' ' -f2 "$BATS_TEST_TMPDIR/out" | sort | uniq -c | awk '{print $1}' | sort -u)" = 5 ]
 }
+
+@test "the audit row names the record and the pool, or the pool alone" {
+	add_users a@x.org b@x.org
+	assign-next --record ticket:A1 >/dev/null
+	assign-next >/dev/null
+	run tail -n 2 "$ROSTER_DIR/audit.csv"
+	assert_output "$(printf '%s\n' \
+	    '2026-11-23T10:00:00Z,tester,assign-next,assign,a@x.org,ticket:A1 pool *' \
+	    '2026-11-23T10:00:00Z,tester,assign-next,assign,b@x.org,pool *')"
+}

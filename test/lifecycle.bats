@@ -265,3 +265,30 @@ ticket	P1-47	a@x.org	open	true"
 	run user-mod --capacity -1 a@x.org
 	assert_failure 5
 }
+
+@test "every writer of records.csv names a malformed row it keeps" {
+	add_users a@x.org b@x.org
+	records_csv "ticket,1,a@x.org,open" "ticket,3,a@x.org,closed,extra" \
+	    "ticket,2,a@x.org,open"
+	for cmd in "records --close ticket:2" "records --add ticket:11" \
+	    "records --unassign ticket:1" \
+	    "user-mod --rename ann@x.org a@x.org"; do
+		run --separate-stderr $cmd
+		assert_success
+		[[ $stderr == *"records.csv:3: "* ]]
+		grep -qx 'ticket,3,a@x.org,closed,extra' "$ROSTER_DIR/records.csv"
+	done
+}
+
+@test "a record in records.csv twice is not changed halfway: 7, nothing written" {
+	add_users a@x.org
+	records_csv "ticket,1,a@x.org,open" "ticket,2,a@x.org,open" \
+	    "ticket,1,a@x.org,open"
+	sum=$(store_sum)
+	for op in --close --reopen --unassign; do
+		run --separate-stderr records $op ticket:1
+		assert_failure 7
+		[ "$stderr" = "records: ticket:1 is in records.csv twice (lines 2 and 4): remove one by hand (store-edit records.csv)" ]
+		assert_equal "$(store_sum)" "$sum"
+	done
+}

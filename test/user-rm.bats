@@ -2,6 +2,7 @@
 # user-rm: the four checks in order, --reassign-to, --force, the archive in
 # removed/ (more in removal.bats).
 load helpers/common
+bats_require_minimum_version 1.5.0
 
 local_setup() {
 	user-add --no-welcome --super-admin boss@x.org >/dev/null

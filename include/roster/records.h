@@ -65,6 +65,9 @@ int records_change(struct records *rs, int op, const char *type,
 
 /* Read STORE/records.csv into rs. 0, or RX_STORE with FILE:LINE. */
 int records_load(struct store *st, struct records *rs);
+/* Warn (stderr) of each malformed row: every writer of records.csv keeps
+ * them byte for byte and says so. */
+void records_warn_malformed(const struct records *rs);
 void records_free(struct records *rs);
 
 /* The record of type and id (type case-sensitive), or NULL. */
