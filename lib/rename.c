@@ -31,9 +31,12 @@ check_new(struct store *st, const char *from, const char *to)
 	return 0;
 }
 
-/* Move the user file: the new one staged, the old one removed. */
+/* Move the user file: the new one staged, the old one removed.  An address
+ * that was removed before starts a new life now: created is the rename's
+ * time, as after an add or a restore, so that its archives are not taken
+ * for a removal cut short (status --check). */
 static int
-move_file(struct store *st, struct user *u, const char *to)
+move_file(struct store *st, struct user *u, const char *to, time_t now)
 {
 	char *fname = email_fname(u->email), *rel;
 	int rc;
@@ -42,6 +45,8 @@ move_file(struct store *st, struct user *u, const char *to)
 	free(fname);
 	free(u->email);
 	u->email = xstrdup(to);
+	if (user_exists(st, to, USER_REMOVED))
+		u->created = now;
 	if ((rc = user_save(st, u, USER_ACTIVE)) == 0)
 		rc = txn_remove(st, rel);
 	free(rel);
@@ -105,7 +110,7 @@ user_rename(struct store *st, const char *old, const char *new, time_t now,
 	if ((rc = user_load(st, r->from, USER_ACTIVE, &u)) != 0)
 		return rc;
 	if ((rc = check_new(st, r->from, r->to)) == 0 &&
-	    (rc = move_file(st, &u, r->to)) == 0 &&
+	    (rc = move_file(st, &u, r->to, now)) == 0 &&
 	    (rc = move_records(st, r->from, r->to, &r->records)) == 0 &&
 	    (rc = move_rotation(st, r->from, r->to, &r->pools)) == 0 &&
 	    (rc = welcome_drop(st, r->from, &dropped)) == 0 && dropped)

@@ -79,3 +79,15 @@ local_setup() {
 	[ "$(store_sum)" = "$before" ]
 	[ -e "$ROSTER_DIR/users/ann@x.org.yaml" ]
 }
+
+@test "renaming onto an address removed before: a new life, not a removal cut short" {
+	add_users dan@x.org
+	ROSTER_NOW=2026-11-23T11:00:00Z user-rm dan@x.org >/dev/null
+	ROSTER_NOW=2026-11-23T12:00:00Z run user-mod --rename dan@x.org ann@x.org
+	assert_success
+	grep -qx 'created: 2026-11-23T12:00:00Z' "$ROSTER_DIR/users/dan@x.org.yaml"
+	run status --check
+	assert_success
+	assert_output ''
+	[ -e "$ROSTER_DIR/removed/dan@x.org/20261123T110000Z.yaml" ]
+}
