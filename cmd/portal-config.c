@@ -107,7 +107,9 @@ list_row(struct out *o, const char *name, const char *val, int def)
 	 * columns: it is what a human pastes back into a command. */
 	if (o->fmt == FMT_TABLE) {
 		char *line = xasprintf("%s = %s", name, cells[1]);
-		printf("%s\n", line);
+		char *shown_line = esc_str(line);
+		printf("%s\n", shown_line);
+		free(shown_line);
 		free(line);
 	} else
 		out_row(o, cells);
@@ -330,10 +332,12 @@ write_edit(struct store *st, const struct opts *op, const char *value)
 	if (rc == 0)
 		rc = check_edit(st, &before, &after, line);
 	if (rc == 0 && op->dry_run) {
-		if (val)
-			printf("%s = %s\n", name, val);
-		else
-			printf("%s (unset)\n", name);
+		char *line = val ? xasprintf("%s = %s", name, val) :
+		    xasprintf("%s (unset)", name);
+		char *shown = esc_str(line);
+		printf("%s\n", shown);
+		free(shown);
+		free(line);
 	} else if (rc == 0) {
 		text = ini_text(&after, &len);
 		rc = txn_put(st, PORTAL_FILE, text, len);

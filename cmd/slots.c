@@ -485,7 +485,8 @@ main(int argc, char **argv)
 		usage(RX_USAGE);
 	}
 	if ((o.team == NULL) == (argc == 0)) {
-		warnmsg("name a --team or addresses, not both");
+		warnmsg(o.team ? "name a --team or addresses, not both" :
+		    "name a --team or addresses");
 		usage(RX_USAGE);
 	}
 	if (o.tz == NULL)

@@ -81,11 +81,31 @@ list_row(struct out *o, const char *name, const char *raw, int def)
 
 	/* As portal-config: git config's "key = value", what a human
 	 * pastes back into a command. */
-	if (o->fmt == FMT_TABLE)
-		printf("%s = %s%s\n", name, val, def ? " (default)" : "");
-	else
+	if (o->fmt == FMT_TABLE) {
+		char *en = esc_str(name), *ev = esc_str(val);
+		printf("%s = %s%s\n", en, ev, def ? " (default)" : "");
+		free(en);
+		free(ev);
+	} else
 		out_row(o, cells);
 	free(val);
+}
+
+/* 1 if a key line after line i sets name too. */
+static int
+set_later(const struct inidoc *d, size_t i, const char *name)
+{
+	char *n;
+	int r = 0;
+
+	for (i++; !r && i < d->n; i++) {
+		if (d->l[i].kind != INI_KEY ||
+		    (n = storecfg_name(d->l[i].sec, d->l[i].key)) == NULL)
+			continue;
+		r = strcmp(n, name) == 0;
+		free(n);
+	}
+	return r;
 }
 
 /* store.* first (defaults included), then the others in file order. */
@@ -114,7 +134,9 @@ list(const struct inidoc *d, const struct opts *op)
 		if (d->l[i].kind != INI_KEY ||
 		    (name = storecfg_name(d->l[i].sec, d->l[i].key)) == NULL)
 			continue;
-		if (!strv_has(&seen, name)) {
+		/* A key given twice: the last one holds, as the file's
+		 * reader and a lookup take it. */
+		if (!strv_has(&seen, name) && !set_later(d, i, name)) {
 			strv_add(&seen, name);
 			list_row(&o, name, d->l[i].val, 0);
 		}

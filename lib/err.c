@@ -416,3 +416,13 @@ pct_decode(const char *s, size_t len)
 	*o = '\0';
 	return out;
 }
+
+int
+text_printable(const char *s)
+{
+	char *e = esc_str(s);
+	int r = strcmp(e, s) == 0;
+
+	free(e);
+	return r;
+}

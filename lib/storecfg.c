@@ -266,6 +266,9 @@ storecfg_value(const char *name, const char *val, char **norm)
 	int rc;
 
 	*norm = NULL;
+	if (!text_printable(val))
+		return fail(RX_INVALID, "%s: a control character or a byte "
+		    "that is not UTF-8 in the value", name);
 	if (strcmp(name, "store.timezone") == 0) {
 		if (!zone_valid(val))
 			return fail(RX_INVALID, "store.timezone: unknown time "

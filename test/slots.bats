@@ -272,6 +272,10 @@ W=(--from 2026-11-23T13:00:00Z --to 2026-11-23T16:00:00Z --interval 1h
 		assert_output ""
 		[[ $stderr == *"usage: slots"* ]]
 	done
+	run --separate-stderr slots --duration 1h
+	[ "${stderr_lines[0]}" = "slots: name a --team or addresses" ]
+	run --separate-stderr slots --duration 1h --team Support ann@x.org
+	[ "${stderr_lines[0]}" = "slots: name a --team or addresses, not both" ]
 	run slots -h
 	assert_success
 	assert_line --index 0 --partial "usage: slots [--explain]"

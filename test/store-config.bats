@@ -232,3 +232,25 @@ INI
 	run hours-set ann@x.org
 	assert_output --partial '(default of team Support)'
 }
+
+@test "control characters: refused in a value, escaped in the listing" {
+	mkstore
+	sum=$(store_sum)
+	run store-config pipelines.P "$(printf 'a\033]0;x\007')"
+	assert_failure 5
+	assert_output "store-config: pipelines.P: a control character or a byte that is not UTF-8 in the value"
+	assert_equal "$(store_sum)" "$sum"
+	printf '[pipelines]\nP = a\033[31mred\n' >>"$ROSTER_DIR/roster.ini"
+	run store-config
+	assert_line 'pipelines.P = a\x1b[31mred'
+}
+
+@test "a key given twice: the listing and a lookup both show the last" {
+	mkstore
+	printf '[pipelines]\nP = a\nP = b\n' >>"$ROSTER_DIR/roster.ini"
+	run store-config pipelines.P
+	assert_output b
+	run store-config
+	assert_line 'pipelines.P = b'
+	refute_line 'pipelines.P = a'
+}

@@ -61,6 +61,10 @@ void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * backslash included, and UTF-8 letters (Zoë, 日本) are kept.  malloc'd. */
 char *esc_str(const char *s);
 
+/* 1 if s is shown as it is by esc_str(): valid UTF-8 with no control
+ * character (C0, DEL, C1). */
+int text_printable(const char *s);
+
 /* Flush and close stdout; on failure print why and return RX_STORE.
  * Every binary that prints ends with: return out_close(rc). */
 int out_close(int rc);
