@@ -7,11 +7,15 @@
 
 #include "roster/err.h"
 #include "roster/out.h"
+#include "roster/rules.h"
 #include "roster/sched.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
 #include "roster/zone.h"
+
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
 
 #define DAY	86400L
 #define LABEL	14	/* "Mon 2026-12-21" */
@@ -322,7 +326,12 @@ main(int argc, char **argv)
 			o.step = optarg;
 			break;
 		case O_TEAM:
-			o.team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				exit(RX_INVALID);
+			}
+			o.team = teamname;
 			break;
 		case O_TZ:
 			o.tz = optarg;

@@ -19,6 +19,9 @@
 #include "roster/user.h"
 #include "roster/zone.h"
 
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
+
 /* Calendar input larger than this is refused rather than read whole. */
 #define ICS_MAX (64L * 1024 * 1024)
 
@@ -414,7 +417,12 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->header = 0;
 			break;
 		case O_TEAM:
-			o->team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				exit(RX_INVALID);
+			}
+			o->team = teamname;
 			break;
 		case O_TO:
 			o->to = optarg;

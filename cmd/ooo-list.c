@@ -12,6 +12,9 @@
 #include "roster/timefmt.h"
 #include "roster/user.h"
 
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
+
 static void
 usage(int rc)
 {
@@ -183,7 +186,12 @@ main(int argc, char **argv)
 			o.header = 0;
 			break;
 		case O_TEAM:
-			o.team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				exit(RX_INVALID);
+			}
+			o.team = teamname;
 			break;
 		case O_TO:
 			o.to = optarg;

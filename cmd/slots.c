@@ -8,11 +8,15 @@
 #include "roster/avail.h"
 #include "roster/err.h"
 #include "roster/out.h"
+#include "roster/rules.h"
 #include "roster/sched.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
 #include "roster/zone.h"
+
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
 
 #define DAY	86400L
 #define FMT_ICS	100
@@ -463,7 +467,12 @@ main(int argc, char **argv)
 			o.header = 0;
 			break;
 		case O_TEAM:
-			o.team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				exit(RX_INVALID);
+			}
+			o.team = teamname;
 			break;
 		case O_TO:
 			o.to = optarg;

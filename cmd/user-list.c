@@ -13,6 +13,9 @@
 #include "roster/uindex.h"
 #include "roster/user.h"
 
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
+
 static void
 usage(int rc)
 {
@@ -400,7 +403,12 @@ main(int argc, char **argv)
 			filtered = 1;
 			break;
 		case O_TEAM:
-			f.team = optarg;
+			free(teamname);
+			if (team_name(optarg, &teamname) != 0) {
+				err_print();
+				exit(RX_INVALID);
+			}
+			f.team = teamname;
 			filtered = 1;
 			break;
 		case O_VERSION:

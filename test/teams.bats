@@ -95,3 +95,13 @@ local_setup() {
 	run status --team Sales --format tsv --no-header
 	assert_output --partial 'zed@x.org'
 }
+
+@test "an empty --team is invalid input (5) in every command that takes one" {
+	for cmd in status assign-next hours-set user-list ooo-list \
+	    "slots --duration 1h" coverage \
+	    "ooo-add --from 2026-12-01 --to 2026-12-02"; do
+		run --separate-stderr $cmd --team ' '
+		assert_failure 5
+		[ "$stderr" = "${cmd%% *}: empty team name" ]
+	done
+}
