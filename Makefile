@@ -95,6 +95,7 @@ DEPS = libyaml-dev libcsv-dev libinih-dev libjansson-dev libical-dev \
        bats-support mandoc tzdata python3 \
        hyperfine shellcheck parallel jq coreutils util-linux mount passwd \
        strace python3-email-validator python3-icalendar python3-dateutil \
+       python3-yaml \
        python3-recurring-ical-events
 
 # make sharedtest's GlusterFS test bed (server and FUSE client on loopback).

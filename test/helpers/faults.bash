@@ -242,6 +242,8 @@ fault_judge() {
 	# Lines naming a user file that could not be read are reports of
 	# their own (roster(5), "A file or row that cannot be read").
 	lines=$(grep -cvE '^[a-z-]+: (unreadable: )?users/[^ ]*\.yaml: ' "$w/err" || true)
+	# ...unless the one line there is the error itself.
+	[ "$lines" -ne 0 ] || [ "$(wc -l <"$w/err")" -ne 1 ] || lines=1
 	case $rc.$state.$commit in
 	0.there.*)
 		if cmp -s "$w/out" "$w/refout"; then

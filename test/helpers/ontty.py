@@ -19,8 +19,14 @@ def main():
         if os.environ.get("ONTTY_PRIVATE_DEVPTS"):
             raise
         os.environ["ONTTY_PRIVATE_DEVPTS"] = "1"
-        script = 'mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts && exec "$@"'
-        os.execvp("unshare", ["unshare", "--mount", "sh", "-c", script, "sh",
+        # The propagation of / is left alone (a chroot's / is no mount
+        # point, so unshare could not make it private); /dev, bind-mounted
+        # there, is made private first so that nothing reaches the host.
+        script = ('mount --make-rprivate /dev && '
+                  'mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts '
+                  '&& exec "$@"')
+        os.execvp("unshare", ["unshare", "--mount", "--propagation", "unchanged",
+                              "sh", "-c", script, "sh",
                               sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
     sys.exit(pty.spawn(sys.argv[1:]) >> 8)
 
