@@ -17,7 +17,6 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
-#include "roster/uindex.h"
 #include "roster/user.h"
 #include "roster/zone.h"
 
