@@ -35,9 +35,6 @@ usage(int rc)
 	exit(rc);
 }
 
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
-
 struct opts {
 	const char *store, *at, *team, *set, *until;
 	int fmt, header, quiet, only, removed, end_ooo, check, clear;
@@ -400,17 +397,6 @@ check_args(struct opts *o, int n)
 }
 
 static void
-set_team(struct opts *o, const char *arg)
-{
-	free(teamname);
-	if (team_name(arg, &teamname) != 0) {
-		err_print();
-		exit(RX_INVALID);
-	}
-	o->team = teamname;
-}
-
-static void
 set_only(struct opts *o, int away)
 {
 	if (o->only != -1 && o->only != away)
@@ -483,7 +469,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->set = optarg;
 			break;
 		case O_TEAM:
-			set_team(o, optarg);
+			o->team = cmd_team(optarg);
 			break;
 		default:
 			cmd_opt(&cmd, ch);

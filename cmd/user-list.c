@@ -14,9 +14,6 @@
 #include "roster/timefmt.h"
 #include "roster/user.h"
 
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
-
 static void
 usage(int rc)
 {
@@ -294,17 +291,6 @@ contact_known(const char *r)
 	return 0;
 }
 
-static void
-set_team(struct opts *o, const char *arg)
-{
-	free(teamname);
-	if (team_name(arg, &teamname) != 0) {
-		err_print();
-		exit(RX_INVALID);
-	}
-	o->f.team = teamname;
-}
-
 /* Parse the options into o; the addresses are what is left of argv. */
 static void
 parse_args(int argc, char **argv, struct opts *o)
@@ -365,7 +351,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->f.super_admin = 1;
 			break;
 		case O_TEAM:
-			set_team(o, optarg);
+			o->f.team = cmd_team(optarg);
 			break;
 		default:
 			cmd_opt(&cmd, ch);
