@@ -283,18 +283,13 @@ set_position(struct setting_args *o, const char *arg)
 static void
 parse(int argc, char **argv, struct setting_args *o)
 {
-	enum { O_UNSET = 256, O_ADD, O_REMOVE, O_RESET, O_POS, O_CHECK, O_DRY,
-	    O_FORMAT, O_NOHEADER };
+	enum { O_ADD = 256, O_REMOVE, O_RESET, O_POS };
 	static const struct option longopts[] = {
 		{ "add-column", required_argument, NULL, O_ADD },
-		{ "check", no_argument, NULL, O_CHECK },
-		{ "dry-run", no_argument, NULL, O_DRY },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "no-header", no_argument, NULL, O_NOHEADER },
 		{ "position", required_argument, NULL, O_POS },
 		{ "remove-column", required_argument, NULL, O_REMOVE },
 		{ "reset-columns", no_argument, NULL, O_RESET },
-		{ "unset", required_argument, NULL, O_UNSET },
+		SETTING_LONGOPTS,
 		CMD_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -307,21 +302,6 @@ parse(int argc, char **argv, struct setting_args *o)
 		case O_ADD:
 			setting_mode(o, M_ADD, optarg);
 			break;
-		case O_CHECK:
-			setting_mode(o, M_CHECK, NULL);
-			break;
-		case O_DRY:
-			o->dry_run = 1;
-			break;
-		case O_FORMAT:
-			if (out_format(optarg, &o->fmt) != 0)
-				cmd_badopt(&cmd);
-			o->fmtset = 1;
-			break;
-		case O_NOHEADER:
-			o->header = 0;
-			o->fmtset = 1;
-			break;
 		case O_POS:
 			set_position(o, optarg);
 			break;
@@ -331,11 +311,8 @@ parse(int argc, char **argv, struct setting_args *o)
 		case O_RESET:
 			setting_mode(o, M_RESET, NULL);
 			break;
-		case O_UNSET:
-			setting_mode(o, M_UNSET, optarg);
-			break;
 		default:
-			cmd_opt(&cmd, ch);
+			setting_opt(o, &cmd, ch);
 		}
 	}
 	o->store = cmd.store;

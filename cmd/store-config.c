@@ -192,13 +192,8 @@ check(const struct store *st, const struct inidoc *d, struct issues *is)
 static void
 parse(int argc, char **argv, struct setting_args *o)
 {
-	enum { O_UNSET = 256, O_CHECK, O_DRY, O_FORMAT, O_NOHEADER };
 	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, O_CHECK },
-		{ "dry-run", no_argument, NULL, O_DRY },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "no-header", no_argument, NULL, O_NOHEADER },
-		{ "unset", required_argument, NULL, O_UNSET },
+		SETTING_LONGOPTS,
 		CMD_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -206,30 +201,8 @@ parse(int argc, char **argv, struct setting_args *o)
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case O_CHECK:
-			setting_mode(o, SET_CHECK, NULL);
-			break;
-		case O_DRY:
-			o->dry_run = 1;
-			break;
-		case O_FORMAT:
-			if (out_format(optarg, &o->fmt) != 0)
-				cmd_badopt(&cmd);
-			o->fmtset = 1;
-			break;
-		case O_NOHEADER:
-			o->header = 0;
-			o->fmtset = 1;
-			break;
-		case O_UNSET:
-			setting_mode(o, SET_UNSET, optarg);
-			break;
-		default:
-			cmd_opt(&cmd, ch);
-		}
-	}
+	    NULL)) != -1)
+		setting_opt(o, &cmd, ch);
 	o->store = cmd.store;
 	if (setting_operands(o, argc - optind, argv + optind) != 0) {
 		warnmsg("conflicting options or operands");

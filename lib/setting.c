@@ -22,6 +22,33 @@ setting_mode(struct setting_args *a, int mode, const char *arg)
 	a->nmodes++;
 }
 
+void
+setting_opt(struct setting_args *a, struct cmd *c, int ch)
+{
+	switch (ch) {
+	case SET_O_CHECK:
+		setting_mode(a, SET_CHECK, NULL);
+		break;
+	case SET_O_DRY:
+		a->dry_run = 1;
+		break;
+	case SET_O_FORMAT:
+		if (out_format(optarg, &a->fmt) != 0)
+			cmd_badopt(c);
+		a->fmtset = 1;
+		break;
+	case SET_O_NOHEADER:
+		a->header = 0;
+		a->fmtset = 1;
+		break;
+	case SET_O_UNSET:
+		setting_mode(a, SET_UNSET, optarg);
+		break;
+	default:
+		cmd_opt(c, ch);
+	}
+}
+
 int
 setting_operands(struct setting_args *a, int argc, char **argv)
 {

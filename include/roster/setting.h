@@ -21,6 +21,7 @@
 #ifndef ROSTER_SETTING_H
 #define ROSTER_SETTING_H
 
+#include <getopt.h>
 #include <time.h>
 
 struct inidoc;
@@ -56,6 +57,25 @@ struct setting_cmd {
 	/* Every mode but list, get and check; it loads the file itself. */
 	int (*write)(struct store *, const struct setting_args *);
 };
+
+/*
+ * The options every such command takes: --check, --dry-run, --format,
+ * --no-header, --unset KEY.  A command lists SETTING_LONGOPTS in its
+ * option table (its own options take values from 256 up to
+ * SET_O_UNSET - 1) and sends every option it does not handle itself to
+ * setting_opt(), which passes the rest on to cmd_opt().
+ */
+enum { SET_O_UNSET = 512, SET_O_CHECK, SET_O_DRY, SET_O_FORMAT,
+	SET_O_NOHEADER };
+#define SETTING_LONGOPTS \
+	{ "check", no_argument, NULL, SET_O_CHECK }, \
+	{ "dry-run", no_argument, NULL, SET_O_DRY }, \
+	{ "format", required_argument, NULL, SET_O_FORMAT }, \
+	{ "no-header", no_argument, NULL, SET_O_NOHEADER }, \
+	{ "unset", required_argument, NULL, SET_O_UNSET }
+
+struct cmd;
+void setting_opt(struct setting_args *a, struct cmd *c, int ch);
 
 /* Record one mode (and its argument) given as an option. */
 void setting_mode(struct setting_args *a, int mode, const char *arg);
