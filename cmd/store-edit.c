@@ -11,6 +11,7 @@
 
 #include "roster/audit.h"
 #include "roster/check.h"
+#include "roster/cmd.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
@@ -305,48 +306,43 @@ exec_locked(const char *store, char **argv)
 	return status ? status : rc;
 }
 
+/* Parse the options: the store (NULL: the default); *exec for --exec.
+ * The operands are what is left of argv. */
+static const char *
+parse_args(int argc, char **argv, int *exec)
+{
+	enum { O_EXEC = 256 };
+	static const struct option longopts[] = {
+		{ "exec", no_argument, NULL, O_EXEC },
+		CMD_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cmd cmd = { "store-edit", usage, NULL };
+	int ch;
+
+	/* "+": the options of --exec's command are its own. */
+	while ((ch = getopt_long(argc, argv, "+" CMD_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (ch == O_EXEC)
+			*exec = 1;
+		else
+			cmd_opt(&cmd, ch);
+	}
+	return cmd.store;
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { O_EXEC = 256, O_VERSION };
-	static const struct option longopts[] = {
-		{ "exec", no_argument, NULL, O_EXEC },
-		{ "help", no_argument, NULL, 'h' },
-		{ "store", required_argument, NULL, 'd' },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *store = NULL;
-	int ch, exec = 0;
+	const char *store;
+	int exec = 0, rc;
 
 	prog_init(argv[0]);
-	/* "+": the options of --exec's command are its own. */
-	while ((ch = getopt_long(argc, argv, "+d:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			if (store_optarg(optarg) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			store = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
-		case O_EXEC:
-			exec = 1;
-			break;
-		case O_VERSION:
-			puts("store-edit (roster) " ROSTER_VERSION);
-			return 0;
-		default:
-			usage(RX_USAGE);
-		}
-	}
+	store = parse_args(argc, argv, &exec);
 	argc -= optind;
 	argv += optind;
 	if (exec ? argc < 1 : argc != 1)
 		usage(RX_USAGE);
-	return out_close(exec ? exec_locked(store, argv) :
-	    edit_file(store, argv[0]));
+	rc = exec ? exec_locked(store, argv) : edit_file(store, argv[0]);
+	return cmd_end(NULL, rc, 1);
 }
