@@ -404,29 +404,31 @@ set_only(struct opts *o, int away)
 	o->only = away;
 }
 
+/* The options of status: its own, then those of every command. */
+enum { O_AT = 256, O_TEAM, O_AVAIL, O_AWAY, O_REMOVED, O_FORMAT,
+    O_NOHEADER, O_SET, O_ENDOOO, O_CHECK, O_CLEAR, O_UNTIL };
+static const struct option longopts[] = {
+	{ "at", required_argument, NULL, O_AT },
+	{ "available", no_argument, NULL, O_AVAIL },
+	{ "away", no_argument, NULL, O_AWAY },
+	{ "check", no_argument, NULL, O_CHECK },
+	{ "clear", no_argument, NULL, O_CLEAR },
+	{ "end-ooo", no_argument, NULL, O_ENDOOO },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "no-header", no_argument, NULL, O_NOHEADER },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "removed", no_argument, NULL, O_REMOVED },
+	{ "set", required_argument, NULL, O_SET },
+	{ "team", required_argument, NULL, O_TEAM },
+	{ "until", required_argument, NULL, O_UNTIL },
+	CMD_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
 /* Parse the options into o; the addresses are what is left of argv. */
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_AT = 256, O_TEAM, O_AVAIL, O_AWAY, O_REMOVED, O_FORMAT,
-	    O_NOHEADER, O_SET, O_ENDOOO, O_CHECK, O_CLEAR, O_UNTIL };
-	static const struct option longopts[] = {
-		{ "at", required_argument, NULL, O_AT },
-		{ "available", no_argument, NULL, O_AVAIL },
-		{ "away", no_argument, NULL, O_AWAY },
-		{ "check", no_argument, NULL, O_CHECK },
-		{ "clear", no_argument, NULL, O_CLEAR },
-		{ "end-ooo", no_argument, NULL, O_ENDOOO },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "no-header", no_argument, NULL, O_NOHEADER },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "removed", no_argument, NULL, O_REMOVED },
-		{ "set", required_argument, NULL, O_SET },
-		{ "team", required_argument, NULL, O_TEAM },
-		{ "until", required_argument, NULL, O_UNTIL },
-		CMD_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct cmd cmd = { "status", usage, NULL };
 	int ch;
 

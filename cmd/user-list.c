@@ -291,25 +291,27 @@ contact_known(const char *r)
 	return 0;
 }
 
+/* The options of user-list: its own, then those of every command. */
+enum { O_CONTACT = 256, O_FORMAT, O_NOHEADER, O_REMOVED, O_ROLE,
+    O_SEAT, O_SUPER, O_TEAM };
+static const struct option longopts[] = {
+	{ "contact", required_argument, NULL, O_CONTACT },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "long", no_argument, NULL, 'l' },
+	{ "no-header", no_argument, NULL, O_NOHEADER },
+	{ "removed", no_argument, NULL, O_REMOVED },
+	{ "role", required_argument, NULL, O_ROLE },
+	{ "seat", required_argument, NULL, O_SEAT },
+	{ "super-admin", no_argument, NULL, O_SUPER },
+	{ "team", required_argument, NULL, O_TEAM },
+	CMD_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
 /* Parse the options into o; the addresses are what is left of argv. */
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_CONTACT = 256, O_FORMAT, O_NOHEADER, O_REMOVED, O_ROLE,
-	    O_SEAT, O_SUPER, O_TEAM };
-	static const struct option longopts[] = {
-		{ "contact", required_argument, NULL, O_CONTACT },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "long", no_argument, NULL, 'l' },
-		{ "no-header", no_argument, NULL, O_NOHEADER },
-		{ "removed", no_argument, NULL, O_REMOVED },
-		{ "role", required_argument, NULL, O_ROLE },
-		{ "seat", required_argument, NULL, O_SEAT },
-		{ "super-admin", no_argument, NULL, O_SUPER },
-		{ "team", required_argument, NULL, O_TEAM },
-		CMD_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct cmd cmd = { "user-list", usage, NULL };
 	int ch;
 
