@@ -13,12 +13,10 @@
 #include "roster/check.h"
 #include "roster/cmd.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
+#include "roster/handedit.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
-#include "roster/uindex.h"
-#include "roster/user.h"
 
 static void
 usage(int rc)
@@ -134,24 +132,6 @@ temp_read(const char *path, char **text, size_t *len)
 	return 0;
 }
 
-/* The file as it is now; a missing one starts empty (roster.ini: as a
- * new store's), but a user is made with user-add. */
-static int
-current(struct store *st, const char *rel, char **text, size_t *len)
-{
-	int rc = file_read(st->dfd, rel, text, len);
-
-	if (rc != RX_NOTFOUND)
-		return rc;
-	if (strncmp(rel, "users/", 6) == 0)
-		return fail(RX_NOTFOUND, "%s: no such user file (add users "
-		    "with user-add)", rel);
-	*text = xstrdup(strcmp(rel, "roster.ini") == 0 ?
-	    store_ini_default() : "");
-	*len = strlen(*text);
-	return 0;
-}
-
 /* After findings: 1 to edit again, 0 to quit without saving. */
 static int
 ask_again(void)
@@ -210,19 +190,6 @@ edit_loop(struct store *st, const char *rel, const char *path, char **text,
 	}
 }
 
-/* After a change to users/: the index follows at once. */
-static void
-refresh(struct store *st, const char *rel)
-{
-	struct userlist ul;
-
-	if (strncmp(rel, "users/", 6) != 0)
-		return;
-	memset(&ul, 0, sizeof ul);
-	(void)user_scan(st, NULL, &ul, NULL, NULL);
-	userlist_free(&ul);
-}
-
 static int
 edit_file(const char *store, const char *arg)
 {
@@ -241,7 +208,7 @@ edit_file(const char *store, const char *arg)
 	/* roster.ini that does not read is one this command repairs. */
 	if ((rc = clock_now(&now)) != 0 ||
 	    (rc = store_open_raw(&st, store, STORE_WRITE, &ini_rc)) != 0 ||
-	    (rc = current(&st, rel, &old, &oldlen)) != 0 ||
+	    (rc = handedit_text(&st, rel, &old, &oldlen)) != 0 ||
 	    (rc = temp_write(rel, old, oldlen, &path)) != 0)
 		goto out;
 	if ((rc = edit_loop(&st, rel, path, &text, &len)) != 0)
@@ -253,7 +220,7 @@ edit_file(const char *store, const char *arg)
 	audit_add("edit", rel, "%zu bytes", len);
 	if ((rc = txn_put(&st, rel, text, len)) == 0 &&
 	    (rc = txn_commit(&st, now)) == 0)
-		refresh(&st, rel);
+		handedit_done(&st, rel);
 out:
 	if (rc)
 		err_print();
