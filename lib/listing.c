@@ -14,9 +14,11 @@
 static void
 take_all(struct userlist *ul, struct userlist *more)
 {
-	ul->u = xrealloc(ul->u, (ul->n + more->n + 1) * sizeof *ul->u);
-	memcpy(ul->u + ul->n, more->u, more->n * sizeof *ul->u);
-	ul->n += more->n;
+	if (more->n > 0) {	/* more->u may be NULL */
+		ul->u = xrealloc(ul->u, (ul->n + more->n) * sizeof *ul->u);
+		memcpy(ul->u + ul->n, more->u, more->n * sizeof *ul->u);
+		ul->n += more->n;
+	}
 	free(more->u);
 	memset(more, 0, sizeof *more);
 }
