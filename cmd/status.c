@@ -12,7 +12,6 @@
 #include "roster/err.h"
 #include "roster/listing.h"
 #include "roster/out.h"
-#include "roster/removed.h"
 #include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
@@ -37,7 +36,8 @@ usage(int rc)
 
 struct opts {
 	const char *store, *at, *team, *set, *until;
-	int fmt, header, quiet, only, removed, end_ooo, check, clear;
+	int fmt, header, quiet, removed, end_ooo, check, clear;
+	int only;		/* --away 1, --available 0, neither -1 */
 	int away;		/* --set: 1 away, 0 available; --clear: -1 */
 };
 
