@@ -140,7 +140,6 @@ list(const struct opts *o, int n, char **emails)
 	return rc ? rc : bad;
 }
 
-int
 /* Parse the options into o; the addresses are what is left of argv. */
 static void
 parse_args(int argc, char **argv, struct opts *o)
