@@ -22,3 +22,21 @@ users_load(struct store *st, char *const *emails, size_t n,
 			ul->n++;
 	}
 }
+
+int
+users_of_team(struct store *st, const char *team, struct strv *emails,
+    int *unread)
+{
+	struct userlist all;
+	size_t i;
+	int rc;
+
+	if ((rc = user_list(st, USER_ACTIVE, &all, err_tally, unread)) != 0)
+		return rc;
+	for (i = 0; i < all.n; i++)
+		if (strv_has(&all.u[i].teams, team) &&
+		    !strv_has(emails, all.u[i].email))
+			strv_add(emails, all.u[i].email);
+	userlist_free(&all);
+	return 0;
+}

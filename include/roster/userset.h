@@ -7,8 +7,11 @@
  * user, a file that does not read) is a failure of the batch: its message
  * is printed when it happens and the code of the first one is kept in
  * *first (batch_fail(), err.h); the others are loaded all the same, so
- * that one run reports every bad address.  The userlist is the caller's
- * (userlist_free()).  Source: roster(1), EXIT STATUS.
+ * that one run reports every bad address.  users_of_team() adds a team's
+ * members the same way: a user file that does not read is reported and
+ * counted, the others are listed.  The userlist and strv are the
+ * caller's (userlist_free(), strv_free()).  Source: roster(1), EXIT
+ * STATUS.
  */
 #ifndef ROSTER_USERSET_H
 #define ROSTER_USERSET_H
@@ -16,10 +19,18 @@
 #include <stddef.h>
 
 struct store;
+struct strv;
 struct userlist;
 
 /* Load emails[0..n) into ul (zeroed first); *first as above. */
 void users_load(struct store *st, char *const *emails, size_t n,
     struct userlist *ul, int *first);
+
+/* Add to emails, in address order, the active members of team it does
+ * not hold yet; *unread as *first above, for a file that does not read
+ * (its teams are unknown).  0, or the code of a store whose users/
+ * cannot be listed (recorded, not printed). */
+int users_of_team(struct store *st, const char *team, struct strv *emails,
+    int *unread);
 
 #endif
