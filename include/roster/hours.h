@@ -7,7 +7,8 @@
  * Ranges are minutes from midnight (struct range, user.h).  What a call
  * returns malloc'd is the caller's; a struct hours it fills is freed with
  * hours_free().  Errors: 0 or an exit code of err.h with the message
- * recorded.  Source: hours-set(1), roster(5) working_hours and [hours].
+ * recorded.  Source: hours-set(1), roster(5) "users/EMAIL.yaml" and
+ * "roster.ini".
  */
 #ifndef ROSTER_HOURS_H
 #define ROSTER_HOURS_H

@@ -13,7 +13,7 @@
  * owned, and keeps the others in their order.
  * Times are instants (time_t): start <= t < end.  No call fails; the
  * only errors are allocation, which exits (err.h).  Source: ooo-add(1),
- * ooo-rm(1), roster(5) out_of_office.
+ * ooo-rm(1), roster(5) "users/EMAIL.yaml".
  */
 #ifndef ROSTER_OOO_H
 #define ROSTER_OOO_H

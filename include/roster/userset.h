@@ -10,8 +10,9 @@
  * that one run reports every bad address.  users_of_team() adds a team's
  * members the same way: a user file that does not read is reported and
  * counted, the others are listed.  The userlist and strv are the
- * caller's (userlist_free(), strv_free()).  Source: roster(1), EXIT
- * STATUS.
+ * caller's (userlist_free(), strv_free()).  Source: EXIT STATUS in
+ * hours-set(1) and ooo-rm(1); roster(5) "A file or row that cannot be
+ * read".
  */
 #ifndef ROSTER_USERSET_H
 #define ROSTER_USERSET_H
