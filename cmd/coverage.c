@@ -267,8 +267,8 @@ run(const struct opts *o)
 
 	memset(&mb, 0, sizeof mb);
 	memset(&st, 0, sizeof st);
-	if ((tz = zone_get(o->tz)) == NULL) {
-		rc = fail(RX_INVALID, "--tz: unknown time zone %s", o->tz);
+	if ((tz = sched_zone(o->tz)) == NULL) {
+		rc = err_code();
 		goto out;
 	}
 	if ((rc = step_of(o, &step)) != 0 ||
@@ -364,7 +364,5 @@ main(int argc, char **argv)
 		warnmsg("coverage takes --team and no operands");
 		usage(RX_USAGE);
 	}
-	if (o.tz == NULL)
-		o.tz = *zone_process_tz() ? zone_process_tz() : "UTC";
 	return run(&o);
 }

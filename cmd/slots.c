@@ -392,8 +392,8 @@ run(const struct opts *o, int argc, char **argv)
 	memset(&m, 0, sizeof m);
 	memset(&f, 0, sizeof f);
 	memset(&st, 0, sizeof st);
-	if ((tz = zone_get(o->tz)) == NULL) {
-		rc = fail(RX_INVALID, "--tz: unknown time zone %s", o->tz);
+	if ((tz = sched_zone(o->tz)) == NULL) {
+		rc = err_code();
 		goto out;
 	}
 	if ((rc = clock_now(&now)) != 0 ||
@@ -532,7 +532,5 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	check_args(argc, &o);
-	if (o.tz == NULL)
-		o.tz = *zone_process_tz() ? zone_process_tz() : "UTC";
 	return run(&o, argc, argv);
 }
