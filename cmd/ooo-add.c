@@ -104,13 +104,8 @@ add(const struct opts *o, struct user *u, const char *zname, time_t now,
 	int rc;
 
 	*changed = 0;
-	memset(&p, 0, sizeof p);
-	if ((rc = time_parse(o->from, zname, 0, &p.start)) != 0 ||
-	    (rc = time_parse(o->to, zname, 1, &p.end)) != 0)
+	if ((rc = ooo_period(o->from, o->to, zname, &p)) != 0)
 		return rc;
-	if (p.end <= p.start)
-		return fail(RX_INVALID, "--to %s is not after --from %s",
-		    o->to, o->from);
 	time_in_zone(p.start, zname, a);
 	time_in_zone(p.end, zname, b);
 	if (ooo_add(u, &p, &ov) == OOO_SAME) {

@@ -4,6 +4,7 @@
 
 #include "roster/err.h"
 #include "roster/ooo.h"
+#include "roster/timefmt.h"
 #include "roster/user.h"
 
 int
@@ -14,6 +15,22 @@ ooo_cmp(const void *a, const void *b)
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
 	return (x->end > y->end) - (x->end < y->end);
+}
+
+int
+ooo_period(const char *from, const char *to, const char *zone,
+    struct period *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	if ((rc = time_parse(from, zone, 0, &p->start)) != 0 ||
+	    (rc = time_parse(to, zone, 1, &p->end)) != 0)
+		return rc;
+	if (p->end <= p->start)
+		return fail(RX_INVALID, "--to %s is not after --from %s", to,
+		    from);
+	return 0;
 }
 
 int

@@ -11,8 +11,9 @@
  * ooo_remove_if() drops the periods a predicate picks (ooo-rm's --start,
  * --all and --past are the predicates ooo_pick_*()), freeing what each
  * owned, and keeps the others in their order.
- * Times are instants (time_t): start <= t < end.  No call fails; the
- * only errors are allocation, which exits (err.h).  Source: ooo-add(1),
+ * Times are instants (time_t): start <= t < end.  Only ooo_period()
+ * fails (0 or an exit code of err.h, the message recorded); allocation
+ * that fails exits (err.h).  Source: ooo-add(1),
  * ooo-rm(1), roster(5) "users/EMAIL.yaml".
  */
 #ifndef ROSTER_OOO_H
@@ -29,6 +30,13 @@ enum { OOO_ADDED, OOO_SAME };
  * caller).  *overlap: the first other period that overlaps, or NULL. */
 int ooo_add(struct user *u, const struct period *p,
     const struct period **overlap);
+
+/* The period from..to, each a time as time_parse() (timefmt.h) reads it
+ * in zone, a date alone for to meaning the end of that day; p's other
+ * fields are zeroed.  0, or RX_INVALID: a bad time, or one that ends
+ * before it starts ("--to TO is not after --from FROM"). */
+int ooo_period(const char *from, const char *to, const char *zone,
+    struct period *p);
 
 /* 1 if p shares an instant with [from, to). */
 int ooo_overlaps(const struct period *p, time_t from, time_t to);
