@@ -8,9 +8,11 @@
 #include "roster/avail.h"
 #include "roster/cmd.h"
 #include "roster/err.h"
+#include "roster/fileio.h"
 #include "roster/hours.h"
 #include "roster/rules.h"
 #include "roster/store.h"
+#include "roster/storecfg.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
@@ -90,20 +92,36 @@ default_value(const struct opts *o)
 	return val;
 }
 
+/* roster.ini as it is; a missing one is empty.  *text malloc'd. */
+static int
+read_ini(struct store *st, char **text)
+{
+	size_t len = 0;
+	int rc;
+
+	*text = NULL;
+	if ((rc = file_read(st->dfd, STORECFG_FILE, text, &len)) ==
+	    RX_NOTFOUND) {
+		*text = xstrdup("");
+		rc = 0;
+	}
+	return rc;
+}
+
 /* --default: set or clear the default hours of --team (none: the
  * store's) in roster.ini, as one change with its audit row. */
 static int
 set_default(struct store *st, const struct opts *o)
 {
 	const char *who = o->team ? o->team : "store default";
-	char *val = default_value(o), *text;
+	char *val = default_value(o), *old = NULL, *text;
 	size_t len;
 	int rc, had;
 
-	if (o->team && (rc = team_unknown(st, o->team)) != 0)
-		goto out;
-	if ((rc = hoursdef_edit(st, o->team, o->clear ? NULL : val, &text,
-	    &len, &had)) != 0)
+	if ((o->team && (rc = team_unknown(st, o->team)) != 0) ||
+	    (rc = read_ini(st, &old)) != 0 ||
+	    (rc = storecfg_hours_default(old, o->team, o->clear ? NULL : val,
+	    &text, &len, &had)) != 0)
 		goto out;
 	if (o->dry)
 		printf("%s: %s\n", who, o->clear ? (had ? "cleared" : "none") :
@@ -111,11 +129,12 @@ set_default(struct store *st, const struct opts *o)
 	else if (had) {
 		audit_add("hours-default", o->team ? o->team : "", "%s",
 		    o->clear ? "cleared" : val);
-		if ((rc = txn_put(st, "roster.ini", text, len)) == 0)
+		if ((rc = txn_put(st, STORECFG_FILE, text, len)) == 0)
 			rc = txn_commit(st, o->now);
 	}
 	free(text);
 out:
+	free(old);
 	free(val);
 	return rc;
 }

@@ -1,13 +1,9 @@
-/* hours.c — working hours: specs, a user's hours and zone, the defaults
- * of roster.ini (hours.h). */
+/* hours.c — working hours: specs, a user's hours and zone (hours.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "roster/err.h"
-#include "roster/fileio.h"
 #include "roster/hours.h"
-#include "roster/inied.h"
-#include "roster/store.h"
 #include "roster/user.h"
 
 static int
@@ -181,54 +177,4 @@ int
 hours_own(const struct user *u)
 {
 	return !hours_empty(&u->hours) || u->timezone != NULL;
-}
-
-/* roster.ini as it is; a missing one is empty.  *text malloc'd. */
-static int
-ini_read(struct store *st, char **text)
-{
-	size_t len = 0;
-	int rc;
-
-	*text = NULL;
-	rc = file_read(st->dfd, "roster.ini", text, &len);
-	if (rc == RX_NOTFOUND) {
-		*text = xstrdup("");
-		rc = 0;
-	}
-	return rc;
-}
-
-int
-hoursdef_edit(struct store *st, const char *team, const char *value,
-    char **text, size_t *len, int *had)
-{
-	struct hours h = { { 0 }, { 0 } };
-	struct inidoc d;
-	char *key, *old = NULL, *z = NULL;
-	int rc;
-
-	*text = NULL;
-	*had = 1;
-	key = team ? xasprintf("hours.team %s", team) :
-	    xstrdup("hours.default");
-	if ((value && (rc = hoursdef_parse(value, &z, &h)) != 0) ||
-	    (rc = ini_read(st, &old)) != 0)
-		goto out;
-	if ((rc = ini_load(&d, old, "roster.ini")) != 0) {
-		ini_free(&d);
-		goto out;
-	}
-	if (value)
-		ini_set(&d, key, value);
-	else
-		*had = ini_unset(&d, key);
-	*text = ini_text(&d, len);
-	ini_free(&d);
-out:
-	free(old);
-	free(key);
-	free(z);
-	hours_free(&h);
-	return rc;
 }

@@ -1,22 +1,18 @@
 /*
  * hours.h — working hours: specs as hours-set reads and prints them
  * (DAYS=RANGE[,RANGE...], days "mon".."sun", ranges "mon-fri", lists
- * "mon,wed" and mixes: "mon-wed,fri"), what hours-set does to a user's
- * hours and zone, and the defaults of roster.ini's [hours].
+ * "mon,wed" and mixes: "mon-wed,fri"), and what hours-set does to a
+ * user's hours and zone.  Pure: no file is touched.
  *
  * Ranges are minutes from midnight (struct range, user.h).  What a call
  * returns malloc'd is the caller's; a struct hours it fills is freed with
  * hours_free().  Errors: 0 or an exit code of err.h with the message
- * recorded.  Source: hours-set(1), roster(5) "users/EMAIL.yaml" and
- * "roster.ini".
+ * recorded.  Source: hours-set(1), roster(5) "users/EMAIL.yaml".
  */
 #ifndef ROSTER_HOURS_H
 #define ROSTER_HOURS_H
 
-#include <stddef.h>
-
 struct hours;
-struct store;
 struct user;
 
 /* Parse a day set into days[7] (1 = named). 0, or RX_INVALID naming the
@@ -46,14 +42,5 @@ void hours_set(struct user *u, const char *zone, const struct hours *h,
 
 /* 1 if u has hours or a zone of its own (not a default's). */
 int hours_own(const struct user *u);
-
-/* roster.ini's text (*text, *len, malloc'd) with the default hours of
- * team (NULL: the store's default) set to value ("[ZONE] SPEC...", as
- * hoursdef_parse() in store.h reads it), or removed when value is NULL.
- * *had: 0 when there was no such default to remove, else 1.  A missing
- * roster.ini is an empty one.  0, RX_INVALID (value does not parse) or
- * RX_STORE (roster.ini does not read). */
-int hoursdef_edit(struct store *st, const char *team, const char *value,
-    char **text, size_t *len, int *had);
 
 #endif
