@@ -144,7 +144,7 @@ TESTS ?= test
 check: override WERROR = -Werror
 check: all asan dyn
 	@FAULT_SHIM="$(CURDIR)/build/dyn/test/faultinject.so" \
-	    sh test/run.sh "$(O)/bin" "build/asan/bin" $(TESTS)
+	    UNIT_TESTS="$(UNIT)" sh test/run.sh "$(O)/bin" "build/asan/bin" $(TESTS)
 
 # Only the unit tests of $(O), for a quick run while editing lib/.
 unittest: $(UNITS)
