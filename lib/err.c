@@ -1,4 +1,5 @@
 /* err.c — the error record, the printer, allocation that does not fail. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -378,7 +379,9 @@ parse_long(const char *s, long min, long max, long *out)
 	char *end;
 	long v;
 
-	if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+	/* strtol() would skip any leading white space and take a sign. */
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s) ||
+	    *s == '+')
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);

@@ -1,4 +1,4 @@
-/* hours.c — working-hours specs: parse DAYS=RANGE,... and print them back. */
+/* hours.c — working hours: specs, a user's hours and zone (hours.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,10 +70,15 @@ hours_spec_add(struct hours *h, const char *spec)
 	free(ds);
 	if (rc)
 		return rc;
-	rl = xstrdup(eq + 1);
-	for (tok = strtok_r(rl, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save)) {
+	/* strsep(), not strtok(): an empty range ("09:00-17:00,") is an
+	 * error, not skipped. */
+	rl = save = xstrdup(eq + 1);
+	while (*rl && (tok = strsep(&save, ",")) != NULL) {
 		rs = xrealloc(rs, (nr + 1) * sizeof *rs);
+		if (*tok == '\0') {
+			rc = fail(RX_INVALID, "bad spec: %s: empty range", spec);
+			break;
+		}
 		if (range_parse(tok, &rs[nr]) != 0) {
 			rc = fail(RX_INVALID, "bad range: %s (want HH:MM-HH:MM, "
 			    "24:00 allowed as an end)", tok);
@@ -142,4 +147,39 @@ hours_format(const struct hours *h)
 		}
 	}
 	return out;
+}
+
+void
+hours_append(struct hours *h, const struct hours *add)
+{
+	int d;
+
+	for (d = 0; d < 7; d++) {
+		if (add->n[d] == 0)
+			continue;
+		h->r[d] = xrealloc(h->r[d], (h->n[d] + add->n[d]) *
+		    sizeof *h->r[d]);
+		memcpy(h->r[d] + h->n[d], add->r[d], add->n[d] *
+		    sizeof *add->r[d]);
+		h->n[d] += add->n[d];
+	}
+}
+
+void
+hours_set(struct user *u, const char *zone, const struct hours *h, int how)
+{
+	if (zone) {
+		free(u->timezone);
+		u->timezone = xstrdup(zone);
+	}
+	if (how == HOURS_CLEAR || (h && how == HOURS_REPLACE))
+		hours_free(&u->hours);
+	if (h && how != HOURS_CLEAR)
+		hours_append(&u->hours, h);
+}
+
+int
+hours_own(const struct user *u)
+{
+	return !hours_empty(&u->hours) || u->timezone != NULL;
 }
