@@ -9,6 +9,7 @@
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/userset.h"
 
 /* Append the users of more to ul (moved, not copied). */
 static void
@@ -23,22 +24,6 @@ take_all(struct userlist *ul, struct userlist *more)
 	memset(more, 0, sizeof *more);
 }
 
-/* The user or the removals of one address, into one. */
-static int
-load_one(struct store *st, int removed, const char *email,
-    struct userlist *one, int *bad)
-{
-	int r;
-
-	memset(one, 0, sizeof *one);
-	if (removed)
-		return removed_list(st, email, one, err_tally, bad);
-	one->u = xcalloc(1, sizeof *one->u);
-	if ((r = user_load(st, email, USER_ACTIVE, one->u)) == 0)
-		one->n = 1;
-	return r;
-}
-
 int
 listing_users(struct store *st, int removed, const char *team, int n,
     char **emails, struct userlist *ul, int *bad, int *missing)
@@ -50,8 +35,14 @@ listing_users(struct store *st, int removed, const char *team, int n,
 	if (n == 0)
 		return removed ? removed_list(st, NULL, ul, err_tally, bad) :
 		    user_scan(st, team, ul, err_tally, bad);
+	if (!removed) {
+		users_load(st, emails, (size_t)n, ul, missing);
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
-		if ((r = load_one(st, removed, emails[i], &one, bad)) != 0)
+		memset(&one, 0, sizeof one);
+		if ((r = removed_list(st, emails[i], &one, err_tally,
+		    bad)) != 0)
 			err_tally(r, missing);
 		take_all(ul, &one);
 	}

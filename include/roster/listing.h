@@ -2,8 +2,9 @@
  * listing.h — the users a listing shows (status, user-list).
  *
  * listing_users() gathers them: the addresses given (emails[0..n), in that
- * order), else every active user (of team, through the index; NULL: all)
- * or, with removed, every removal (removed.h).  The users are appended to
+ * order; users_load() of userset.h for active users), else every active
+ * user (of team, through the index; NULL: all) or, with removed, every
+ * removal (removed.h).  The users are appended to
  * ul, which the caller frees with userlist_free().  A file that does not
  * load is reported where it is met (err_tally()) and its code kept in
  * *bad; an address given that does not load, in *missing (which may be
