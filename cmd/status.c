@@ -17,6 +17,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/userset.h"
 #include "roster/zone.h"
 
 static void
@@ -109,21 +110,6 @@ set_one(struct store *st, const struct opts *o, const char *email,
 	return avail_override(u, z, o->away, now, until);
 }
 
-/* Write every changed user and commit: all of them or none. */
-static int
-save_all(struct store *st, struct user *us, int n, time_t now)
-{
-	int i, rc = 0;
-
-	for (i = 0; i < n && rc == 0; i++)
-		rc = user_save(st, &us[i], USER_ACTIVE);
-	if (rc == 0)
-		rc = txn_commit(st, now);
-	if (rc)
-		err_print();
-	return rc;
-}
-
 /* --set away|available, or --clear: each address that fails is reported;
  * nothing is written unless every one succeeds. */
 static int
@@ -148,10 +134,10 @@ do_set(const struct opts *o, int n, char **emails)
 	for (i = 0; i < n; i++)
 		if ((rc = set_one(&st, o, emails[i], now, until, &us[i])) != 0)
 			batch_fail(&first, rc);
-	if (first == 0)
-		first = save_all(&st, us, n, now);
-	else
-		audit_drop();
+	if (first != 0)
+		audit_drop();	/* nothing is written */
+	else if ((first = users_save(&st, us, (size_t)n, NULL, now)) != 0)
+		err_print();
 	for (i = 0; i < n; i++)
 		user_free(&us[i]);
 	free(us);
