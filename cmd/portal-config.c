@@ -34,14 +34,6 @@ enum { M_LIST = SET_LIST, M_GET = SET_GET, M_SET = SET_SET,
 	M_UNSET = SET_UNSET, M_CHECK = SET_CHECK, M_ADD = SET_OWN, M_REMOVE,
 	M_RESET };
 
-static void
-issue_add(struct issues *is, const struct issue *it)
-{
-	is->v = xrealloc(is->v, (is->n + 1) * sizeof *is->v);
-	is->v[is->n] = *it;
-	is->v[is->n++].msg = xstrdup(it->msg);
-}
-
 /* Every fixed key that has a value or a default, then the open ones. */
 static int
 list(const struct store *st, const struct inidoc *d,
@@ -193,29 +185,16 @@ edit(const struct store *st, struct inidoc *d, const struct setting_args *op,
 	return rc;
 }
 
-/* Refuse the edit if it breaks a rule that held before, any rule on the
- * line it wrote, or any rule of a portal it turns on.  Rules broken
- * before and not by this edit do not block it, so that two keys broken by
- * hand in a live portal can be fixed one at a time; they are reported. */
+/* Refuse the edit if it breaks a rule (portal_edit_rules()); report the
+ * rules it leaves broken as they were. */
 static int
 check_edit(const struct store *st, const struct inidoc *before,
     const struct inidoc *after, long line)
 {
-	struct issues old = { 0 }, now = { 0 }, bad = { 0 }, left = { 0 };
-	const char *v;
-	size_t i;
-	int on = 0, was_on = 0, rc = 0;
+	struct issues bad = { 0 }, left = { 0 };
+	int rc = 0;
 
-	portal_rules(st, before, &old);
-	portal_rules(st, after, &now);
-	if ((v = ini_get(after, "portal.enabled", NULL)) != NULL)
-		portal_bool(v, &on);
-	if ((v = ini_get(before, "portal.enabled", NULL)) != NULL)
-		portal_bool(v, &was_on);
-	for (i = 0; i < now.n; i++)
-		issue_add((on && !was_on) || (line > 0 &&
-		    now.v[i].line == line) || !issues_has(&old, now.v[i].msg) ?
-		    &bad : &left, &now.v[i]);
+	portal_edit_rules(st, before, after, line, &bad, &left);
 	if (bad.n > 0) {
 		rc = setting_report(PORTAL_FILE, &bad);
 		fail(rc, "the change is refused: %zu broken rule%s listed "
@@ -225,8 +204,6 @@ check_edit(const struct store *st, const struct inidoc *before,
 		warnmsg("%zu rule%s broken before this change %s still broken",
 		    left.n, left.n == 1 ? "" : "s", left.n == 1 ? "is" : "are");
 	}
-	issues_free(&old);
-	issues_free(&now);
 	issues_free(&bad);
 	issues_free(&left);
 	return rc;
@@ -243,8 +220,8 @@ write_edit(struct store *st, const struct setting_args *op)
 
 	if ((rc = clock_now(&now)) != 0)
 		return rc;
-	memset(&before, 0, sizeof before);	/* load() may fail before */
-	memset(&after, 0, sizeof after);	/* it touches them */
+	memset(&before, 0, sizeof before);	/* setting_load() may fail */
+	memset(&after, 0, sizeof after);	/* before it touches them */
 	if ((rc = setting_load(st, PORTAL_FILE, "", &before)) != 0 ||
 	    (rc = setting_load(st, PORTAL_FILE, "", &after)) != 0) {
 		ini_free(&before);
