@@ -459,17 +459,16 @@ apply_audit(int dfd, long long size, const char *rows, size_t n)
 
 	if (n == 0)
 		return 0;
-	fd = openat(dfd, AUDIT_FILE, O_WRONLY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK);
+	fd = file_open_stat(dfd, AUDIT_FILE, O_WRONLY, &sb);
 	if (fd < 0 && errno == ENOENT && (fd = openat(dfd, AUDIT_FILE,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0 &&
-	    file_create_mode(fd, dfd, NULL) != 0) {
+	    (file_create_mode(fd, dfd, NULL) != 0 || fstat(fd, &sb) != 0)) {
 		close(fd);
 		return fail_errno(RX_STORE, AUDIT_FILE);
 	}
 	if (fd < 0)
 		return fail_errno(RX_STORE, AUDIT_FILE);
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
 		return fail(RX_STORE, AUDIT_FILE ": not a regular file");
 	}
@@ -682,16 +681,15 @@ audit_size(int dfd)
 	ssize_t r;
 	int fd;
 
-	fd = openat(dfd, AUDIT_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK);
+	fd = file_open_stat(dfd, AUDIT_FILE, O_RDONLY, &sb);
 	if (fd < 0 && errno == ENOENT)
 		return 0;
 	/* Any other failure must stop the change: the size recorded in the
 	 * journal is where roll-forward cuts audit.csv back to. */
 	if (fd < 0)
 		return fail_errno(RX_STORE, AUDIT_FILE), -1;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		fail_errno(RX_STORE, AUDIT_FILE);
+	if (!S_ISREG(sb.st_mode)) {
+		fail(RX_STORE, AUDIT_FILE ": not a regular file");
 		close(fd);
 		return -1;
 	}
