@@ -119,11 +119,15 @@ file_create_mode(int fd, int dirfd, const struct stat *existing)
 	mode_t mode;
 	gid_t gid;
 
+	/* One fstat of each: on a network file system each is a round
+	 * trip. */
+	if (fstat(fd, &sb) != 0)
+		return -1;
 	if (existing != NULL) {
 		mode = existing->st_mode & 0777;
 		gid = existing->st_gid;
 	} else {
-		if (fstat(dirfd, &dsb) != 0 || fstat(fd, &sb) != 0)
+		if (fstat(dirfd, &dsb) != 0)
 			return -1;
 		/* A file gets the directory's read and write bits, a
 		 * directory all of its bits, setgid included. */
@@ -131,8 +135,6 @@ file_create_mode(int fd, int dirfd, const struct stat *existing)
 		    dsb.st_mode & 0666;
 		gid = dsb.st_gid;
 	}
-	if (fstat(fd, &sb) != 0)
-		return -1;
 	/* Set explicitly: each admin's umask does not matter. */
 	if (fchmod(fd, mode) != 0)
 		return -1;
@@ -200,8 +202,12 @@ file_open_stat(int dfd, const char *rel, int flags, struct stat *sb)
 	return fd;
 }
 
-/* Read all of fd (of size hint) into a NUL-terminated malloc'd buffer:
- * 0, or -1 with errno set. */
+/* Read all of fd into a NUL-terminated malloc'd buffer: 0, or -1 with
+ * errno set.  hint is the size fstat gave just after the open; once that
+ * many bytes are in, the read stops there (store files are replaced by
+ * rename, not changed in place, and audit.csv grows only under the
+ * exclusive lock), saving the read that finds the end, a round trip on a
+ * network file system.  A file that shrank is read to its end. */
 static int
 read_all(int fd, size_t hint, char **data, size_t *len)
 {
@@ -224,6 +230,8 @@ read_all(int fd, size_t hint, char **data, size_t *len)
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if (hint > 0 && n == hint)
+			break;
 	}
 	buf[n] = '\0';
 	*data = buf;
@@ -317,6 +325,16 @@ file_rel_ok(const char *rel)
 	return rel_ok(rel);
 }
 
+static int
+dir_kind_ok(const struct stat *sb, const char *rel)
+{
+	if (S_ISLNK(sb->st_mode))
+		return fail(RX_STORE, "%s: is a symbolic link; not followed", rel);
+	if (!S_ISDIR(sb->st_mode))
+		return fail(RX_STORE, "%s: not a directory", rel);
+	return 0;
+}
+
 int
 dir_ensure(int dfd, const char *rel)
 {
@@ -324,6 +342,13 @@ dir_ensure(int dfd, const char *rel)
 
 	if (!rel_ok(rel))
 		return fail(RX_STORE, "%s: bad directory name", rel);
+	/* Looked at first: a directory is nearly always there, and a
+	 * failed mkdir followed by a stat is two round trips on a network
+	 * file system. */
+	if (fstatat(dfd, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		return dir_kind_ok(&sb, rel);
+	if (errno != ENOENT)
+		return fail_errno(RX_STORE, "%s", rel);
 	if (mkdirat(dfd, rel, 0700) == 0) {
 		int fd = dir_open(dfd, rel);
 		if (fd < 0 || file_create_mode(fd, dfd, NULL) != 0) {
@@ -338,11 +363,8 @@ dir_ensure(int dfd, const char *rel)
 	}
 	if (errno != EEXIST)
 		return fail_errno(RX_STORE, "%s", rel);
+	/* Made meanwhile by another command. */
 	if (fstatat(dfd, rel, &sb, AT_SYMLINK_NOFOLLOW) != 0)
 		return fail_errno(RX_STORE, "%s", rel);
-	if (S_ISLNK(sb.st_mode))
-		return fail(RX_STORE, "%s: is a symbolic link; not followed", rel);
-	if (!S_ISDIR(sb.st_mode))
-		return fail(RX_STORE, "%s: not a directory", rel);
-	return 0;
+	return dir_kind_ok(&sb, rel);
 }

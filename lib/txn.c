@@ -32,11 +32,20 @@ struct hook {
 	void *arg;
 };
 
+/* A top-level file as store_open saw it (txn_seen). */
+struct seen {
+	char name[16];
+	int found;
+	struct stat sb;
+};
+
 struct txn {
 	struct entry *e;
 	size_t n;
 	struct hook *h;
 	size_t nh;
+	struct seen seen[8];
+	size_t nseen;
 };
 
 /* A journal read back: what step 4 needs. */
@@ -153,6 +162,39 @@ txn_begin(struct store *st)
 	signals_catch();
 }
 
+void
+txn_seen(struct store *st, const char *name, int found, const struct stat *sb)
+{
+	struct txn *t = st->txn;
+	struct seen *v;
+
+	if (t == NULL || t->nseen == sizeof t->seen / sizeof t->seen[0] ||
+	    strlen(name) >= sizeof v->name)
+		return;
+	v = &t->seen[t->nseen++];
+	strcpy(v->name, name);
+	v->found = found;
+	if (found)
+		v->sb = *sb;
+}
+
+/* What txn_seen() kept of rel: 0 and *r (0 there, -1 not) and *sb, or -1
+ * when nothing is kept. */
+static int
+seen_get(const struct txn *t, const char *rel, int *r, struct stat *sb)
+{
+	size_t i;
+
+	for (i = 0; i < t->nseen; i++)
+		if (strcmp(t->seen[i].name, rel) == 0) {
+			*r = t->seen[i].found ? 0 : -1;
+			if (t->seen[i].found)
+				*sb = t->seen[i].sb;
+			return 0;
+		}
+	return -1;
+}
+
 /* A path the journal can hold on one line and fileio accepts. */
 static int
 rel_storable(const char *rel)
@@ -249,6 +291,8 @@ txn_clear(struct store *st, int ok)
 	entries_free(t->e, t->n);
 	t->e = NULL;
 	t->n = 0;
+	/* A commit replaces files: what was seen of them no longer holds. */
+	t->nseen = 0;
 }
 
 void
@@ -720,7 +764,9 @@ check_targets(int dfd, struct txn *t, size_t nrows)
 	size_t i;
 	int pfd, r;
 
-	if (nrows > 0 && fstatat(dfd, AUDIT_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (nrows > 0 && seen_get(t, AUDIT_FILE, &r, &sb) != 0)
+		r = fstatat(dfd, AUDIT_FILE, &sb, AT_SYMLINK_NOFOLLOW);
+	if (nrows > 0 && r == 0) {
 		if (!S_ISREG(sb.st_mode))
 			return fail(RX_STORE, AUDIT_FILE ": %s; not written",
 			    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
@@ -729,11 +775,13 @@ check_targets(int dfd, struct txn *t, size_t nrows)
 			return RX_STORE;
 	}
 	for (i = 0; i < t->n; i++) {
-		pfd = file_parent(dfd, t->e[i].rel, &name);
-		if (pfd < 0)
-			return fail_errno(RX_STORE, "%s", t->e[i].rel);
-		r = fstatat(pfd, name, &sb, AT_SYMLINK_NOFOLLOW);
-		close(pfd);
+		if (seen_get(t, t->e[i].rel, &r, &sb) != 0) {
+			pfd = file_parent(dfd, t->e[i].rel, &name);
+			if (pfd < 0)
+				return fail_errno(RX_STORE, "%s", t->e[i].rel);
+			r = fstatat(pfd, name, &sb, AT_SYMLINK_NOFOLLOW);
+			close(pfd);
+		}
 		/* Kept for write_file(): one lookup fewer per file, each a
 		 * round trip on a network file system. */
 		t->e[i].have = r == 0 && S_ISREG(sb.st_mode);
