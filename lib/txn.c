@@ -61,6 +61,7 @@ struct plan {
 
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 #define NCAUGHT (sizeof caught / sizeof caught[0])
+static void parent_drop(void);
 static struct sigaction saved[NCAUGHT];
 /* .generation's text as this command knows it: read once under the lock
  * (no other command changes it while the lock is held) and replaced by
@@ -305,6 +306,7 @@ txn_abort(struct store *st)
 void
 txn_end(struct store *st)
 {
+	parent_drop();
 	/* The store's lock goes next: what we know of .generation with it. */
 	free(gen_memo.text);
 	memset(&gen_memo, 0, sizeof gen_memo);
@@ -458,6 +460,56 @@ plan_parse(const char *text, size_t len, struct plan *p)
 
 /* --- applying ------------------------------------------------------------- */
 
+/* The directory of the last path a commit or a recovery worked in below
+ * the top, kept open until parent_drop(): a change's files are nearly all
+ * in one directory (users/), and each open of it is a round trip on a
+ * network file system.  Directories are never replaced under the lock. */
+static struct {
+	int dfd, fd;
+	char *dir;
+} parent = { -1, -1, NULL };
+
+static void
+parent_drop(void)
+{
+	if (parent.fd >= 0)
+		close(parent.fd);
+	free(parent.dir);
+	parent.fd = parent.dfd = -1;
+	parent.dir = NULL;
+}
+
+/* file_parent(), but the descriptor is borrowed: the caller does not
+ * close it. */
+static int
+parent_of(int dfd, const char *rel, const char **name)
+{
+	const char *s = strrchr(rel, '/');
+	size_t n;
+
+	if (!file_rel_ok(rel)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (s == NULL) {
+		*name = rel;
+		return dfd;
+	}
+	n = (size_t)(s - rel);
+	if (parent.fd >= 0 && parent.dfd == dfd &&
+	    strlen(parent.dir) == n && memcmp(parent.dir, rel, n) == 0) {
+		*name = s + 1;
+		return parent.fd;
+	}
+	parent_drop();
+	parent.fd = file_parent(dfd, rel, name);
+	if (parent.fd < 0)
+		return -1;
+	parent.dfd = dfd;
+	parent.dir = xstrndup(rel, n);
+	return parent.fd;
+}
+
 /* Rename DIR/.NAME.txn over DIR/NAME; a missing temporary was renamed by an
  * earlier pass. */
 static int
@@ -467,14 +519,13 @@ apply_put(int dfd, const char *rel)
 	char *tmp;
 	int pfd, rc = 0;
 
-	pfd = file_parent(dfd, rel, &name);
+	pfd = parent_of(dfd, rel, &name);
 	if (pfd < 0)
 		return fail_errno(RX_STORE, "%s", rel);
 	tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
 	if (renameat(pfd, tmp, pfd, name) != 0 && errno != ENOENT)
 		rc = fail_errno(RX_STORE, "%s", rel);
 	free(tmp);
-	close(pfd);
 	return rc;
 }
 
@@ -484,12 +535,11 @@ apply_del(int dfd, const char *rel)
 	const char *name;
 	int pfd, rc = 0;
 
-	pfd = file_parent(dfd, rel, &name);
+	pfd = parent_of(dfd, rel, &name);
 	if (pfd < 0)
 		return errno == ENOENT ? 0 : fail_errno(RX_STORE, "%s", rel);
 	if (unlinkat(pfd, name, 0) != 0 && errno != ENOENT)
 		rc = fail_errno(RX_STORE, "%s", rel);
-	close(pfd);
 	return rc;
 }
 
@@ -564,13 +614,12 @@ discard_plan(int dfd, const struct plan *p)
 	for (i = 0; i < p->n; i++) {
 		if (p->e[i].data == NULL)
 			continue;
-		pfd = file_parent(dfd, p->e[i].rel, &name);
+		pfd = parent_of(dfd, p->e[i].rel, &name);
 		if (pfd < 0)
 			continue;
 		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
 		unlinkat(pfd, tmp, 0);
 		free(tmp);
-		close(pfd);
 	}
 	unlinkat(dfd, TXN_JOURNAL_TMP, 0);
 }
@@ -776,11 +825,10 @@ check_targets(int dfd, struct txn *t, size_t nrows)
 	}
 	for (i = 0; i < t->n; i++) {
 		if (seen_get(t, t->e[i].rel, &r, &sb) != 0) {
-			pfd = file_parent(dfd, t->e[i].rel, &name);
+			pfd = parent_of(dfd, t->e[i].rel, &name);
 			if (pfd < 0)
 				return fail_errno(RX_STORE, "%s", t->e[i].rel);
 			r = fstatat(pfd, name, &sb, AT_SYMLINK_NOFOLLOW);
-			close(pfd);
 		}
 		/* Kept for write_file(): one lookup fewer per file, each a
 		 * round trip on a network file system. */
@@ -837,14 +885,13 @@ write_temps(int dfd, const struct txn *t)
 	for (i = 0; rc == 0 && i < t->n; i++) {
 		if (t->e[i].data == NULL)
 			continue;
-		pfd = file_parent(dfd, t->e[i].rel, &name);
+		pfd = parent_of(dfd, t->e[i].rel, &name);
 		if (pfd < 0)
 			return fail_errno(RX_STORE, "%s", t->e[i].rel);
 		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
 		rc = write_file(pfd, tmp, t->e[i].have ? &t->e[i].old : NULL,
 		    t->e[i].rel, t->e[i].data, t->e[i].len);
 		free(tmp);
-		close(pfd);
 	}
 	return rc;
 }
@@ -932,6 +979,7 @@ txn_commit(struct store *st, time_t now)
 	}
 	plan_free(&p);
 	free(jtext);
+	parent_drop();
 	txn_clear(st, rc == 0);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
@@ -995,8 +1043,8 @@ roll_back(struct store *st)
 	free(text);
 }
 
-int
-txn_recover(struct store *st, int tmp_too)
+static int
+recover(struct store *st, int tmp_too)
 {
 	struct stat sb;
 	sigset_t old;
@@ -1009,5 +1057,14 @@ txn_recover(struct store *st, int tmp_too)
 	    AT_SYMLINK_NOFOLLOW) == 0)
 		roll_back(st);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+int
+txn_recover(struct store *st, int tmp_too)
+{
+	int rc = recover(st, tmp_too);
+
+	parent_drop();
 	return rc;
 }
