@@ -21,7 +21,6 @@
 #include "roster/welcome.h"
 #include "roster/zone.h"
 
-#define MAX_IMPORT 100
 
 static void
 usage(int rc)
@@ -211,20 +210,20 @@ read_csv(const char *path)
 	return 0;
 }
 
-/* At most MAX_IMPORT rows per import (the product's rule): 3, with a
+/* At most IMPORT_MAX rows per import (rules.h): 3, with a
  * recipe that splits the file and keeps its header in every part. */
 static void
 check_cap(const struct opts *o)
 {
 	const char *f = strcmp(o->csv, "-") == 0 ? "FILE" : o->csv;
 
-	if (import_rows <= MAX_IMPORT)
+	if (import_fits(import_rows))
 		return;
 	fail(RX_RULE, "%s: %zu users: at most %d can be imported at once; "
 	    "split the file keeping its header, then import each part: "
 	    "tail -n +2 '%s' | split -l %d --filter='{ head -n 1 \"%s\"; "
 	    "cat; } >\"$FILE.csv\"' - part-", strcmp(o->csv, "-") == 0 ?
-	    "<stdin>" : o->csv, import_rows, MAX_IMPORT, f, MAX_IMPORT, f);
+	    "<stdin>" : o->csv, import_rows, IMPORT_MAX, f, IMPORT_MAX, f);
 	report(RX_RULE);
 }
 

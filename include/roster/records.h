@@ -43,6 +43,10 @@ struct records {
 #define RECORD_OPEN	"open"
 #define RECORD_CLOSED	"closed"
 
+/* Record types are a set: ticket, conversation, contact, company, deal
+ * (records(1), TYPE:ID).  1 if t (case-sensitive) is one of them. */
+int record_type_valid(const char *t);
+
 /* The state s names (RECORD_OPEN or RECORD_CLOSED), or NULL. */
 const char *record_state(const char *s);
 
