@@ -65,6 +65,7 @@ journal_add_bob() {
 	[ ! -e "$ROSTER_DIR/.journal" ]
 	[ "$(audit_rows)" -eq $((rows + 2)) ]
 	grep -q ',add,bob@example.org,$' "$ROSTER_DIR/audit.csv"
+	user-mod --super-admin cy@example.org >/dev/null
 	run status --check
 	assert_success
 	assert_output ""
@@ -227,7 +228,7 @@ journal_add_bob() {
 }
 
 @test "a torn audit row is reported by check and dropped by the next change" {
-	add_users ann@example.org
+	add_users --super-admin ann@example.org
 	torn='2026-11-23T10:00:00Z,tester,user-add,add,bo'
 	printf '%s' "$torn" >>"$ROSTER_DIR/audit.csv"
 	run status --check
