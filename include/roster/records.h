@@ -47,7 +47,8 @@ struct records {
  * (records(1), TYPE:ID).  1 if t (case-sensitive) is one of them. */
 int record_type_valid(const char *t);
 
-/* The state s names (RECORD_OPEN or RECORD_CLOSED), or NULL. */
+/* The state s names (RECORD_OPEN or RECORD_CLOSED), or NULL.
+ * (records(1), states.) */
 const char *record_state(const char *s);
 
 /* Split "TYPE:ID" (type one of ticket, conversation, contact, company,

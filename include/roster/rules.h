@@ -9,10 +9,12 @@
  * last super admin (the caller counts them: last_sa 1 when removing u
  * would leave none), and open records the removal does not deal with
  * (records_dealt 0: neither --reassign-to, --unassign nor --force).
- * Closed records never block: they keep their owner as history.
+ * Closed records never block: they keep their owner as history.  (Seed
+ * 002, removing users; user-rm(1).)
  *
  * routing_eligible(): available and below capacity (capacity -1: no
- * limit; 0: takes no new records).
+ * limit; 0: takes no new records).  (Seeds 000 and 001, auto-assignment
+ * skips Away users; assign-next(1).)
  *
  * Every rule about people lives here (or, for a file's own syntax, with
  * its loader), once: the commands call these functions to refuse a
@@ -83,6 +85,7 @@ char *records_owned_summary(const struct records *rs, const char *e,
 int routing_eligible(int away, long capacity, long open);
 
 /* A team name as given: blanks at either end trimmed (*out, malloc'd).
+ * (Seed 002, teams; user-add(1) --team.)
  * 0, or RX_INVALID for an empty name or one with ',' (the separator of
  * the CSV Teams column and of listings) or a control character. */
 int team_name(const char *in, char **out);
