@@ -408,8 +408,11 @@ check_key_typos(struct chk *c, const char *rel, const struct user *u)
 static void
 note_active(struct chk *c, const char *rel, const struct user *u)
 {
+	struct userlist one = { (struct user *)u, 1, 1 };
+
 	c->nactive++;
-	c->nsuper += u->super_admin != 0;
+	/* the count user-mod and user-rm make, one user at a time */
+	c->nsuper += super_admins(&one, NULL, NULL);
 	if (is_primary_contact(u))
 		strv_add(&c->primary, rel);
 	if (user_has_hours(c->st, u))
