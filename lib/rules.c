@@ -1,4 +1,4 @@
-/* rules.c — who may take a record, who may be removed (rules.h). */
+/* rules.c — the rules about people, each once (rules.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
