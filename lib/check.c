@@ -509,7 +509,8 @@ check_primary(struct chk *c)
 	size_t i;
 
 	for (i = 1; i < c->primary.n; i++)
-		problem(c, c->primary.v[i], 0, "a second primary contact (%s "
+		problem(c, c->primary.v[i], file_item_line(c, c->primary.v[i],
+		    "contact_roles", "primary"), "a second primary contact (%s "
 		    "is one already); there is one", c->primary.v[0]);
 }
 
@@ -1001,7 +1002,8 @@ check_primary_taken(struct chk *c, const char *rel)
 	if (user_list(c->st, USER_ACTIVE, &ul, NULL, NULL) == 0) {
 		if ((other = primary_contact_other(&ul, e)) != NULL) {
 			char *ofile = email_fname(other);
-			problem(c, rel, 0, "a second primary contact (users/%s "
+			problem(c, rel, file_item_line(c, rel, "contact_roles",
+			    "primary"), "a second primary contact (users/%s "
 			    "is one already); there is one", ofile);
 			free(ofile);
 		}

@@ -99,7 +99,7 @@ EOF
 	before=$(store_sum)
 	run store-edit bob@x.org </dev/null
 	assert_failure 5
-	assert_line --index 0 'store-edit: users/bob@x.org.yaml: a second primary contact (users/ann@x.org.yaml is one already); there is one'
+	assert_line --index 0 'store-edit: users/bob@x.org.yaml:5: a second primary contact (users/ann@x.org.yaml is one already); there is one'
 	[ "$(store_sum)" = "$before" ]
 	# The holder's own file keeps the role.
 	mked 's/^seat: none$/first_name: Ann/'
