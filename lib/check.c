@@ -455,6 +455,21 @@ check_user_rules(struct chk *c, const char *rel, const char *name,
 	check_key_typos(c, rel, u);
 }
 
+/* An archive is the user as user-rm removed it: with no paid seat and no
+ * contact role, which user-rm refuses to remove (rules.h).  Its records
+ * and the last super admin are history the archive cannot tell. */
+static void
+check_removal_blockers(struct chk *c, const char *rel, const struct user *u)
+{
+	struct strv why = { 0 };
+	size_t i;
+
+	removal_blockers(u, 0, NULL, 1, &why);
+	for (i = 0; i < why.n; i++)
+		problem(c, rel, 0, "a removal user-rm refuses: %s", why.v[i]);
+	strv_free(&why);
+}
+
 /* What an archive must have beyond a user file: removed_at, the one of
  * its name (stamp -1: an old removed/EMAIL.yaml, any instant). */
 static void
@@ -470,6 +485,7 @@ check_archive_rules(struct chk *c, const char *rel, const struct user *u,
 		problem(c, rel, file_key_line(c, rel, "removed_at"),
 		    "removed_at: %s does not match the file name (%s)",
 		    time_utc(u->removed_at, a), time_utc(stamp, b));
+	check_removal_blockers(c, rel, u);
 }
 
 /* One users/EMAIL.yaml or old-style removed/EMAIL.yaml file. */

@@ -314,3 +314,16 @@ local_setup() {
 	assert_success
 	assert_output ''
 }
+
+@test "an archive holding what user-rm refuses to remove: a paid seat, a contact role" {
+	f=$(echo "$ROSTER_DIR"/removed/c@x.org/*.yaml)
+	sed -i 's/^seat: none$/seat: sales-starter/; s/^contact_roles: \[\]$/contact_roles: [billing]/' "$f"
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	rel=${f#"$ROSTER_DIR"/}
+	assert_output "$(printf '%s\n' \
+	    "$rel: a removal user-rm refuses: c@x.org holds the paid seat sales-starter: remove it first: user-mod --seat none c@x.org" \
+	    "$rel: a removal user-rm refuses: c@x.org is the billing contact: remove it first: user-mod --no-contact billing c@x.org")"
+	[ "$(store_sum)" = "$before" ]
+}

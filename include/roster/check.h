@@ -13,7 +13,9 @@
  * tools refuse is reported with their message, once), it checks: user file
  * names against their email: keys, time zones and roles that exist,
  * out-of-office periods that end after they start, contact roles, seats,
- * permissions and team names by the rules of rules.h; records.csv rows of
+ * permissions and team names by the rules of rules.h, archives with
+ * none of the removal blockers a file can show (a paid seat, a contact
+ * role); records.csv rows of
  * four fields, one row per record, a record type and state from their sets,
  * owners that are active or removed users
  * (an empty owner is unassigned, which is fine); rotation.csv rows

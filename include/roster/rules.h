@@ -8,7 +8,8 @@
  * order: a paid seat, the primary contact, any other contact role, the
  * last super admin (the caller counts them: last_sa 1 when removing u
  * would leave none), and open records the removal does not deal with
- * (records_dealt 0: neither --reassign-to, --unassign nor --force).
+ * (records_dealt 0: neither --reassign-to, --unassign nor --force; rs
+ * is not read when records_dealt is 1).
  * Closed records never block: they keep their owner as history.  (Seed
  * 002, removing users; user-rm(1).)
  *
