@@ -257,7 +257,7 @@ check_options(struct store *st, const struct opts *o)
 	if (o->seat && !seat_valid(o->seat))
 		return fail(RX_INVALID, "bad seat '%s' (none, sales-starter, "
 		    "sales-professional, service-professional, ...)", o->seat);
-	if (o->super_admin && ncands != 1)
+	if (o->super_admin && !super_admin_grant_fits(ncands))
 		return fail(RX_RULE, "--super-admin is granted to one new user "
 		    "at a time; add the users, then give it with user-mod "
 		    "--super-admin EMAIL");
@@ -569,7 +569,7 @@ check_restores(struct store *st, struct user *users, char **from)
 			sa += users[i].super_admin;
 		free(norm);
 	}
-	if (sa > 0 && ncands > 1) {
+	if (sa > 0 && !super_admin_grant_fits(ncands)) {
 		fail(RX_RULE, "super admin is granted to one new user at a "
 		    "time: restore a super admin on their own");
 		report(RX_RULE);

@@ -236,6 +236,12 @@ super_admins(const struct userlist *ul,
 }
 
 int
+super_admin_grant_fits(size_t n)
+{
+	return n == 1;
+}
+
+int
 is_primary_contact(const struct user *u)
 {
 	return strv_has(&u->contacts, "primary");

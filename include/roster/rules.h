@@ -53,6 +53,11 @@ int contact_role_valid(const char *r);
 size_t super_admins(const struct userlist *ul,
     int (*after)(const struct user *u, void *arg), void *arg);
 
+/* Super admin is granted to one new user at a time, and in bulk only
+ * afterwards, one by one (seed 002; user-add(1) --super-admin): 1 if a
+ * batch of n new users may be given it. */
+int super_admin_grant_fits(size_t n);
+
 /* There is one primary contact (seed 002; user-mod(1) --contact): the
  * address of a user of ul other than except (any case; NULL: none) who
  * holds the primary role, or NULL. */
