@@ -279,7 +279,7 @@ check_rules(struct store *st, const struct opts *o, struct userlist *others)
 			user_init(&ul.u[i], "x@x.invalid");
 		}
 	}
-	if (o->no_super_admin && before > 0 && left == 0) {
+	if (o->no_super_admin && super_admin_lost(before, left)) {
 		fail(RX_RULE, "the last super admin cannot lose super admin: "
 		    "make another user super admin first (user-mod "
 		    "--super-admin OTHER)");

@@ -65,13 +65,14 @@ static int
 last_super_admin(struct store *st)
 {
 	struct userlist ul;
-	size_t left;
+	size_t left, before;
 	int bad = 0, rc;
 
 	if ((rc = user_list(st, USER_ACTIVE, &ul, err_tally, &bad)) != 0) {
 		report(rc);
 		return -1;
 	}
+	before = super_admins(&ul, NULL, NULL);
 	left = super_admins(&ul, stays_super_admin, NULL);
 	userlist_free(&ul);
 	if (bad && left == 0) {
@@ -80,7 +81,7 @@ last_super_admin(struct store *st)
 		report(bad);
 		return -1;
 	}
-	return left == 0;
+	return super_admin_lost(before, left);
 }
 
 /* Every blocker of u, each reported with its way out. */

@@ -77,7 +77,7 @@ removal_blockers(const struct user *u, int last_sa, const struct records *rs,
 		k += add_why(why, xasprintf("%s holds the paid seat %s: remove "
 		    "it first: user-mod --seat none %s", u->email, u->seat,
 		    u->email));
-	if (strv_has(&u->contacts, "primary"))
+	if (is_primary_contact(u))
 		k += add_why(why, xasprintf("%s is the primary contact: name "
 		    "another user as primary first: user-mod --contact primary "
 		    "OTHER", u->email));
@@ -233,6 +233,12 @@ super_admins(const struct userlist *ul,
 		n += after ? after(&ul->u[i], arg) != 0 :
 		    ul->u[i].super_admin != 0;
 	return n;
+}
+
+int
+super_admin_lost(size_t before, size_t after)
+{
+	return before > 0 && after == 0;
 }
 
 int

@@ -52,6 +52,7 @@ int contact_role_valid(const char *r);
  * count from above 0 to 0 (seed 002; user-mod(1), user-rm(1)). */
 size_t super_admins(const struct userlist *ul,
     int (*after)(const struct user *u, void *arg), void *arg);
+int super_admin_lost(size_t before, size_t after);
 
 /* Super admin is granted to one new user at a time, and in bulk only
  * afterwards, one by one (seed 002; user-add(1) --super-admin): 1 if a
