@@ -277,20 +277,6 @@ long_view(struct store *st, const char *email, int removed)
 
 /* --- main ---------------------------------------------------------------- */
 
-static const char *const contact_roles[] = { "primary", "billing",
-	"technical", NULL };
-
-static int
-contact_known(const char *r)
-{
-	size_t i;
-
-	for (i = 0; contact_roles[i]; i++)
-		if (strcmp(r, contact_roles[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* The options of user-list: its own, then those of every command. */
 enum { O_CONTACT = 256, O_FORMAT, O_NOHEADER, O_REMOVED, O_ROLE,
     O_SEAT, O_SUPER, O_TEAM };
@@ -326,7 +312,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->lng = 1;
 			break;
 		case O_CONTACT:
-			if (!contact_known(optarg)) {
+			if (!contact_role_valid(optarg)) {
 				warnmsg("--contact takes primary, billing or "
 				    "technical, not %s", optarg);
 				usage(RX_USAGE);
