@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 
 #include "roster/csvio.h"
-#include "roster/cache.h"
+#include "cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/records.h"

@@ -12,7 +12,7 @@
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/hours.h"
-#include "roster/lock.h"
+#include "lock.h"
 #include "roster/store.h"
 #include "roster/txn.h"
 #include "roster/user.h"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "roster/audit.h"
-#include "roster/cache.h"
+#include "cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"

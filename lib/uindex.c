@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "roster/cache.h"
+#include "cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
