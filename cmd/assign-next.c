@@ -17,6 +17,7 @@
 #include "roster/txn.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 static void

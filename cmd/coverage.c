@@ -12,6 +12,7 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* --team as given, trimmed (team_name()); kept to the end. */

@@ -11,6 +11,7 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 /* --team as given, trimmed (team_name()); kept to the end. */
 static char *teamname;

@@ -15,6 +15,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)

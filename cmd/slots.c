@@ -13,6 +13,7 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* --team as given, trimmed (team_name()); kept to the end. */
@@ -68,21 +69,20 @@ static void
 on_slot(time_t start, const size_t *who, size_t k, void *arg)
 {
 	struct found *f = arg;
-	size_t i, len = 0;
+	struct strv sv = { 0 };
+	size_t i;
 	char *s;
 
 	memcpy(f->tmp, who, k * sizeof *who);
 	qsort_r(f->tmp, k, sizeof *f->tmp, cmp_rank, f->rank);
+	/* The addresses are borrowed: free the array, not strv_free(). */
+	sv.v = xcalloc(k ? k : 1, sizeof *sv.v);
 	for (i = 0; i < k; i++) {
-		len += strlen(f->m->u[f->tmp[i]].email) + 1;
+		sv.v[sv.n++] = f->m->u[f->tmp[i]].email;
 		f->listed[f->tmp[i]]++;
 	}
-	s = xcalloc(1, len + 1);
-	for (i = 0; i < k; i++) {
-		if (i)
-			strcat(s, ",");
-		strcat(s, f->m->u[f->tmp[i]].email);
-	}
+	s = strv_join(&sv, ",");
+	free(sv.v);
 	if (f->n == f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 64;
 		f->v = xrealloc(f->v, f->cap * sizeof *f->v);

@@ -13,6 +13,7 @@
 #include "roster/storecfg.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)

@@ -18,6 +18,7 @@
 #include "roster/txn.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)

@@ -18,6 +18,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/welcome.h"
 #include "roster/zone.h"
 

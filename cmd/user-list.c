@@ -12,6 +12,7 @@
 #include "roster/timefmt.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 /* --team as given, trimmed (team_name()); kept to the end. */
 static char *teamname;

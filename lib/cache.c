@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include "cache.h"
-#include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
 #include "roster/txn.h"
+#include "roster/util.h"
 
 #define CACHE_DIR	".cache"
 

@@ -15,6 +15,7 @@
 #include "roster/check.h"
 #include "roster/csvio.h"
 #include "roster/email.h"
+#include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/inied.h"
 #include "roster/portal.h"
@@ -25,6 +26,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 struct chk {

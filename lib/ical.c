@@ -16,6 +16,7 @@
 #include "roster/ical.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* A rule that yields more occurrences than this before the horizon is

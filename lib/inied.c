@@ -4,6 +4,7 @@
 
 #include "roster/err.h"
 #include "roster/inied.h"
+#include "roster/util.h"
 
 static int
 blank(char c)

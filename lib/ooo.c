@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "roster/err.h"
 #include "roster/ooo.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 static int
 cmp_period(const void *a, const void *b)

@@ -13,6 +13,7 @@
 #include "roster/records.h"
 #include "roster/store.h"
 #include "roster/txn.h"
+#include "roster/util.h"
 
 static const char *const cols[] = { "type", "id", "owner", "state" };
 

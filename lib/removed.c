@@ -14,6 +14,7 @@
 #include "roster/removed.h"
 #include "roster/store.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 #define STAMP_LEN 16		/* YYYYMMDDTHHMMSSZ */
 #define MAX_SEQ 9999		/* removals of one address in one second */

@@ -10,6 +10,7 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
+#include "roster/util.h"
 
 /* The first index whose address sorts after last (0 when none do). */
 static size_t

@@ -10,6 +10,7 @@
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 #define FIRST_IDS 5
 

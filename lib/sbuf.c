@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "roster/err.h"
+#include "roster/util.h"
 #include "sbuf.h"
 
 void

@@ -8,6 +8,7 @@
 #include "roster/err.h"
 #include "roster/sched.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 #define DAY	86400L

@@ -16,6 +16,7 @@
 #include "roster/store.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 const char *const store_permissions[] = {

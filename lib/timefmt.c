@@ -6,6 +6,7 @@
 
 #include "roster/err.h"
 #include "roster/timefmt.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* Read exactly n digits at *p; -1 if they are not there. */

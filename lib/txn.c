@@ -16,6 +16,7 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
+#include "roster/util.h"
 
 #define JOURNAL_MAGIC	"roster-journal 1"
 

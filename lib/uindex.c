@@ -14,6 +14,7 @@
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 #define INDEX_NAME	"users.idx"
 #define INDEX_MAGIC	"roster-users-index 4"

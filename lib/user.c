@@ -20,6 +20,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 const char *const weekday_names[7] = {
 	"mon", "tue", "wed", "thu", "fri", "sat", "sun"

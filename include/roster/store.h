@@ -21,7 +21,7 @@
 #define ROSTER_STORE_H
 
 #include <stddef.h>
-#include "roster/err.h"
+#include "roster/util.h"
 
 #define STORE_VERSION 1
 

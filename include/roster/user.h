@@ -22,7 +22,7 @@
 
 #include <stddef.h>
 #include <time.h>
-#include "roster/err.h"
+#include "roster/util.h"
 
 struct store;
 
