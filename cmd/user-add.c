@@ -10,7 +10,6 @@
 #include "roster/csvio.h"
 #include "roster/email.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
 #include "roster/out.h"
 #include "roster/removed.h"
 #include "roster/rules.h"

@@ -8,7 +8,6 @@
 #include "roster/audit.h"
 #include "roster/email.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
 #include "roster/records.h"
 #include "roster/rules.h"
 #include "roster/store.h"

@@ -73,7 +73,11 @@ store_optarg(const char *arg)
 	return 0;
 }
 
-char *
+/* Resolve the store directory: opt (from --store), else the environment.
+ * Returns a malloc'd path, or NULL with the error recorded: RX_USAGE for
+ * an empty opt, RX_INVALID for an empty $ROSTER_DIR (set from an unset
+ * variable, most likely: never taken as the default), else RX_STORE. */
+static char *
 store_locate(const char *opt)
 {
 	const char *s;

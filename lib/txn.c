@@ -252,7 +252,8 @@ txn_clear(struct store *st, int ok)
 	t->n = 0;
 }
 
-void
+/* Drop everything staged and every queued audit row. */
+static void
 txn_abort(struct store *st)
 {
 	txn_clear(st, 0);

@@ -57,21 +57,6 @@ hours_free(struct hours *h)
 	}
 }
 
-void
-hours_copy(struct hours *dst, const struct hours *src)
-{
-	int d;
-
-	for (d = 0; d < 7; d++) {
-		dst->n[d] = src->n[d];
-		dst->r[d] = NULL;
-		if (src->n[d] == 0)
-			continue;
-		dst->r[d] = xmalloc(src->n[d] * sizeof *src->r[d]);
-		memcpy(dst->r[d], src->r[d], src->n[d] * sizeof *src->r[d]);
-	}
-}
-
 int
 hours_empty(const struct hours *h)
 {

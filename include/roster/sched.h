@@ -58,15 +58,6 @@ void sched_spans(const struct user *u, struct zone *z, time_t lo, time_t hi,
 void sched_away(const struct user *u, struct zone *z, time_t lo, time_t hi,
     long secs[5]);
 
-/* 1 if [a, b) lies inside one span of s. */
-int spans_cover(const struct spans *s, time_t a, time_t b);
-
-/* The instants t, lo <= t < hi, whose wall clock in z reads a whole
- * multiple of step seconds after that day's midnight (step need not
- * divide a day: each day starts again at 00:00).  malloc'd, sorted. */
-size_t sched_starts(struct zone *z, time_t lo, time_t hi, long step,
-    time_t **out);
-
 /* A slot request: starts in [from, to), none before earliest, on
  * multiples of step in tz; members available over [start - buffer,
  * start + duration + buffer); all: every member, else at least one. */

@@ -68,12 +68,6 @@ struct store {
 	size_t nhdefs;
 };
 
-/* Resolve the store directory: opt (from --store), else the environment.
- * Returns a malloc'd path, or NULL with the error recorded: RX_USAGE for
- * an empty opt, RX_INVALID for an empty $ROSTER_DIR (set from an unset
- * variable, most likely: never taken as the default), else RX_STORE. */
-char *store_locate(const char *opt);
-
 /* Check the argument of -d/--store as the option is parsed: 0, or
  * RX_USAGE when it is empty. */
 int store_optarg(const char *arg);

@@ -73,9 +73,6 @@ void txn_after(struct store *st, void (*fn)(struct store *, void *, int),
  * empty afterwards, ready for the next change. */
 int txn_commit(struct store *st, time_t now);
 
-/* Drop everything staged and every queued audit row. */
-void txn_abort(struct store *st);
-
 /* End st's transaction (dropping what is staged) and restore the signals,
  * unless a change was committed: then the handler stays to the end. */
 void txn_end(struct store *st);

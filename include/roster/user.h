@@ -158,7 +158,6 @@ int range_parse(const char *s, struct range *r);
 char *range_format(const struct range *r, char *buf);
 
 void hours_free(struct hours *h);
-void hours_copy(struct hours *dst, const struct hours *src);
 int hours_empty(const struct hours *h);
 
 #endif
