@@ -550,7 +550,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now, at;
 	int ch, rc;
 

@@ -208,7 +208,7 @@ run(const struct opts *o)
 	struct members mb;
 	struct spans *av = NULL, *hr = NULL;
 	struct cell *cells = NULL;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct zone *tz;
 	long monday, step = 30 * 60;
 	time_t lo, hi;
@@ -216,7 +216,6 @@ run(const struct opts *o)
 	int rc, bad = 0;
 
 	memset(&mb, 0, sizeof mb);
-	memset(&st, 0, sizeof st);
 	if ((tz = zone_get(o->tz)) == NULL) {
 		rc = fail(RX_INVALID, "--tz: unknown time zone %s", o->tz);
 		goto out;

@@ -147,7 +147,7 @@ main(int argc, char **argv)
 	struct strv emails = { 0 }, specs = { 0 };
 	struct hours parsed = { { 0 }, { 0 } };
 	struct userlist ul = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	size_t i;
 	int k;

@@ -159,7 +159,7 @@ static int
 add_many(const struct opts *o, int n, char **argv, time_t now)
 {
 	struct strv emails = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	struct user *us;
 	int rc, first = 0, *changed, *loaded;
 	size_t i;
@@ -247,7 +247,7 @@ static int
 expand_ics(const struct opts *o, const char *email, time_t now,
     struct ical *cal, struct ical_plan **plan)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	struct user u;
 	int rc;
 
@@ -482,7 +482,7 @@ main(int argc, char **argv)
 	struct ical_changes ch = { NULL, 0 };
 	const char *zname;
 	int rc, writes;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct user u;
 	time_t now;
 

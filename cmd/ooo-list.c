@@ -92,7 +92,7 @@ static int
 list(const struct opts *o, int n, char **emails)
 {
 	struct userlist ul;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct out out;
 	time_t from, to;
 	size_t i;

@@ -72,7 +72,7 @@ main(int argc, char **argv)
 	const char *store = NULL, *start = NULL;
 	int ch, rc = 0, all = 0, past = 0, first = 0;
 	struct userlist ul = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	char *changed;
 	time_t now, t = 0;
 	size_t i;

@@ -461,7 +461,7 @@ int
 main(int argc, char **argv)
 {
 	struct opts o;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct inidoc d;
 	int rc, write, creates;
 
@@ -480,8 +480,7 @@ main(int argc, char **argv)
 	if (rc == RX_NOTFOUND && o.dry_run && creates) {
 		/* A dry run on a store not made yet: an empty one. */
 		store_close(&st);
-		memset(&st, 0, sizeof st);
-		st.dfd = st.lockfd = -1;
+		st = (struct store)STORE_INIT;
 		rc = 0;
 	}
 	if (rc == 0) {

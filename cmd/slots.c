@@ -317,7 +317,7 @@ run(const struct opts *o, int argc, char **argv)
 	struct slotreq rq;
 	struct found f;
 	struct spans *sp = NULL;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct zone *tz;
 	time_t now, lo, hi;
 	size_t i;
@@ -325,7 +325,6 @@ run(const struct opts *o, int argc, char **argv)
 
 	memset(&m, 0, sizeof m);
 	memset(&f, 0, sizeof f);
-	memset(&st, 0, sizeof st);
 	if ((tz = zone_get(o->tz)) == NULL) {
 		rc = fail(RX_INVALID, "--tz: unknown time zone %s", o->tz);
 		goto out;

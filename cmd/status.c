@@ -79,7 +79,7 @@ static int
 do_set(const char *store, const char *what, const char *untilopt,
     int end_ooo, int n, char **emails)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	struct user *us;
 	time_t now, until = -1;
 	int i, rc, first = 0, away = 0;
@@ -298,7 +298,7 @@ main(int argc, char **argv)
 	int ch, rc, fmt = FMT_TABLE, header = 1, quiet = 0, only = -1;
 	int removed = 0, end_ooo = 0, check = 0, where, bad = 0, clear = 0;
 	struct userlist ul;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct out o;
 	time_t t;
 	size_t i;

@@ -179,11 +179,9 @@ get(const struct inidoc *d, const char *name)
 static int
 readable(const char *text, size_t len)
 {
-	struct store scratch;
+	struct store scratch = STORE_INIT;
 	int rc;
 
-	memset(&scratch, 0, sizeof scratch);
-	scratch.dfd = scratch.lockfd = -1;
 	rc = store_ini_parse(&scratch, text, len);
 	store_close(&scratch);
 	return rc ? fail(RX_INVALID, "the change is refused: %s", err_msg()) :
@@ -338,7 +336,7 @@ int
 main(int argc, char **argv)
 {
 	struct opts o;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct inidoc d;
 	int rc, write, ini_rc = 0;
 
@@ -357,8 +355,7 @@ main(int argc, char **argv)
 	if (rc == RX_NOTFOUND && o.dry_run && o.mode == M_SET) {
 		/* A dry run on a store not made yet: an empty one. */
 		store_close(&st);
-		memset(&st, 0, sizeof st);
-		st.dfd = st.lockfd = -1;
+		st = (struct store)STORE_INIT;
 		rc = 0;
 	}
 	if (rc == 0) {

@@ -226,7 +226,7 @@ refresh(struct store *st, const char *rel)
 static int
 edit_file(const char *store, const char *arg)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	char *rel = NULL, *old = NULL, *text = NULL, *path = NULL;
 	size_t oldlen = 0, len = 0;
 	time_t now;
@@ -236,8 +236,6 @@ edit_file(const char *store, const char *arg)
 		err_print();
 		usage(rc);
 	}
-	memset(&st, 0, sizeof st);	/* store_close() is safe on it */
-	st.dfd = st.lockfd = -1;
 	/* roster.ini that does not read is one this command repairs. */
 	if ((rc = clock_now(&now)) != 0 ||
 	    (rc = store_open_raw(&st, store, STORE_WRITE, &ini_rc)) != 0 ||
@@ -271,7 +269,7 @@ static int
 exec_locked(const char *store, char **argv)
 {
 	struct strv probs = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc, status;
 

@@ -653,7 +653,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	size_t i;
 	int ch, rc;
@@ -761,8 +761,7 @@ main(int argc, char **argv)
 		/* A dry run on a store that does not exist yet: nothing is
 		 * there to clash with. */
 		store_close(&st);
-		memset(&st, 0, sizeof st);
-		st.dfd = st.lockfd = -1;
+		st = (struct store)STORE_INIT;
 		rc = 0;
 	}
 	if (rc == 0)

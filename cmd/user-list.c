@@ -352,7 +352,7 @@ main(int argc, char **argv)
 	const char *store = NULL;
 	int ch, rc, fmt = FMT_TABLE, header = 1, removed = 0, lng = 0;
 	int filtered = 0;
-	struct store st;
+	struct store st = STORE_INIT;
 
 	prog_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, "d:hl", longopts, NULL)) != -1) {

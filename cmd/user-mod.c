@@ -296,7 +296,7 @@ static int
 do_rename(const char *store, const char *to, const char *from, int dry_run)
 {
 	struct renamed r;
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc;
 
@@ -371,7 +371,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct userlist others;
 	const char *why, *rename_to = NULL;
 	time_t now;

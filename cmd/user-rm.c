@@ -150,7 +150,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct store st;
+	struct store st = STORE_INIT;
 	struct records rs;
 	const char *storeopt = NULL, *to = NULL, *why;
 	char *tonorm = NULL, *fname, *rel;

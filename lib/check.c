@@ -744,7 +744,7 @@ check_all(struct chk *c)
 int
 store_check(const char *opt, struct strv *probs)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	struct chk c;
 	int rc, journal;
 
@@ -797,10 +797,8 @@ store_check_open(struct store *st, struct strv *probs)
 static void
 check_ini_text(struct chk *c, const char *text, size_t len)
 {
-	struct store scratch;
+	struct store scratch = STORE_INIT;
 
-	memset(&scratch, 0, sizeof scratch);
-	scratch.dfd = scratch.lockfd = -1;
 	if (store_ini_parse(&scratch, text, len) != 0)
 		problem_recorded(c);
 	store_close(&scratch);

@@ -529,8 +529,8 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 	double wait;
 	int rc;
 
-	memset(st, 0, sizeof *st);
-	st->dfd = st->lockfd = -1;
+	*st = (struct store)STORE_INIT;
+	st->fds_owned = 1;
 	st->mode = mode;
 	st->path = store_locate(opt);
 	if (st->path == NULL)
@@ -594,11 +594,12 @@ store_close(struct store *st)
 	size_t i;
 
 	txn_end(st);
-	if (st->lockfd >= 0)
+	if (st->fds_owned && st->lockfd >= 0)
 		close(st->lockfd);
-	if (st->dfd >= 0)
+	if (st->fds_owned && st->dfd >= 0)
 		close(st->dfd);
 	st->lockfd = st->dfd = -1;
+	st->fds_owned = 0;
 	for (i = 0; i < st->nroles; i++) {
 		free(st->roles[i].name);
 		strv_free(&st->roles[i].perms);

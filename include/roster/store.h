@@ -54,6 +54,7 @@ struct store {
 	char *path;		/* the store directory as resolved */
 	int dfd;		/* open on path */
 	int lockfd;
+	int fds_owned;		/* dfd and lockfd are store_open()'s to close */
 	int mode;		/* STORE_READ, STORE_WRITE or STORE_CREATE */
 	char *tz;		/* [store] timezone, default "UTC" */
 	struct role *roles;
@@ -67,6 +68,11 @@ struct store {
 	struct hoursdef *hdefs;
 	size_t nhdefs;
 };
+
+/* A store that holds nothing: what store_close() may be called on before
+ * store_open() (so may a zeroed struct store: only descriptors that
+ * store_open() set are closed, never a zero that was not one). */
+#define STORE_INIT	{ .dfd = -1, .lockfd = -1 }
 
 /* Check the argument of -d/--store as the option is parsed: 0, or
  * RX_USAGE when it is empty. */
