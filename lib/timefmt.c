@@ -1,4 +1,4 @@
-/* timefmt.c — the input time syntax of SPEC 3, RFC 3339 output. */
+/* timefmt.c — the input time syntax of roster(5), Times; RFC 3339 output. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /*
- * sched.h — scheduling and coverage over the availability model of SPEC 4.
+ * sched.h — scheduling and coverage over the availability model of
+ * status(1), DESCRIPTION.
  *
  * Everything here is a sweep over the instants at which a member's
  * availability changes, found by avail.c (avail_sched_change()): a member
@@ -47,7 +48,7 @@ void spans_free(struct spans *s);
 int sched_duration(const char *s, const char *opt, long min, long max,
     long *secs);
 
-/* The spans of [lo, hi) in which u is available (steps 2-4 of SPEC 4,
+/* The spans of [lo, hi) in which u is available (steps 2-4 of status(1), DESCRIPTION,
  * an override only until its until).  hours_only: working hours alone,
  * absences and overrides left out (the team's business window). */
 void sched_spans(const struct user *u, struct zone *z, time_t lo, time_t hi,
