@@ -28,6 +28,7 @@
 #include "roster/user.h"
 #include "roster/util.h"
 #include "roster/zone.h"
+#include "csvfile.h"
 
 struct chk {
 	struct store *st;
@@ -496,6 +497,7 @@ check_removed(struct chk *c)
 static int
 csv_file(struct chk *c, const char *rel, struct csvdoc *doc)
 {
+	struct csvfile cf;
 	char *buf;
 	size_t len;
 	int rc;
@@ -503,16 +505,13 @@ csv_file(struct chk *c, const char *rel, struct csvdoc *doc)
 	rc = chk_read(c, rel, &buf, &len);
 	if (rc == RX_NOTFOUND)
 		return 0;
-	if (rc) {
+	if (rc || csvfile_parse(rel, buf, len, &cf) != 0) {
 		problem_recorded(c);
 		return 0;
 	}
-	rc = csv_read(buf, len, rel, 0, doc);
-	free(buf);
-	if (rc) {
-		problem_recorded(c);
-		return 0;
-	}
+	*doc = cf.doc;		/* the rows are all a check looks at */
+	memset(&cf.doc, 0, sizeof cf.doc);
+	csvfile_free(&cf);
 	return 1;
 }
 
