@@ -45,7 +45,7 @@ static char *teamname;
 /* The pool: its users, their availability and load. */
 struct pool {
 	const char *name;
-	struct userlist ul;
+	struct brieflist ul;	/* the scan's users */
 	struct user **u;	/* members, sorted by address */
 	struct member *m;
 	struct avail *av;
@@ -81,7 +81,7 @@ load_pool(struct store *st, const struct opts *o, time_t at, struct pool *p)
 	p->m = xcalloc(p->ul.n, sizeof *p->m);
 	p->av = xcalloc(p->ul.n, sizeof *p->av);
 	for (i = 0; i < p->ul.n; i++) {
-		struct user *u = &p->ul.u[i];
+		struct user *u = &p->ul.b[i].u;
 		int rc;
 		if (o->team && !strv_has(&u->teams, o->team))
 			continue;
@@ -180,7 +180,7 @@ static void
 pool_free(struct pool *p)
 {
 	free(p->chosen);
-	userlist_free(&p->ul);
+	brieflist_free(&p->ul);
 	free(p->u);
 	free(p->m);
 	free(p->av);

@@ -135,16 +135,16 @@ add(const struct opts *o, struct user *u, const char *zname, time_t now,
 static int
 team_members(struct store *st, const char *team, struct strv *emails)
 {
-	struct userlist ul;
+	struct brieflist ul;
 	size_t i;
 	int rc, bad = 0;
 
 	memset(&ul, 0, sizeof ul);
 	rc = user_scan(st, team, &ul, err_tally, &bad);
 	for (i = 0; rc == 0 && i < ul.n; i++)
-		if (strv_has(&ul.u[i].teams, team))
-			strv_add(emails, ul.u[i].email);
-	userlist_free(&ul);
+		if (strv_has(&ul.b[i].u.teams, team))
+			strv_add(emails, ul.b[i].u.email);
+	brieflist_free(&ul);
 	if (rc == 0 && bad)
 		rc = bad;
 	if (rc == 0 && emails->n == 0)

@@ -297,7 +297,8 @@ main(int argc, char **argv)
 	const char *until = NULL;
 	int ch, rc, fmt = FMT_TABLE, header = 1, quiet = 0, only = -1;
 	int removed = 0, end_ooo = 0, check = 0, where, bad = 0, clear = 0;
-	struct userlist ul;
+	struct brieflist ul;
+	struct userlist all;
 	struct store st = STORE_INIT;
 	struct out o;
 	time_t t;
@@ -430,9 +431,9 @@ main(int argc, char **argv)
 	/* A file that cannot be read is reported where it is met; the
 	 * others are listed, and the exit status says so at the end. */
 	if (argc > 0) {
-		ul.u = xcalloc((size_t)argc, sizeof *ul.u);
+		ul.b = xcalloc((size_t)argc, sizeof *ul.b);
 		for (i = 0; i < (size_t)argc; i++) {
-			int r = user_load(&st, argv[i], where, &ul.u[ul.n]);
+			int r = user_load(&st, argv[i], where, &ul.b[ul.n].u);
 			if (r)
 				err_tally(r, &bad);
 			else
@@ -444,8 +445,10 @@ main(int argc, char **argv)
 		 * not: 4, as in every command, and not an empty table. */
 		if (rc == 0 && team && ul.n == 0 && bad == 0)
 			rc = team_unknown(&st, team);
-	} else
-		rc = user_list(&st, where, &ul, err_tally, &bad);
+	} else {
+		rc = user_list(&st, where, &all, err_tally, &bad);
+		brieflist_add_users(&ul, &all);
+	}
 	if (rc) {
 		err_print();
 		goto out;
@@ -457,7 +460,7 @@ main(int argc, char **argv)
 	/* json also carries the instant evaluated (--at, or now). */
 	out_init(&o, fmt, header, cols, fmt == FMT_JSON ? 6 : 5, col_types);
 	for (i = 0; i < ul.n; i++) {
-		struct user *u = &ul.u[i];
+		struct user *u = &ul.b[i].u;
 		struct avail a;
 		char until[32] = "", *teams, atstr[32];
 		const char *cells[6];
@@ -493,7 +496,7 @@ main(int argc, char **argv)
 		rc = bad;
 	out_free(&o);
 out:
-	userlist_free(&ul);
+	brieflist_free(&ul);
 	store_close(&st);
 	return out_close(rc);
 }

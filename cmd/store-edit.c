@@ -214,13 +214,13 @@ edit_loop(struct store *st, const char *rel, const char *path, char **text,
 static void
 refresh(struct store *st, const char *rel)
 {
-	struct userlist ul;
+	struct brieflist ul;
 
 	if (strncmp(rel, "users/", 6) != 0)
 		return;
 	memset(&ul, 0, sizeof ul);
 	(void)user_scan(st, NULL, &ul, NULL, NULL);
-	userlist_free(&ul);
+	brieflist_free(&ul);
 }
 
 static int

@@ -92,31 +92,24 @@ add_row(struct out *o, const struct store *st, const struct user *u)
 	free(contacts);
 }
 
-/* Append the users of more to ul (moved, not copied). */
-static void
-take_all(struct userlist *ul, struct userlist *more)
-{
-	ul->u = xrealloc(ul->u, (ul->n + more->n + 1) * sizeof *ul->u);
-	memcpy(ul->u + ul->n, more->u, more->n * sizeof *ul->u);
-	ul->n += more->n;
-	free(more->u);
-	memset(more, 0, sizeof *more);
-}
-
 /* The users to list: the addresses given, else every active user (through
  * the index) or every removal.  A file that does not load is reported and
  * counted in *bad; the others are listed. */
 static int
 collect(struct store *st, int removed, int n, char **emails,
-    const char *team, struct userlist *ul, int *bad)
+    const char *team, struct brieflist *ul, int *bad)
 {
 	struct userlist one;
 	int i, r;
 
 	memset(ul, 0, sizeof *ul);
-	if (n == 0)
-		return removed ? removed_list(st, NULL, ul, err_tally, bad) :
-		    user_scan(st, team, ul, err_tally, bad);
+	if (n == 0 && !removed)
+		return user_scan(st, team, ul, err_tally, bad);
+	if (n == 0) {
+		r = removed_list(st, NULL, &one, err_tally, bad);
+		brieflist_add_users(ul, &one);
+		return r;
+	}
 	for (i = 0; i < n; i++) {
 		memset(&one, 0, sizeof one);
 		if (removed)
@@ -129,7 +122,7 @@ collect(struct store *st, int removed, int n, char **emails,
 		}
 		if (r)
 			err_tally(r, bad);
-		take_all(ul, &one);
+		brieflist_add_users(ul, &one);
 	}
 	return 0;
 }
@@ -138,32 +131,32 @@ static int
 list(struct store *st, const struct filter *f, int removed, int n,
     char **emails, int fmt, int header)
 {
-	struct userlist ul;
+	struct brieflist ul;
 	struct out o;
 	size_t i, k;
 	int rc, bad = 0;
 
 	if ((rc = collect(st, removed, n, emails, f->team, &ul, &bad)) != 0) {
 		err_print();
-		userlist_free(&ul);
+		brieflist_free(&ul);
 		return rc;
 	}
 	for (i = k = 0; i < ul.n; i++)
-		k += wanted(&ul.u[i], f);
+		k += wanted(&ul.b[i].u, f);
 	/* No row for a team nobody is in: a misspelt name, not an empty
 	 * team (4, with the closest name). */
 	if (k == 0 && f->team && (rc = team_unknown(st, f->team)) != 0) {
 		err_print();
-		userlist_free(&ul);
+		brieflist_free(&ul);
 		return rc;
 	}
 	out_init(&o, fmt, header, cols, removed ? NCOLS : NCOLS - 1, types);
 	for (i = 0; i < ul.n; i++)
-		if (wanted(&ul.u[i], f))
-			add_row(&o, st, &ul.u[i]);
+		if (wanted(&ul.b[i].u, f))
+			add_row(&o, st, &ul.b[i].u);
 	rc = out_flush(&o);
 	out_free(&o);
-	userlist_free(&ul);
+	brieflist_free(&ul);
 	return rc ? rc : bad;
 }
 
