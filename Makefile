@@ -7,6 +7,7 @@ PREFIX         ?= /usr/local
 BINDIR         ?= $(PREFIX)/bin
 MANDIR         ?= $(PREFIX)/share/man
 COMPLETIONDIR  ?= $(PREFIX)/share/bash-completion/completions
+EXAMPLESDIR    ?= $(PREFIX)/share/doc/roster/examples
 PROGRAM_PREFIX ?=
 DESTDIR        ?=
 
@@ -215,6 +216,10 @@ install: all
 		fi; \
 	done
 	for m in $(MAN5); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/ || exit 1; done
+	install -d $(DESTDIR)$(EXAMPLESDIR)
+	install -m 644 share/examples/agents.csv share/examples/ooo.ics \
+	    $(DESTDIR)$(EXAMPLESDIR)/
+	install -m 755 share/examples/send-outbox $(DESTDIR)$(EXAMPLESDIR)/
 	if [ -f share/completion/roster.bash ]; then \
 		install -d $(DESTDIR)$(COMPLETIONDIR) && \
 		install -m 644 share/completion/roster.bash $(DESTDIR)$(COMPLETIONDIR)/roster; \

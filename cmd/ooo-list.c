@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "roster/cmd.h"
 #include "roster/err.h"
 #include "roster/ooo.h"
 #include "roster/out.h"
@@ -140,51 +141,35 @@ list(const struct opts *o, int n, char **emails)
 	return rc ? rc : bad;
 }
 
-int
-main(int argc, char **argv)
+/* Parse the options into o; the addresses are what is left of argv. */
+static void
+parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_FROM = 256, O_TO, O_TEAM, O_FORMAT, O_NOHEADER, O_VERSION };
+	enum { O_FROM = 256, O_TO, O_TEAM, O_FORMAT, O_NOHEADER };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "from", required_argument, NULL, O_FROM },
-		{ "help", no_argument, NULL, 'h' },
 		{ "no-header", no_argument, NULL, O_NOHEADER },
-		{ "store", required_argument, NULL, 'd' },
 		{ "team", required_argument, NULL, O_TEAM },
 		{ "to", required_argument, NULL, O_TO },
-		{ "version", no_argument, NULL, O_VERSION },
+		CMD_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o;
+	struct cmd cmd = { "ooo-list", usage, NULL };
 	int ch;
 
-	prog_init(argv[0]);
-	memset(&o, 0, sizeof o);
-	o.fmt = FMT_TABLE;
-	o.header = 1;
-	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts,
+	    NULL)) != -1) {
 		switch (ch) {
-		case 'd':
-			if (store_optarg(optarg) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			o.store = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
 		case O_FORMAT:
-			if (out_format(optarg, &o.fmt) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
+			if (out_format(optarg, &o->fmt) != 0)
+				cmd_badopt(&cmd);
 			break;
 		case O_FROM:
-			o.from = optarg;
+			o->from = optarg;
 			break;
 		case O_NOHEADER:
-			o.header = 0;
+			o->header = 0;
 			break;
 		case O_TEAM:
 			free(teamname);
@@ -192,17 +177,24 @@ main(int argc, char **argv)
 				err_print();
 				exit(RX_INVALID);
 			}
-			o.team = teamname;
+			o->team = teamname;
 			break;
 		case O_TO:
-			o.to = optarg;
+			o->to = optarg;
 			break;
-		case O_VERSION:
-			puts("ooo-list (roster) " ROSTER_VERSION);
-			return 0;
 		default:
-			usage(RX_USAGE);
+			cmd_opt(&cmd, ch);
 		}
 	}
+	o->store = cmd.store;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .fmt = FMT_TABLE, .header = 1 };
+
+	prog_init(argv[0]);
+	parse_args(argc, argv, &o);
 	return out_close(list(&o, argc - optind, argv + optind));
 }

@@ -109,12 +109,19 @@ err_print(void)
 	free(e);
 }
 
+int
+batch_fail(int *first, int code)
+{
+	err_print();
+	if (*first == 0)
+		*first = code;
+	return code;
+}
+
 void
 err_tally(int code, void *arg)
 {
-	err_print();
-	if (*(int *)arg == 0)
-		*(int *)arg = code;
+	batch_fail(arg, code);
 }
 
 void

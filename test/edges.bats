@@ -279,3 +279,17 @@ ticket  Zoë\\x7f     ada@x.org  open"
 		command -v "$t" >/dev/null || { echo "not installed: $t"; false; }
 	done
 }
+
+@test "make install puts binaries, man pages, completion and the examples in place" {
+	dest="$BATS_TEST_TMPDIR/dest"
+	run make -s -C "$BATS_TEST_DIRNAME/.." install DESTDIR="$dest" PREFIX=/usr
+	assert_success
+	[ -x "$dest/usr/bin/user-add" ]
+	[ -x "$dest/usr/bin/assign-next" ]
+	[ -f "$dest/usr/share/man/man1/user-add.1" ]
+	[ -f "$dest/usr/share/man/man5/roster.5" ]
+	[ -f "$dest/usr/share/bash-completion/completions/roster" ]
+	[ -x "$dest/usr/share/doc/roster/examples/send-outbox" ]
+	[ -f "$dest/usr/share/doc/roster/examples/agents.csv" ]
+	[ -f "$dest/usr/share/doc/roster/examples/ooo.ics" ]
+}

@@ -47,9 +47,14 @@ int err_code(void);
  * with esc_str(): one line, whatever bytes the input had. */
 void err_print(void);
 
-/* For a listing that goes on past a file it cannot read (the bad()
- * callback of user_list() and user_scan()): print the recorded message
- * and keep the first code in *(int *)arg, for the exit status. */
+/* A batch (several addresses, rows, files, each of which may fail on
+ * its own) goes on past a failure and exits with the code of the FIRST
+ * one: batch_fail() prints the recorded message and keeps code in *first
+ * unless a code is there already.  Returns code. */
+int batch_fail(int *first, int code);
+
+/* batch_fail() as the bad() callback of user_list() and user_scan(), for
+ * a listing that goes on past a file it cannot read (arg: an int *). */
 void err_tally(int code, void *arg);
 
 /* Print "PROG: message" to stderr (a warning, not recorded), escaped. */

@@ -1,0 +1,47 @@
+/* cmd.c — the options and the end that every command shares (cmd.h). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "roster/cmd.h"
+#include "roster/err.h"
+#include "roster/store.h"
+
+void
+cmd_opt(struct cmd *c, int ch)
+{
+	switch (ch) {
+	case 'd':
+		if (store_optarg(optarg) != 0)
+			cmd_badopt(c);
+		c->store = optarg;
+		return;
+	case 'h':
+		c->usage(0);
+		break;
+	case CMD_O_VERSION:
+		printf("%s (roster) %s\n", c->name, ROSTER_VERSION);
+		exit(out_close(0));
+	default:
+		break;
+	}
+	c->usage(RX_USAGE);
+	exit(RX_USAGE);		/* usage() exits; this keeps the promise */
+}
+
+void
+cmd_badopt(const struct cmd *c)
+{
+	err_print();
+	c->usage(RX_USAGE);
+	exit(RX_USAGE);
+}
+
+int
+cmd_end(struct store *st, int rc, int printed)
+{
+	if (rc != 0 && !printed)
+		err_print();
+	if (st != NULL)
+		store_close(st);
+	return out_close(rc);
+}
