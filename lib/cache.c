@@ -13,11 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cache.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
 #include "roster/txn.h"
 #include "roster/util.h"
+#include "cache.h"
 
 #define CACHE_DIR	".cache"
 

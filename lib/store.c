@@ -12,12 +12,12 @@
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/hours.h"
-#include "lock.h"
 #include "roster/store.h"
 #include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/util.h"
 #include "roster/zone.h"
+#include "lock.h"
 
 const char *const store_permissions[] = {
 	"contacts", "companies", "deals", "tickets", "conversations",

@@ -10,13 +10,13 @@
 #include <unistd.h>
 
 #include "roster/audit.h"
-#include "cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/util.h"
+#include "cache.h"
 
 #define JOURNAL_MAGIC	"roster-journal 1"
 

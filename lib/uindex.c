@@ -8,13 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
 #include "roster/util.h"
+#include "cache.h"
 
 #define INDEX_NAME	"users.idx"
 #define INDEX_MAGIC	"roster-users-index 4"
