@@ -13,7 +13,7 @@
  * The YAML files stay the only source of truth.  user_scan() trusts an
  * entry only while the file's identity is unchanged (and, on a shared file
  * system, only while users' generation is the one the index was built
- * from: else no entry is taken over, see cache.h), re-reads the files
+ * from: else no entry is taken over, see lib/cache.h), re-reads the files
  * that changed, and rewrites the index (best effort: a read-only store is
  * simply not cached).  It runs under the store lock the caller holds, so no
  * roster writer changes users/ meanwhile.  A listing of every user checks
