@@ -71,10 +71,15 @@ hours_spec_add(struct hours *h, const char *spec)
 	free(ds);
 	if (rc)
 		return rc;
-	rl = xstrdup(eq + 1);
-	for (tok = strtok_r(rl, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save)) {
+	/* strsep(), not strtok(): an empty range ("09:00-17:00,") is an
+	 * error, not skipped. */
+	rl = save = xstrdup(eq + 1);
+	while (*rl && (tok = strsep(&save, ",")) != NULL) {
 		rs = xrealloc(rs, (nr + 1) * sizeof *rs);
+		if (*tok == '\0') {
+			rc = fail(RX_INVALID, "bad spec: %s: empty range", spec);
+			break;
+		}
 		if (range_parse(tok, &rs[nr]) != 0) {
 			rc = fail(RX_INVALID, "bad range: %s (want HH:MM-HH:MM, "
 			    "24:00 allowed as an end)", tok);

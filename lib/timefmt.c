@@ -109,11 +109,7 @@ resolve(const struct tspec *ts, const char *zone, int end_of_day, time_t *t)
 	return 0;
 }
 
-/* How many instants the wall-clock time s has in zone (NULL: the
- * process's): 0 in a gap, 2 in a fold, else 1 (also for "now", a date,
- * a time with an offset or one that does not parse).  For the warning
- * of a wall-clock --at. */
-static int
+int
 time_wall_count(const char *s, const char *zone)
 {
 	struct tspec ts;

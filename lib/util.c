@@ -1,4 +1,5 @@
 /* util.c — allocation that does not fail, string lists, numbers, escapes. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -253,7 +254,9 @@ parse_long(const char *s, long min, long max, long *out)
 	char *end;
 	long v;
 
-	if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+	/* strtol() would skip any leading white space and take a sign. */
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s) ||
+	    *s == '+')
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);

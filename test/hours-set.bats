@@ -94,6 +94,23 @@ load helpers/common
 	[ "$(store_sum)" = "$sum" ]
 }
 
+@test "an empty range (a stray comma) is 5, nothing written" {
+	add_users a@x.org
+	hours-set a@x.org mon-fri=09:00-17:00
+	sum=$(store_sum)
+	for spec in mon=09:00-12:00, mon=,09:00-12:00 \
+	    mon=09:00-12:00,,13:00-17:00; do
+		run hours-set a@x.org "$spec"
+		assert_failure 5
+		assert_output "hours-set: bad spec: $spec: empty range"
+		run hours-set --add a@x.org "$spec"
+		assert_failure 5
+	done
+	[ "$(store_sum)" = "$sum" ]
+	run hours-set a@x.org
+	assert_output 'UTC mon-fri=09:00-17:00'
+}
+
 @test "all or nothing: one unknown user, nothing written, 4" {
 	add_users a@x.org
 	sum=$(store_sum)

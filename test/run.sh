@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh BIN ASANBIN [TESTS...] — the Bats suite against the normal build
-# and against the sanitizer build, then mandoc -Tlint over the man pages and
-# ShellCheck over the shell scripts.
+# and against the sanitizer build, each followed by the C unit tests named
+# in $UNIT_TESTS (test/unit/NAME.c, built as BIN/../unit/NAME), then
+# mandoc -Tlint over the man pages and ShellCheck over the shell scripts.
 # Prints the TAP of each run and, last, "N passed, N failed".
 bin=$1
 asan=$2
@@ -27,6 +28,18 @@ run() {
 	rc=$?
 	cat "$out/$name.tap"
 	[ $rc -eq 0 ] || status=1
+	# The C unit tests named in $UNIT_TESTS, built beside $dir: one that
+	# is missing fails like one that crashes.
+	if [ -n "${UNIT_TESTS:-}" ]; then
+		echo "# suite: $name unit tests"
+		units=
+		for u in $UNIT_TESTS; do
+			units="$units $(dirname "$dir")/unit/$u"
+		done
+		# shellcheck disable=SC2086
+		sh test/unit/run.sh $units >"$out/$name-unit.tap" 2>&1 || status=1
+		cat "$out/$name-unit.tap"
+	fi
 }
 run normal "$bin" "$@"
 # Sanitizer reports fail the run: abort on the first one, and leaks count.
@@ -49,7 +62,7 @@ if [ -n "$mans" ]; then
 	tail -n 1 "$out/checks.tap"
 fi
 echo "# shellcheck"
-scripts=".ci/run test/run.sh $(ls test/helpers/*.bash share/*.sh \
+scripts=".ci/run test/run.sh test/unit/run.sh $(ls test/helpers/*.bash share/*.sh \
     share/bench/*.sh share/completion/roster.bash 2>/dev/null)"
 if ! command -v shellcheck >/dev/null; then
 	echo "ok - shellcheck # skip shellcheck is not installed" \

@@ -47,7 +47,7 @@ local_setup() {
 	run user-mod --permission nope ada@x.org
 	assert_failure 5
 	assert_output --partial "unknown permission 'nope'"
-	for c in -1 abc 1.5 ''; do
+	for c in -1 abc 1.5 '' ' 5' $'\t5' $'\n5' +5; do
 		run user-mod --capacity "$c" ada@x.org
 		assert_failure 5
 	done

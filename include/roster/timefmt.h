@@ -45,6 +45,12 @@ int time_scan(const char *s, struct tspec *ts);
  * next day.  0, or RX_INVALID (also for an instant outside TIME_RANGE). */
 int time_parse(const char *s, const char *zone, int end_of_day, time_t *t);
 
+/* How many instants the wall-clock time s has in zone (NULL: the
+ * process's): 0 in a gap, 2 in a fold, else 1 (also for "now", a date,
+ * a time with an offset or one that does not parse).  For the warning
+ * of a wall-clock --at. */
+int time_wall_count(const char *s, const char *zone);
+
 /* For a wall-clock --at s that resolved to t: how it was read when it
  * falls in a gap or a fold of $TZ, malloc'd; NULL otherwise. */
 char *time_wall_note(const char *s, time_t t);
