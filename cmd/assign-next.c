@@ -105,20 +105,14 @@ count_open(struct pool *p, const struct opencounts *oc)
 		p->m[i].open = opencounts_get(oc, p->m[i].email);
 }
 
-static int
-eligible(const struct avail *a, long capacity, long open)
-{
-	return routing_eligible(a->away, capacity, open);
-}
-
 static void
 set_eligible(struct pool *p)
 {
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		p->m[i].eligible = eligible(&p->av[i], p->m[i].capacity,
-		    p->m[i].open);
+		p->m[i].eligible = routing_eligible(p->av[i].away,
+		    p->m[i].capacity, p->m[i].open);
 }
 
 /* Round robin over everyone needs only the users from the rotation's
@@ -143,7 +137,7 @@ pick_first(const struct user *u, void *arg)
 	if ((w->rc = avail_user(w->st, u, w->at, &a)) != 0)
 		return 1;
 	open = opencounts_get(w->oc, u->email);
-	if (!eligible(&a, u->capacity, open))
+	if (!routing_eligible(a.away, u->capacity, open))
 		return 0;
 	p->chosen = xstrdup(u->email);
 	p->m = xcalloc(1, sizeof *p->m);

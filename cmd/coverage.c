@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "roster/cmd.h"
 #include "roster/err.h"
 #include "roster/out.h"
 #include "roster/rules.h"
@@ -202,6 +203,57 @@ report_gaps(const struct cell *c, size_t nc, long monday, long min)
 	return RX_NO;
 }
 
+/* --step in seconds (default 30 minutes): it must divide a day. */
+static int
+step_of(const struct opts *o, long *step)
+{
+	int rc;
+
+	*step = 30 * 60;
+	if (o->step && (rc = sched_duration(o->step, "--step", 60, DAY,
+	    step)) != 0)
+		return rc;
+	if (DAY % *step != 0)
+		return fail(RX_INVALID, "--step: %s does not divide a day",
+		    o->step);
+	return 0;
+}
+
+/* Each member's available spans (av) and working-hours spans (hr) in
+ * the week, counted into cells.  Returns how many cells. */
+static size_t
+count(const struct members *mb, struct zone *tz, long monday, long step,
+    long min, struct spans *av, struct spans *hr, struct cell **cells)
+{
+	time_t lo, hi;
+	size_t i;
+
+	sched_week_window(tz, monday, &lo, &hi);
+	for (i = 0; i < mb->n; i++) {
+		sched_spans(&mb->u[i], mb->z[i], lo, hi, 0, &av[i]);
+		sched_spans(&mb->u[i], mb->z[i], lo, hi, 1, &hr[i]);
+	}
+	return sched_coverage(tz, monday, step, min, av, hr, mb->n, cells);
+}
+
+/* The grid or the rows; then the first gap (exit 1), unless a member
+ * file did not read (its code, already reported: *shown). */
+static int
+print_cells(const struct opts *o, const struct cell *cells, size_t nc,
+    long monday, long step, const struct members *mb, int bad, int *shown)
+{
+	int rc = 0;
+
+	if (o->fmt == FMT_TABLE)
+		print_grid(cells, nc, step, monday, (long)mb->n, o);
+	else
+		rc = print_rows(cells, nc, monday, o->fmt, o->header);
+	if (rc)
+		return rc;
+	*shown = 1;
+	return bad ? bad : report_gaps(cells, nc, monday, o->min);
+}
+
 static int
 run(const struct opts *o)
 {
@@ -210,52 +262,26 @@ run(const struct opts *o)
 	struct cell *cells = NULL;
 	struct store st = STORE_INIT;
 	struct zone *tz;
-	long monday, step = 30 * 60;
-	time_t lo, hi;
-	size_t i, nc = 0;
-	int rc, bad = 0;
+	long monday, step;
+	size_t i, nc;
+	int rc, bad = 0, shown = 0;
 
 	memset(&mb, 0, sizeof mb);
-	if ((tz = zone_get(o->tz)) == NULL) {
-		rc = fail(RX_INVALID, "--tz: unknown time zone %s", o->tz);
+	if ((tz = sched_zone(o->tz)) == NULL) {
+		rc = err_code();
 		goto out;
 	}
-	if (o->step && (rc = sched_duration(o->step, "--step", 60, DAY,
-	    &step)) != 0)
-		goto out;
-	if (DAY % step != 0) {
-		rc = fail(RX_INVALID, "--step: %s does not divide a day",
-		    o->step);
-		goto out;
-	}
-	if ((rc = week_of(o, tz, &monday)) != 0 ||
+	if ((rc = step_of(o, &step)) != 0 ||
+	    (rc = week_of(o, tz, &monday)) != 0 ||
 	    (rc = store_open(&st, o->store, STORE_READ)) != 0 ||
 	    (rc = members_load(&st, o->team, NULL, 0, &mb, err_tally,
 	    &bad)) != 0)
 		goto out;
-	sched_week_window(tz, monday, &lo, &hi);
 	av = xcalloc(mb.n + 1, sizeof *av);
 	hr = xcalloc(mb.n + 1, sizeof *hr);
-	for (i = 0; i < mb.n; i++) {
-		sched_spans(&mb.u[i], mb.z[i], lo, hi, 0, &av[i]);
-		sched_spans(&mb.u[i], mb.z[i], lo, hi, 1, &hr[i]);
-	}
-	nc = sched_coverage(tz, monday, step, o->min, av, hr, mb.n, &cells);
-	if (o->fmt == FMT_TABLE) {
-		print_grid(cells, nc, step, monday, (long)mb.n, o);
-		rc = 0;
-	} else
-		rc = print_rows(cells, nc, monday, o->fmt, o->header);
-	if (rc == 0 && bad) {
-		rc = bad;	/* each unreadable file was reported */
-		goto done;
-	}
-	if (rc == 0)
-		rc = report_gaps(cells, nc, monday, o->min);
+	nc = count(&mb, tz, monday, step, o->min, av, hr, &cells);
+	rc = print_cells(o, cells, nc, monday, step, &mb, bad, &shown);
 out:
-	if (rc && rc != RX_NO)
-		err_print();
-done:
 	for (i = 0; av && i < mb.n; i++) {
 		spans_free(&av[i]);
 		spans_free(&hr[i]);
@@ -264,66 +290,47 @@ done:
 	free(hr);
 	free(cells);
 	members_free(&mb);
-	store_close(&st);
-	return rc;
+	return cmd_end(&st, rc, shown);
 }
 
-int
-main(int argc, char **argv)
+static void
+parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_FORMAT = 256, O_MIN, O_NOHEADER, O_STEP, O_TEAM, O_TZ,
-	    O_VERSION, O_WEEK };
+	    O_WEEK };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
 		{ "min", required_argument, NULL, O_MIN },
 		{ "no-header", no_argument, NULL, O_NOHEADER },
 		{ "step", required_argument, NULL, O_STEP },
-		{ "store", required_argument, NULL, 'd' },
 		{ "team", required_argument, NULL, O_TEAM },
 		{ "tz", required_argument, NULL, O_TZ },
-		{ "version", no_argument, NULL, O_VERSION },
 		{ "week", required_argument, NULL, O_WEEK },
+		CMD_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o;
+	struct cmd cmd = { "coverage", usage, NULL };
 	int ch;
 
-	prog_init(argv[0]);
-	memset(&o, 0, sizeof o);
-	o.header = 1;
-	o.fmt = FMT_TABLE;
-	o.min = 1;
-	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts,
+	    NULL)) != -1) {
 		switch (ch) {
-		case 'd':
-			if (store_optarg(optarg) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			o.store = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
 		case O_FORMAT:
-			if (out_format(optarg, &o.fmt) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
+			if (out_format(optarg, &o->fmt) != 0)
+				cmd_badopt(&cmd);
 			break;
 		case O_MIN:
-			if (parse_long(optarg, 0, 1000000, &o.min) != 0) {
+			if (parse_long(optarg, 0, 1000000, &o->min) != 0) {
 				warnmsg("--min: not a count from 0 to 1000000: %s",
 				    optarg);
-				return RX_INVALID;
+				exit(RX_INVALID);
 			}
 			break;
 		case O_NOHEADER:
-			o.header = 0;
+			o->header = 0;
 			break;
 		case O_STEP:
-			o.step = optarg;
+			o->step = optarg;
 			break;
 		case O_TEAM:
 			free(teamname);
@@ -331,27 +338,31 @@ main(int argc, char **argv)
 				err_print();
 				exit(RX_INVALID);
 			}
-			o.team = teamname;
+			o->team = teamname;
 			break;
 		case O_TZ:
-			o.tz = optarg;
+			o->tz = optarg;
 			break;
-		case O_VERSION:
-			puts("coverage (roster) " ROSTER_VERSION);
-			return 0;
 		case O_WEEK:
-			o.week = optarg;
+			o->week = optarg;
 			break;
 		default:
-			usage(RX_USAGE);
+			cmd_opt(&cmd, ch);
 		}
 	}
-	argc -= optind;
-	if (argc != 0 || o.team == NULL) {
+	o->store = cmd.store;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .fmt = FMT_TABLE, .header = 1, .min = 1 };
+
+	prog_init(argv[0]);
+	parse_args(argc, argv, &o);
+	if (argc - optind != 0 || o.team == NULL) {
 		warnmsg("coverage takes --team and no operands");
 		usage(RX_USAGE);
 	}
-	if (o.tz == NULL)
-		o.tz = *zone_process_tz() ? zone_process_tz() : "UTC";
-	return out_close(run(&o));
+	return run(&o);
 }

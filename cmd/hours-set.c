@@ -6,15 +6,17 @@
 
 #include "roster/audit.h"
 #include "roster/avail.h"
-#include "roster/fileio.h"
-#include "roster/inied.h"
+#include "roster/cmd.h"
 #include "roster/err.h"
+#include "roster/fileio.h"
 #include "roster/hours.h"
 #include "roster/rules.h"
 #include "roster/store.h"
+#include "roster/storecfg.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/userset.h"
 #include "roster/util.h"
 #include "roster/zone.h"
 
@@ -31,6 +33,18 @@ usage(int rc)
 	exit(rc);
 }
 
+/* --team as given, trimmed (team_name()); kept to the end. */
+static char *teamname;
+
+struct opts {
+	const char *store, *team, *zone;
+	int add, clear, dry, deflt;
+	struct strv emails, specs;	/* the operands, sorted out */
+	struct hours parsed;		/* the specs, read */
+	int writing;			/* anything to change */
+	time_t now;
+};
+
 /* "ZONE SPEC..." for u. malloc'd. */
 static char *
 describe(const struct store *st, const struct user *u)
@@ -41,9 +55,6 @@ describe(const struct store *st, const struct user *u)
 	free(h);
 	return s;
 }
-
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
 
 /* What the user reads by: "ZONE SPEC...", with " (default of team T)" or
  * " (store default)" when the hours are a default's.  malloc'd. */
@@ -67,301 +78,303 @@ describe_source(const struct store *st, const struct user *u)
 	return s;
 }
 
-/* --default: set or clear the default hours of team (NULL: the store's)
- * in roster.ini, as one change with its audit row. */
-static int
-set_default(struct store *st, const char *team, const char *zone,
-    const struct strv *specs, int clear, int dry, time_t now)
+/* "[ZONE] SPEC..." as given, for roster.ini.  malloc'd. */
+static char *
+default_value(const struct opts *o)
 {
-	struct inidoc d;
-	struct hours h = { { 0 }, { 0 } };
-	char *text = NULL, *key, *val, *z = NULL, *out;
-	size_t len = 0, i;
-	int rc, had;
+	char *val = xstrdup(o->zone ? o->zone : ""), *n;
+	size_t i;
 
-	val = xstrdup(zone ? zone : "");
-	for (i = 0; i < specs->n; i++) {
-		char *n = xasprintf("%s%s%s", val, *val ? " " : "",
-		    specs->v[i]);
+	for (i = 0; i < o->specs.n; i++) {
+		n = xasprintf("%s%s%s", val, *val ? " " : "", o->specs.v[i]);
 		free(val);
 		val = n;
 	}
-	key = team ? xasprintf("hours.team %s", team) :
-	    xstrdup("hours.default");
-	if (!clear && (rc = hoursdef_parse(val, &z, &h)) != 0)
-		goto out;
-	rc = file_read(st->dfd, "roster.ini", &text, &len);
-	if (rc == RX_NOTFOUND)
-		text = xstrdup("");
-	else if (rc)
-		goto out;
-	if ((rc = ini_load(&d, text, "roster.ini")) != 0)
-		goto out;
-	if (clear)
-		had = ini_unset(&d, key);
-	else {
-		had = 1;
-		ini_set(&d, key, val);
+	return val;
+}
+
+/* roster.ini as it is; a missing one is empty.  *text malloc'd. */
+static int
+read_ini(struct store *st, char **text)
+{
+	size_t len = 0;
+	int rc;
+
+	*text = NULL;
+	if ((rc = file_read(st->dfd, STORECFG_FILE, text, &len)) ==
+	    RX_NOTFOUND) {
+		*text = xstrdup("");
+		rc = 0;
 	}
-	out = ini_text(&d, &len);
-	ini_free(&d);
-	if (dry)
-		printf("%s: %s\n", team ? team : "store default",
-		    clear ? (had ? "cleared" : "none") : val);
-	else if (had) {
-		audit_add("hours-default", team ? team : "", "%s",
-		    clear ? "cleared" : val);
-		if ((rc = txn_put(st, "roster.ini", out, len)) == 0)
-			rc = txn_commit(st, now);
-	}
-	free(out);
-out:
-	free(text);
-	free(key);
-	free(val);
-	free(z);
-	hours_free(&h);
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* --default: set or clear the default hours of --team (none: the
+ * store's) in roster.ini, as one change with its audit row. */
+static int
+set_default(struct store *st, const struct opts *o)
 {
-	enum { O_ADD = 256, O_CLEAR, O_DRY, O_TEAM, O_ZONE, O_VERSION,
-	    O_DEFAULT };
+	const char *who = o->team ? o->team : "store default";
+	char *val = default_value(o), *old = NULL, *text;
+	size_t len;
+	int rc, had;
+
+	if ((o->team && (rc = team_unknown(st, o->team)) != 0) ||
+	    (rc = read_ini(st, &old)) != 0 ||
+	    (rc = storecfg_hours_default(old, o->team, o->clear ? NULL : val,
+	    &text, &len, &had)) != 0)
+		goto out;
+	if (o->dry)
+		printf("%s: %s\n", who, o->clear ? (had ? "cleared" : "none") :
+		    val);
+	else if (had) {
+		audit_add("hours-default", o->team ? o->team : "", "%s",
+		    o->clear ? "cleared" : val);
+		if ((rc = txn_put(st, STORECFG_FILE, text, len)) == 0)
+			rc = txn_commit(st, o->now);
+	}
+	free(text);
+out:
+	free(old);
+	free(val);
+	return rc;
+}
+
+/* Print what each user reads by; several users: each line says whose. */
+static void
+show(const struct store *st, const struct userlist *ul)
+{
+	size_t i;
+	char *s;
+
+	for (i = 0; i < ul->n; i++) {
+		s = describe_source(st, &ul->u[i]);
+		if (ul->n > 1)
+			printf("%s: %s\n", ul->u[i].email, s);
+		else
+			printf("%s\n", s);
+		free(s);
+	}
+}
+
+/* Change u as o says: a line (--dry-run) or an audit row.  1 if u had
+ * hours or a zone of its own that --team overwrote. */
+static int
+change(const struct store *st, const struct opts *o, struct user *u)
+{
+	int own = hours_own(u), differ;
+	char *before = describe(st, u), *after;
+
+	hours_set(u, o->zone, o->specs.n ? &o->parsed : NULL, o->clear ?
+	    HOURS_CLEAR : o->add ? HOURS_ADD : HOURS_REPLACE);
+	after = describe(st, u);
+	differ = strcmp(before, after) != 0;
+	if (o->dry)
+		printf("%s: %s -> %s\n", u->email, before, after);
+	else if (differ)
+		audit_add("hours", u->email, "%s", after);
+	free(before);
+	free(after);
+	return o->team && own && differ;
+}
+
+/* Change every user and save them as one change; then say how many
+ * members' own hours --team overwrote (--team --default leaves them). */
+static int
+change_all(struct store *st, const struct opts *o, struct userlist *ul)
+{
+	size_t i;
+	int rc = 0, differ = 0;
+
+	for (i = 0; i < ul->n; i++)
+		differ += change(st, o, &ul->u[i]);
+	if (o->dry) {
+		audit_drop();
+	} else {
+		for (i = 0; i < ul->n && rc == 0; i++)
+			rc = user_save(st, &ul->u[i], USER_ACTIVE);
+		if (rc == 0)
+			rc = txn_commit(st, o->now);
+	}
+	if (rc == 0 && differ)
+		warnmsg("%s %d member%s of team %s whose hours or zone "
+		    "differed", o->dry ? "would overwrite" : "overwrote",
+		    differ, differ == 1 ? "" : "s", o->team);
+	return rc;
+}
+
+/* The users: the addresses given, and --team's members (a member file
+ * that does not read is reported and makes the exit status 7 once the
+ * others are done: *unread).  0, or the code of a failure shown. */
+static int
+load(struct store *st, struct opts *o, struct userlist *ul, int *unread)
+{
+	int rc, first = 0;
+
+	if (o->team && (rc = users_of_team(st, o->team, &o->emails,
+	    unread)) != 0)
+		return batch_fail(&first, rc);
+	if (o->team && o->emails.n == 0 && *unread == 0) {
+		if ((rc = team_unknown(st, o->team)) == 0)
+			rc = fail(RX_NOTFOUND, "no members in team %s",
+			    o->team);
+		return batch_fail(&first, rc);
+	}
+	users_load(st, o->emails.v, o->emails.n, ul, &first);
+	return first;
+}
+
+static int
+run(struct opts *o)
+{
+	struct userlist ul = { 0 };
+	struct store st = STORE_INIT;
+	int rc, unread = 0;
+
+	if ((rc = store_open(&st, o->store, o->writing && !o->dry ?
+	    STORE_WRITE : STORE_READ)) != 0)
+		return cmd_end(&st, rc, 0);
+	if (o->deflt)
+		return cmd_end(&st, set_default(&st, o), 0);
+	if ((rc = load(&st, o, &ul, &unread)) != 0)
+		goto out;
+	if (!o->writing)
+		show(&st, &ul);
+	else if ((rc = change_all(&st, o, &ul)) != 0)
+		err_print();
+	if (rc == 0)
+		rc = unread;
+out:
+	userlist_free(&ul);
+	return cmd_end(&st, rc, 1);
+}
+
+/* The operands: specs hold '=', a word without '@' is the zone (the
+ * first word of a printed line), the rest are addresses. */
+static void
+operands(int argc, char **argv, struct opts *o)
+{
+	int k;
+
+	for (k = 0; k < argc; k++) {
+		if (strchr(argv[k], '='))
+			strv_add(&o->specs, argv[k]);
+		else if (strchr(argv[k], '@') == NULL && o->zone == NULL)
+			o->zone = argv[k];
+		else
+			strv_add(&o->emails, argv[k]);
+	}
+}
+
+static void
+parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { O_ADD = 256, O_CLEAR, O_DRY, O_TEAM, O_ZONE, O_DEFAULT };
 	static const struct option longopts[] = {
 		{ "add", no_argument, NULL, O_ADD },
 		{ "clear", no_argument, NULL, O_CLEAR },
 		{ "default", no_argument, NULL, O_DEFAULT },
 		{ "dry-run", no_argument, NULL, O_DRY },
-		{ "help", no_argument, NULL, 'h' },
-		{ "store", required_argument, NULL, 'd' },
 		{ "team", required_argument, NULL, O_TEAM },
 		{ "timezone", required_argument, NULL, O_ZONE },
-		{ "version", no_argument, NULL, O_VERSION },
+		CMD_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *store = NULL, *team = NULL, *zone = NULL;
-	int ch, rc = 0, add = 0, clear = 0, dry = 0, first = 0, writing;
-	int unread = 0, deflt = 0, differ = 0;
-	struct strv emails = { 0 }, specs = { 0 };
-	struct hours parsed = { { 0 }, { 0 } };
-	struct userlist ul = { 0 };
-	struct store st = STORE_INIT;
-	time_t now;
-	size_t i;
-	int k;
+	struct cmd cmd = { "hours-set", usage, NULL };
+	int ch;
 
-	prog_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts,
+	    NULL)) != -1) {
 		switch (ch) {
-		case 'd':
-			if (store_optarg(optarg) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			store = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
 		case O_ADD:
-			add = 1;
+			o->add = 1;
 			break;
 		case O_CLEAR:
-			clear = 1;
+			o->clear = 1;
 			break;
 		case O_DEFAULT:
-			deflt = 1;
+			o->deflt = 1;
 			break;
 		case O_DRY:
-			dry = 1;
+			o->dry = 1;
 			break;
 		case O_TEAM:
 			free(teamname);
 			if (team_name(optarg, &teamname) != 0) {
 				err_print();
-				return RX_INVALID;
+				exit(RX_INVALID);
 			}
-			team = teamname;
+			o->team = teamname;
 			break;
 		case O_ZONE:
-			zone = optarg;
+			o->zone = optarg;
 			break;
-		case O_VERSION:
-			puts("hours-set (roster) " ROSTER_VERSION);
-			return 0;
 		default:
-			usage(RX_USAGE);
+			cmd_opt(&cmd, ch);
 		}
 	}
-	for (k = optind; k < argc; k++) {
-		if (strchr(argv[k], '='))
-			strv_add(&specs, argv[k]);
-		else if (strchr(argv[k], '@') == NULL && zone == NULL) {
-			/* The zone as the first word of a printed line. */
-			zone = argv[k];
-		} else
-			strv_add(&emails, argv[k]);
-	}
-	if (add && clear) {
-		warnmsg("give --add or --clear, not both");
-		usage(RX_USAGE);
-	}
-	if (clear && specs.n) {
-		warnmsg("--clear takes no specs");
-		usage(RX_USAGE);
-	}
-	if (add && specs.n == 0) {
-		warnmsg("--add needs a spec");
-		usage(RX_USAGE);
-	}
-	if (deflt && (emails.n || add || (specs.n == 0 && !clear))) {
-		warnmsg(emails.n ? "--default sets a team's or the store's "
-		    "default: no addresses" : add ? "--default replaces: no "
-		    "--add" : "--default needs specs (or --clear)");
-		usage(RX_USAGE);
-	}
-	if (emails.n == 0 && team == NULL && !deflt) {
-		warnmsg("no address given");
-		usage(RX_USAGE);
-	}
-	writing = specs.n || clear || zone || deflt;
-	if (zone && !zone_valid(zone)) {
-		fail(RX_INVALID, "unknown time zone: %s", zone);
-		err_print();
-		rc = RX_INVALID;
-		goto out0;
-	}
-	for (i = 0; i < specs.n; i++) {
-		if ((rc = hours_spec_add(&parsed, specs.v[i])) != 0) {
-			err_print();
-			goto out0;
-		}
-	}
-	if ((rc = clock_now(&now)) != 0) {
-		err_print();
-		goto out0;
-	}
-	rc = store_open(&st, store, writing && !dry ? STORE_WRITE : STORE_READ);
-	if (rc) {
-		err_print();
-		store_close(&st);
-		goto out0;
-	}
-	if (deflt) {
-		if ((!team || (rc = team_unknown(&st, team)) == 0))
-			rc = set_default(&st, team, zone, &specs, clear, dry,
-			    now);
-		if (rc)
-			err_print();
-		goto out;
-	}
-	if (team) {
-		struct userlist all;
-		/* The members whose files read; a file that does not is
-		 * reported (its teams are unknown) and makes the exit
-		 * status 7 once the others are done. */
-		if ((rc = user_list(&st, USER_ACTIVE, &all, err_tally,
-		    &unread)) != 0) {
-			err_print();
-			goto out;
-		}
-		for (i = 0; i < all.n; i++)
-			if (strv_has(&all.u[i].teams, team) &&
-			    !strv_has(&emails, all.u[i].email))
-				strv_add(&emails, all.u[i].email);
-		userlist_free(&all);
-		if (emails.n == 0 && unread == 0) {
-			if ((rc = team_unknown(&st, team)) == 0)
-				rc = fail(RX_NOTFOUND, "no members in team %s",
-				    team);
-			err_print();
-			goto out;
-		}
-	}
-	ul.u = xcalloc(emails.n, sizeof *ul.u);
-	for (i = 0; i < emails.n; i++) {
-		rc = user_load(&st, emails.v[i], USER_ACTIVE, &ul.u[ul.n]);
-		if (rc) {
-			err_print();
-			if (first == 0)
-				first = rc;
-			continue;
-		}
-		ul.n++;
-	}
-	if ((rc = first) != 0)
-		goto out;
-	for (i = 0; i < ul.n; i++) {
-		struct user *u = &ul.u[i];
-		char *before, *after;
-		int own = !hours_empty(&u->hours) || u->timezone;
+	o->store = cmd.store;
+	operands(argc - optind, argv + optind, o);
+}
 
-		if (!writing) {
-			before = describe_source(&st, u);
-			/* Several users: each line says whose it is. */
-			if (ul.n > 1)
-				printf("%s: %s\n", u->email, before);
-			else
-				printf("%s\n", before);
-			free(before);
-			continue;
-		}
-		before = describe(&st, u);
-		if (zone) {
-			free(u->timezone);
-			u->timezone = xstrdup(zone);
-		}
-		if (clear || (specs.n && !add))
-			hours_free(&u->hours);
-		if (specs.n) {
-			int d;
-			for (d = 0; d < 7; d++) {
-				if (parsed.n[d] == 0)
-					continue;
-				u->hours.r[d] = xrealloc(u->hours.r[d],
-				    (u->hours.n[d] + parsed.n[d]) *
-				    sizeof *u->hours.r[d]);
-				memcpy(u->hours.r[d] + u->hours.n[d],
-				    parsed.r[d], parsed.n[d] *
-				    sizeof *parsed.r[d]);
-				u->hours.n[d] += parsed.n[d];
-			}
-		}
-		after = describe(&st, u);
-		if (team && own && strcmp(before, after) != 0)
-			differ++;
-		if (dry)
-			printf("%s: %s -> %s\n", u->email, before, after);
-		else if (strcmp(before, after) != 0)
-			audit_add("hours", u->email, "%s", after);
-		free(before);
-		free(after);
+/* The combinations of options and operands that make sense. */
+static void
+check_args(const struct opts *o)
+{
+	const char *why = NULL;
+
+	if (o->add && o->clear)
+		why = "give --add or --clear, not both";
+	else if (o->clear && o->specs.n)
+		why = "--clear takes no specs";
+	else if (o->add && o->specs.n == 0)
+		why = "--add needs a spec";
+	else if (o->deflt && o->emails.n)
+		why = "--default sets a team's or the store's default: no "
+		    "addresses";
+	else if (o->deflt && o->add)
+		why = "--default replaces: no --add";
+	else if (o->deflt && o->specs.n == 0 && !o->clear)
+		why = "--default needs specs (or --clear)";
+	else if (o->emails.n == 0 && o->team == NULL && !o->deflt)
+		why = "no address given";
+	if (why) {
+		warnmsg("%s", why);
+		usage(RX_USAGE);
 	}
-	if (writing && !dry) {
-		for (i = 0; i < ul.n && rc == 0; i++)
-			rc = user_save(&st, &ul.u[i], USER_ACTIVE);
-		if (rc == 0)
-			rc = txn_commit(&st, now);
-		if (rc)
-			err_print();
-	} else
-		audit_drop();
-	/* Hours a member had set for themselves are gone: say how many
-	 * (hours-set --team --default leaves them be). */
-	if (rc == 0 && differ)
-		warnmsg("%s %d member%s of team %s whose hours or zone "
-		    "differed", dry ? "would overwrite" : "overwrote", differ,
-		    differ == 1 ? "" : "s", team);
-	if (rc == 0)
-		rc = unread;
-out:
-	userlist_free(&ul);
-	store_close(&st);
-out0:
-	hours_free(&parsed);
-	strv_free(&emails);
-	strv_free(&specs);
-	return out_close(rc);
+}
+
+/* Read the zone, the specs and the clock before the store is opened. */
+static int
+prepare(struct opts *o)
+{
+	size_t i;
+	int rc;
+
+	o->writing = o->specs.n || o->clear || o->zone || o->deflt;
+	if (o->zone && !zone_valid(o->zone))
+		return fail(RX_INVALID, "unknown time zone: %s", o->zone);
+	for (i = 0; i < o->specs.n; i++)
+		if ((rc = hours_spec_add(&o->parsed, o->specs.v[i])) != 0)
+			return rc;
+	return clock_now(&o->now);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	int rc;
+
+	prog_init(argv[0]);
+	parse_args(argc, argv, &o);
+	check_args(&o);
+	if ((rc = prepare(&o)) != 0)
+		rc = cmd_end(NULL, rc, 0);
+	else
+		rc = run(&o);
+	hours_free(&o.parsed);
+	strv_free(&o.emails);
+	strv_free(&o.specs);
+	return rc;
 }

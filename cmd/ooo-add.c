@@ -7,6 +7,7 @@
 
 #include "roster/audit.h"
 #include "roster/avail.h"
+#include "roster/cmd.h"
 #include "roster/err.h"
 #include "roster/ical.h"
 #include "roster/ooo.h"
@@ -104,13 +105,8 @@ add(const struct opts *o, struct user *u, const char *zname, time_t now,
 	int rc;
 
 	*changed = 0;
-	memset(&p, 0, sizeof p);
-	if ((rc = time_parse(o->from, zname, 0, &p.start)) != 0 ||
-	    (rc = time_parse(o->to, zname, 1, &p.end)) != 0)
+	if ((rc = ooo_period(o->from, o->to, zname, &p)) != 0)
 		return rc;
-	if (p.end <= p.start)
-		return fail(RX_INVALID, "--to %s is not after --from %s",
-		    o->to, o->from);
 	time_in_zone(p.start, zname, a);
 	time_in_zone(p.end, zname, b);
 	if (ooo_add(u, &p, &ov) == OOO_SAME) {
@@ -153,59 +149,83 @@ team_members(struct store *st, const char *team, struct strv *emails)
 	return rc;
 }
 
-/* --from/--to for every address (or --team): one change, all or
- * nothing; a user who has the period already is left as is. */
+/* Save the users add() changed and commit: one change, all or nothing.
+ * 0, or the code of a failure already shown. */
 static int
-add_many(const struct opts *o, int n, char **argv, time_t now)
+save_changed(struct store *st, struct user *us, const int *changed,
+    size_t n, time_t now)
 {
-	struct strv emails = { 0 };
-	struct store st = STORE_INIT;
-	struct user *us;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++)
+		if (changed[i])
+			rc = user_save(st, &us[i], USER_ACTIVE);
+	if (rc == 0)
+		rc = txn_commit(st, now);
+	if (rc)
+		err_print();
+	return rc;
+}
+
+/* --from/--to for every address of emails: one change, all or nothing;
+ * a user who has the period already is left as is.  Each failure is
+ * shown when it happens; returns the code of the first. */
+static int
+add_many(const struct opts *o, struct store *st, const struct strv *emails,
+    time_t now)
+{
+	struct user *us = xcalloc(emails->n, sizeof *us);
 	int rc, first = 0, *changed, *loaded;
 	size_t i;
 
-	if ((rc = store_open(&st, o->store, o->dry ? STORE_READ :
-	    STORE_WRITE)) != 0 ||
-	    (o->team && (rc = team_members(&st, o->team, &emails)) != 0)) {
-		err_print();
-		store_close(&st);
-		strv_free(&emails);
-		return rc;
-	}
-	for (i = 0; i < (size_t)n; i++)
-		strv_add(&emails, argv[i]);
-	us = xcalloc(emails.n, sizeof *us);
-	changed = xcalloc(emails.n, sizeof *changed);
-	loaded = xcalloc(emails.n, sizeof *loaded);
-	for (i = 0; i < emails.n; i++) {
-		if ((rc = user_load(&st, emails.v[i], USER_ACTIVE,
+	changed = xcalloc(emails->n, sizeof *changed);
+	loaded = xcalloc(emails->n, sizeof *loaded);
+	for (i = 0; i < emails->n; i++) {
+		if ((rc = user_load(st, emails->v[i], USER_ACTIVE,
 		    &us[i])) == 0) {
 			loaded[i] = 1;
-			rc = add(o, &us[i], user_zone(&st, &us[i]), now,
+			rc = add(o, &us[i], user_zone(st, &us[i]), now,
 			    &changed[i]);
 		}
 		if (rc)
 			err_tally(rc, &first);
 	}
-	if (first == 0 && !o->dry) {
-		for (i = 0; first == 0 && i < emails.n; i++)
-			if (changed[i])
-				first = user_save(&st, &us[i], USER_ACTIVE);
-		if (first == 0)
-			first = txn_commit(&st, now);
-		if (first)
-			err_print();
-	} else
+	if (first == 0 && !o->dry)
+		first = save_changed(st, us, changed, emails->n, now);
+	else
 		audit_drop();
-	for (i = 0; i < emails.n; i++)
+	for (i = 0; i < emails->n; i++)
 		if (loaded[i])
 			user_free(&us[i]);
 	free(us);
 	free(changed);
 	free(loaded);
-	strv_free(&emails);
-	store_close(&st);
 	return first;
+}
+
+/* ooo-add --from --to: the addresses given, or --team's members. */
+static int
+run_add(const struct opts *o, int n, char **argv)
+{
+	struct strv emails = { 0 };
+	struct store st = STORE_INIT;
+	time_t now;
+	int rc, i;
+
+	if ((rc = clock_now(&now)) != 0)
+		return cmd_end(NULL, rc, 0);
+	if ((rc = store_open(&st, o->store, o->dry ? STORE_READ :
+	    STORE_WRITE)) != 0 ||
+	    (o->team && (rc = team_members(&st, o->team, &emails)) != 0)) {
+		strv_free(&emails);
+		return cmd_end(&st, rc, 0);
+	}
+	for (i = 0; i < n; i++)
+		strv_add(&emails, argv[i]);
+	rc = add_many(o, &st, &emails, now);
+	strv_free(&emails);
+	return cmd_end(&st, rc, 1);
 }
 
 /* Read the calendar named by --ics ("-": stdin) and parse it, before the
@@ -338,39 +358,29 @@ ends_override(struct user *u, const struct ical_changes *ch, time_t now)
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_FROM = 256, O_TO, O_DRY, O_FORMAT, O_NOHEADER, O_VERSION,
-	    O_ICS, O_CALENDAR, O_MATCH, O_BUSY, O_HORIZON, O_TEAM };
+	enum { O_FROM = 256, O_TO, O_DRY, O_FORMAT, O_NOHEADER, O_ICS,
+	    O_CALENDAR, O_MATCH, O_BUSY, O_HORIZON, O_TEAM };
 	static const struct option longopts[] = {
 		{ "busy", no_argument, NULL, O_BUSY },
 		{ "calendar", required_argument, NULL, O_CALENDAR },
 		{ "dry-run", no_argument, NULL, O_DRY },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "from", required_argument, NULL, O_FROM },
-		{ "help", no_argument, NULL, 'h' },
 		{ "horizon", required_argument, NULL, O_HORIZON },
 		{ "ics", required_argument, NULL, O_ICS },
 		{ "match", required_argument, NULL, O_MATCH },
 		{ "no-header", no_argument, NULL, O_NOHEADER },
-		{ "store", required_argument, NULL, 'd' },
 		{ "team", required_argument, NULL, O_TEAM },
 		{ "to", required_argument, NULL, O_TO },
-		{ "version", no_argument, NULL, O_VERSION },
+		CMD_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct cmd cmd = { "ooo-add", usage, NULL };
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts,
+	    NULL)) != -1) {
 		switch (ch) {
-		case 'd':
-			if (store_optarg(optarg) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			o->store = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
 		case O_BUSY:
 			o->io.busy = 1;
 			o->icsopt = 1;
@@ -390,10 +400,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		case O_FORMAT:
 			if (strcmp(optarg, "ics") == 0)
 				o->export = 1;
-			else if (out_format(optarg, &o->fmt) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
+			else if (out_format(optarg, &o->fmt) != 0)
+				cmd_badopt(&cmd);
 			o->fmtset = 1;
 			break;
 		case O_FROM:
@@ -428,13 +436,11 @@ parse_args(int argc, char **argv, struct opts *o)
 		case O_TO:
 			o->to = optarg;
 			break;
-		case O_VERSION:
-			puts("ooo-add (roster) " ROSTER_VERSION);
-			exit(0);
 		default:
-			usage(RX_USAGE);
+			cmd_opt(&cmd, ch);
 		}
 	}
+	o->store = cmd.store;
 }
 
 /* The combinations of options that make sense; usage() otherwise. */
@@ -473,23 +479,83 @@ check_args(int argc, const struct opts *o)
 	}
 }
 
+/* Sync u with the calendar; with changes (and not --dry-run) save u. */
+static int
+sync_save(const struct opts *o, struct ical *cal, struct ical_plan **plan,
+    struct store *st, struct user *u, time_t now)
+{
+	struct ical_changes ch = { NULL, 0 };
+	const char *zname = user_zone(st, u);
+	int rc;
+
+	if ((rc = sync_ics(o, cal, plan, u, zname, now, &ch)) == 0)
+		report(o, u, zname, &ch);
+	if (rc == 0 && !o->dry && ch.n > 0) {
+		ends_override(u, &ch, now);
+		if ((rc = user_save(st, u, USER_ACTIVE)) == 0)
+			rc = txn_commit(st, now);
+	}
+	ical_changes_free(&ch);
+	return rc;
+}
+
+/* One user: export the periods, list them, or sync them with the
+ * calendar read and expanded beforehand (cal and *plan). */
+static int
+act(const struct opts *o, struct store *st, struct user *u, time_t now,
+    struct ical *cal, struct ical_plan **plan)
+{
+	if (o->export)
+		return export(u, now);
+	if (o->ics == NULL)
+		return list(o, u, user_zone(st, u));
+	return sync_save(o, cal, plan, st, u, now);
+}
+
+static int
+run_user(const struct opts *o, const char *email, time_t now,
+    struct ical *cal, struct ical_plan **plan)
+{
+	struct store st = STORE_INIT;
+	struct user u;
+	int rc;
+
+	memset(&u, 0, sizeof u);
+	if ((rc = store_open(&st, o->store, o->ics && !o->dry ?
+	    STORE_WRITE : STORE_READ)) == 0 &&
+	    (rc = user_load(&st, email, USER_ACTIVE, &u)) == 0)
+		rc = act(o, &st, &u, now, cal, plan);
+	user_free(&u);
+	return cmd_end(&st, rc, 0);
+}
+
+/* Read and expand --ics before the store is locked, then run_user(). */
+static int
+run_one(const struct opts *o, const char *email)
+{
+	struct ical *cal = NULL;
+	struct ical_plan *plan = NULL;
+	time_t now;
+	int rc;
+
+	if ((rc = clock_now(&now)) != 0 ||
+	    (o->ics && (rc = read_ics(o->ics, &cal)) != 0) ||
+	    (o->ics && (rc = expand_ics(o, email, now, cal, &plan)) != 0))
+		rc = cmd_end(NULL, rc, 0);
+	else
+		rc = run_user(o, email, now, cal, &plan);
+	ical_plan_free(plan);
+	ical_free(cal);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct opts o;
-	struct ical *cal = NULL;
-	struct ical_plan *plan = NULL;
-	struct ical_changes ch = { NULL, 0 };
-	const char *zname;
-	int rc, writes;
-	struct store st = STORE_INIT;
-	struct user u;
-	time_t now;
+	struct opts o = { .fmt = FMT_TABLE, .header = 1 };
+	int rc;
 
 	prog_init(argv[0]);
-	memset(&o, 0, sizeof o);
-	o.fmt = FMT_TABLE;
-	o.header = 1;
 	o.io.source = ICAL_SOURCE_DEFAULT;
 	o.io.match = ICAL_MATCH_DEFAULT;
 	o.io.horizon = ICAL_HORIZON_DEFAULT;
@@ -497,52 +563,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	check_args(argc, &o);
-	if (o.from) {
-		if ((rc = clock_now(&now)) != 0)
-			err_print();
-		else
-			rc = add_many(&o, argc, argv, now);
-		ical_cleanup();
-		return out_close(rc);
-	}
-	if ((rc = clock_now(&now)) != 0 ||
-	    (o.ics && (rc = read_ics(o.ics, &cal)) != 0) ||
-	    (o.ics && (rc = expand_ics(&o, argv[0], now, cal, &plan)) != 0)) {
-		err_print();
-		ical_free(cal);
-		ical_cleanup();
-		return rc;
-	}
-	memset(&u, 0, sizeof u);
-	writes = (o.from || o.ics) && !o.dry;
-	if ((rc = store_open(&st, o.store, writes ? STORE_WRITE :
-	    STORE_READ)) != 0 ||
-	    (rc = user_load(&st, argv[0], USER_ACTIVE, &u)) != 0)
-		goto out;
-	zname = user_zone(&st, &u);
-	if (o.export) {
-		rc = export(&u, now);
-		goto out;
-	}
-	if (o.ics == NULL) {
-		rc = list(&o, &u, zname);
-		goto out;
-	}
-	if ((rc = sync_ics(&o, cal, &plan, &u, zname, now, &ch)) == 0)
-		report(&o, &u, zname, &ch);
-	if (rc || o.dry || ch.n == 0)
-		goto out;
-	ends_override(&u, &ch, now);
-	if ((rc = user_save(&st, &u, USER_ACTIVE)) == 0)
-		rc = txn_commit(&st, now);
-out:
-	if (rc)
-		err_print();
-	ical_changes_free(&ch);
-	ical_plan_free(plan);
-	ical_free(cal);
+	rc = o.from ? run_add(&o, argc, argv) : run_one(&o, argv[0]);
 	ical_cleanup();
-	user_free(&u);
-	store_close(&st);
-	return out_close(rc);
+	return rc;
 }

@@ -11,6 +11,7 @@
 #include "roster/err.h"
 #include "roster/out.h"
 #include "roster/records.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -318,7 +319,7 @@ main(int argc, char **argv)
 		int active = *own == '\0' ||
 		    owner_active(&st, &cache, &ncache, own);
 		if (!active && fmt == FMT_TABLE)
-			shown = xasprintf("Deactivated User (%s)", own);
+			shown = owner_deactivated(own);
 		const char *cells[5] = { r->type, r->id,
 		    shown ? shown : (*own || fmt != FMT_JSON) ? own : NULL,
 		    r->state, active ? "true" : "false" };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "roster/avail.h"
+#include "roster/cmd.h"
 #include "roster/err.h"
 #include "roster/out.h"
 #include "roster/rules.h"
@@ -310,6 +311,71 @@ request(const struct opts *o, struct zone *tz, time_t now,
 	return 0;
 }
 
+/* The members' round-robin order (a team's rotation, else as given):
+ * the order --explain lists them in and the members of a slot. */
+static int
+found_init(struct found *f, struct store *st, const char *team,
+    struct members *m)
+{
+	size_t i;
+	int rc;
+
+	f->m = m;
+	f->order = xcalloc(m->n + 1, sizeof *f->order);
+	f->rank = xcalloc(m->n + 1, sizeof *f->rank);
+	f->listed = xcalloc(m->n + 1, sizeof *f->listed);
+	f->tmp = xcalloc(m->n + 1, sizeof *f->tmp);
+	if ((rc = members_rr_order(st, team, m, f->order)) != 0)
+		return rc;
+	for (i = 0; i < m->n; i++)
+		f->rank[f->order[i]] = i;
+	return 0;
+}
+
+static void
+found_free(struct found *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->v[i].who);
+	free(f->v);
+	free(f->order);
+	free(f->rank);
+	free(f->listed);
+	free(f->tmp);
+}
+
+/* The slots found, in the format asked for (no empty table). */
+static int
+print_found(const struct opts *o, const struct found *f,
+    const struct slotreq *rq, time_t now, struct zone *tz)
+{
+	if (o->fmt == FMT_ICS)
+		return print_ics(f, rq, now, o->team);
+	if (o->fmt == FMT_JSON)
+		return print_json(f, rq->duration);
+	if (f->n > 0 || o->fmt != FMT_TABLE)
+		return print_rows(f, o, zone_name(tz), rq->duration);
+	return 0;
+}
+
+/* Each member's free spans in the window, and the slots they make. */
+static struct spans *
+find(const struct slotreq *rq, struct found *f, time_t *lo, time_t *hi)
+{
+	const struct members *m = f->m;
+	struct spans *sp = xcalloc(m->n + 1, sizeof *sp);
+	size_t i;
+
+	sched_slot_window(rq, lo, hi);
+	for (i = 0; i < m->n; i++)
+		sched_spans(&m->u[i], m->z[i], *lo, *hi, 0, &sp[i]);
+	if (m->n > 0)
+		sched_slots(rq, sp, m->n, on_slot, f);
+	return sp;
+}
+
 static int
 run(const struct opts *o, int argc, char **argv)
 {
@@ -321,149 +387,103 @@ run(const struct opts *o, int argc, char **argv)
 	struct zone *tz;
 	time_t now, lo, hi;
 	size_t i;
-	int rc, bad = 0;
+	int rc, bad = 0, shown = 0;
 
 	memset(&m, 0, sizeof m);
 	memset(&f, 0, sizeof f);
-	if ((tz = zone_get(o->tz)) == NULL) {
-		rc = fail(RX_INVALID, "--tz: unknown time zone %s", o->tz);
+	if ((tz = sched_zone(o->tz)) == NULL) {
+		rc = err_code();
 		goto out;
 	}
-	if ((rc = clock_now(&now)) != 0 || (rc = request(o, tz, now, &rq)) != 0)
+	if ((rc = clock_now(&now)) != 0 ||
+	    (rc = request(o, tz, now, &rq)) != 0 ||
+	    (rc = store_open(&st, o->store, STORE_READ)) != 0 ||
+	    (rc = members_load(&st, o->team, argv, (size_t)argc, &m,
+	    err_tally, &bad)) != 0 ||
+	    (rc = found_init(&f, &st, o->team, &m)) != 0)
 		goto out;
-	if ((rc = store_open(&st, o->store, STORE_READ)) != 0)
-		goto out;
-	if ((rc = members_load(&st, o->team, argv, (size_t)argc, &m,
-	    err_tally, &bad)) != 0)
-		goto out;
-	f.m = &m;
-	f.order = xcalloc(m.n + 1, sizeof *f.order);
-	f.rank = xcalloc(m.n + 1, sizeof *f.rank);
-	f.listed = xcalloc(m.n + 1, sizeof *f.listed);
-	f.tmp = xcalloc(m.n + 1, sizeof *f.tmp);
-	if ((rc = members_rr_order(&st, o->team, &m, f.order)) != 0)
-		goto out;
-	for (i = 0; i < m.n; i++)
-		f.rank[f.order[i]] = i;
-	sched_slot_window(&rq, &lo, &hi);
-	sp = xcalloc(m.n + 1, sizeof *sp);
-	for (i = 0; i < m.n; i++)
-		sched_spans(&m.u[i], m.z[i], lo, hi, 0, &sp[i]);
-	if (m.n > 0)
-		sched_slots(&rq, sp, m.n, on_slot, &f);
+	sp = find(&rq, &f, &lo, &hi);
 	if (o->explain)
 		explain(&f, sp, lo, hi);
-	if (o->fmt == FMT_ICS)
-		rc = print_ics(&f, &rq, now, o->team);
-	else if (o->fmt == FMT_JSON)
-		rc = print_json(&f, rq.duration);
-	else if (f.n > 0 || o->fmt != FMT_TABLE)	/* no empty table */
-		rc = print_rows(&f, o, zone_name(tz), rq.duration);
-	if (rc == 0 && bad) {
-		rc = bad;	/* each unreadable file was reported */
-		goto done;
-	}
-	if (rc == 0 && f.n == 0) {
+	if ((rc = print_found(o, &f, &rq, now, tz)) != 0)
+		goto out;
+	/* Each unreadable file was reported; no slot is an answer. */
+	shown = 1;
+	if (bad)
+		rc = bad;
+	else if (f.n == 0) {
 		no_slot(&rq, sp, m.n, o->explain);
 		rc = RX_NO;
 	}
 out:
-	if (rc && rc != RX_NO)
-		err_print();
-done:
 	for (i = 0; sp && i < m.n; i++)
 		spans_free(&sp[i]);
 	free(sp);
-	for (i = 0; i < f.n; i++)
-		free(f.v[i].who);
-	free(f.v);
-	free(f.order);
-	free(f.rank);
-	free(f.listed);
-	free(f.tmp);
+	found_free(&f);
 	members_free(&m);
-	store_close(&st);
-	return rc;
+	return cmd_end(&st, rc, shown);
 }
 
-int
-main(int argc, char **argv)
+static void
+parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_BUFFER = 256, O_DURATION, O_EXPLAIN, O_FORMAT, O_FROM,
-	    O_INTERVAL, O_NOTICE, O_MODE, O_NOHEADER, O_TEAM, O_TO, O_TZ,
-	    O_VERSION };
+	    O_INTERVAL, O_NOTICE, O_MODE, O_NOHEADER, O_TEAM, O_TO, O_TZ };
 	static const struct option longopts[] = {
 		{ "buffer", required_argument, NULL, O_BUFFER },
 		{ "duration", required_argument, NULL, O_DURATION },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "from", required_argument, NULL, O_FROM },
-		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, O_INTERVAL },
 		{ "min-notice", required_argument, NULL, O_NOTICE },
 		{ "mode", required_argument, NULL, O_MODE },
 		{ "no-header", no_argument, NULL, O_NOHEADER },
-		{ "store", required_argument, NULL, 'd' },
 		{ "team", required_argument, NULL, O_TEAM },
 		{ "to", required_argument, NULL, O_TO },
 		{ "tz", required_argument, NULL, O_TZ },
-		{ "version", no_argument, NULL, O_VERSION },
+		CMD_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o;
-	int ch, rc;
+	struct cmd cmd = { "slots", usage, NULL };
+	int ch;
 
-	prog_init(argv[0]);
-	memset(&o, 0, sizeof o);
-	o.header = 1;
-	o.fmt = FMT_TABLE;
-	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts,
+	    NULL)) != -1) {
 		switch (ch) {
-		case 'd':
-			if (store_optarg(optarg) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			o.store = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
 		case O_BUFFER:
-			o.buffer = optarg;
+			o->buffer = optarg;
 			break;
 		case O_DURATION:
-			o.duration = optarg;
+			o->duration = optarg;
 			break;
 		case O_EXPLAIN:
-			o.explain = 1;
+			o->explain = 1;
 			break;
 		case O_FORMAT:
 			if (strcmp(optarg, "ics") == 0)
-				o.fmt = FMT_ICS;
-			else if (out_format(optarg, &o.fmt) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
+				o->fmt = FMT_ICS;
+			else if (out_format(optarg, &o->fmt) != 0)
+				cmd_badopt(&cmd);
 			break;
 		case O_FROM:
-			o.from = optarg;
+			o->from = optarg;
 			break;
 		case O_INTERVAL:
-			o.interval = optarg;
+			o->interval = optarg;
 			break;
 		case O_NOTICE:
-			o.notice = optarg;
+			o->notice = optarg;
 			break;
 		case O_MODE:
 			if (strcmp(optarg, "any") != 0 && strcmp(optarg, "all")) {
 				warnmsg("--mode takes any or all, not %s", optarg);
 				usage(RX_USAGE);
 			}
-			o.mode = optarg;
+			o->mode = optarg;
 			break;
 		case O_NOHEADER:
-			o.header = 0;
+			o->header = 0;
 			break;
 		case O_TEAM:
 			free(teamname);
@@ -471,34 +491,45 @@ main(int argc, char **argv)
 				err_print();
 				exit(RX_INVALID);
 			}
-			o.team = teamname;
+			o->team = teamname;
 			break;
 		case O_TO:
-			o.to = optarg;
+			o->to = optarg;
 			break;
 		case O_TZ:
-			o.tz = optarg;
+			o->tz = optarg;
 			break;
-		case O_VERSION:
-			puts("slots (roster) " ROSTER_VERSION);
-			return 0;
 		default:
-			usage(RX_USAGE);
+			cmd_opt(&cmd, ch);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (o.duration == NULL) {
+	o->store = cmd.store;
+}
+
+/* --duration, and a team or addresses (not both). */
+static void
+check_args(int argc, const struct opts *o)
+{
+	if (o->duration == NULL) {
 		warnmsg("--duration is required");
 		usage(RX_USAGE);
 	}
-	if ((o.team == NULL) == (argc == 0)) {
-		warnmsg(o.team ? "name a --team or addresses, not both" :
+	if ((o->team == NULL) == (argc == 0)) {
+		warnmsg(o->team ? "name a --team or addresses, not both" :
 		    "name a --team or addresses");
 		usage(RX_USAGE);
 	}
-	if (o.tz == NULL)
-		o.tz = *zone_process_tz() ? zone_process_tz() : "UTC";
-	rc = run(&o, argc, argv);
-	return out_close(rc);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .fmt = FMT_TABLE, .header = 1 };
+
+	prog_init(argv[0]);
+	parse_args(argc, argv, &o);
+	argc -= optind;
+	argv += optind;
+	check_args(argc, &o);
+	return run(&o, argc, argv);
 }

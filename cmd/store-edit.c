@@ -200,8 +200,10 @@ edit_loop(struct store *st, const char *rel, const char *path, char **text,
 			    "is unchanged", rc, rel);
 		if ((rc = temp_read(path, text, len)) != 0)
 			return rc;
-		if (check_file(st, rel, *text, *len, &probs) == 0)
+		if (check_file(st, rel, *text, *len, &probs) == 0) {
+			strv_free(&probs);	/* warnings: no finding */
 			return 0;
+		}
 		print_probs(&probs);
 		free(*text);
 		*text = NULL;
@@ -300,6 +302,7 @@ exec_locked(const char *store, char **argv)
 		if (rc == 0)
 			rc = RX_STORE;
 	}
+	strv_free(&probs);	/* warnings of a store with no problem */
 	store_close(&st);
 	return status ? status : rc;
 }

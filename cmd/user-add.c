@@ -21,7 +21,6 @@
 #include "roster/welcome.h"
 #include "roster/zone.h"
 
-#define MAX_IMPORT 100
 
 static void
 usage(int rc)
@@ -211,20 +210,20 @@ read_csv(const char *path)
 	return 0;
 }
 
-/* At most MAX_IMPORT rows per import (the product's rule): 3, with a
+/* At most IMPORT_MAX rows per import (rules.h): 3, with a
  * recipe that splits the file and keeps its header in every part. */
 static void
 check_cap(const struct opts *o)
 {
 	const char *f = strcmp(o->csv, "-") == 0 ? "FILE" : o->csv;
 
-	if (import_rows <= MAX_IMPORT)
+	if (import_fits(import_rows))
 		return;
 	fail(RX_RULE, "%s: %zu users: at most %d can be imported at once; "
 	    "split the file keeping its header, then import each part: "
 	    "tail -n +2 '%s' | split -l %d --filter='{ head -n 1 \"%s\"; "
 	    "cat; } >\"$FILE.csv\"' - part-", strcmp(o->csv, "-") == 0 ?
-	    "<stdin>" : o->csv, import_rows, MAX_IMPORT, f, MAX_IMPORT, f);
+	    "<stdin>" : o->csv, import_rows, IMPORT_MAX, f, IMPORT_MAX, f);
 	report(RX_RULE);
 }
 
@@ -258,7 +257,7 @@ check_options(struct store *st, const struct opts *o)
 	if (o->seat && !seat_valid(o->seat))
 		return fail(RX_INVALID, "bad seat '%s' (none, sales-starter, "
 		    "sales-professional, service-professional, ...)", o->seat);
-	if (o->super_admin && ncands != 1)
+	if (o->super_admin && !super_admin_grant_fits(ncands))
 		return fail(RX_RULE, "--super-admin is granted to one new user "
 		    "at a time; add the users, then give it with user-mod "
 		    "--super-admin EMAIL");
@@ -570,7 +569,7 @@ check_restores(struct store *st, struct user *users, char **from)
 			sa += users[i].super_admin;
 		free(norm);
 	}
-	if (sa > 0 && ncands > 1) {
+	if (sa > 0 && !super_admin_grant_fits(ncands)) {
 		fail(RX_RULE, "super admin is granted to one new user at a "
 		    "time: restore a super admin on their own");
 		report(RX_RULE);

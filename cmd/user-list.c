@@ -307,20 +307,6 @@ long_view(struct store *st, const char *email, int removed)
 
 /* --- main ---------------------------------------------------------------- */
 
-static const char *const contact_roles[] = { "primary", "billing",
-	"technical", NULL };
-
-static int
-contact_known(const char *r)
-{
-	size_t i;
-
-	for (i = 0; contact_roles[i]; i++)
-		if (strcmp(r, contact_roles[i]) == 0)
-			return 1;
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -364,7 +350,7 @@ main(int argc, char **argv)
 			lng = 1;
 			break;
 		case O_CONTACT:
-			if (!contact_known(optarg)) {
+			if (!contact_role_valid(optarg)) {
 				warnmsg("--contact takes primary, billing or "
 				    "technical, not %s", optarg);
 				usage(RX_USAGE);

@@ -60,21 +60,6 @@ report(int rc)
 		first_rc = rc;
 }
 
-static const char *const contact_roles[] = { "primary", "billing",
-	"technical", NULL };
-
-/* 1 if r is a point-of-contact role. */
-static int
-contact_valid(const char *r)
-{
-	size_t i;
-
-	for (i = 0; contact_roles[i]; i++)
-		if (strcmp(r, contact_roles[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* The checks that do not depend on the users. */
 static int
 check_options(struct store *st, struct opts *o)
@@ -101,11 +86,11 @@ check_options(struct store *st, struct opts *o)
 		return fail(RX_INVALID, "bad seat '%s' (none, sales-starter, "
 		    "sales-professional, service-professional, ...)", o->seat);
 	for (i = 0; i < o->contacts.n; i++)
-		if (!contact_valid(o->contacts.v[i]))
+		if (!contact_role_valid(o->contacts.v[i]))
 			return fail(RX_INVALID, "unknown contact role '%s' "
 			    "(primary, billing, technical)", o->contacts.v[i]);
 	for (i = 0; i < o->nocontacts.n; i++)
-		if (!contact_valid(o->nocontacts.v[i]))
+		if (!contact_role_valid(o->nocontacts.v[i]))
 			return fail(RX_INVALID, "unknown contact role '%s' "
 			    "(primary, billing, technical)", o->nocontacts.v[i]);
 	if (strv_has(&o->nocontacts, "primary"))
@@ -228,13 +213,23 @@ target_of(const char *e)
 	return -1;
 }
 
+/* Super admin after the change: a target's new value, else as it is. */
+static int
+super_admin_after(const struct user *u, void *arg)
+{
+	long t = target_of(u->email);
+
+	(void)arg;
+	return t >= 0 ? tg[t].u.super_admin : u->super_admin;
+}
+
 /* The rules that need the other users: the last super admin, the one
  * primary contact.  others gets the users outside the batch that change. */
 static void
 check_rules(struct store *st, const struct opts *o, struct userlist *others)
 {
 	struct userlist ul;
-	size_t i, left = 0, before = 0;
+	size_t i, left, before;
 	int bad = 0, rc;
 
 	memset(others, 0, sizeof *others);
@@ -251,12 +246,12 @@ check_rules(struct store *st, const struct opts *o, struct userlist *others)
 		userlist_free(&ul);
 		return;
 	}
+	before = super_admins(&ul, NULL, NULL);
+	left = super_admins(&ul, super_admin_after, NULL);
 	for (i = 0; i < ul.n; i++) {
-		long t = target_of(ul.u[i].email);
-		before += ul.u[i].super_admin;
-		left += t >= 0 ? tg[t].u.super_admin : ul.u[i].super_admin;
-		if (t < 0 && strv_has(&o->contacts, "primary") &&
-		    strv_has(&ul.u[i].contacts, "primary")) {
+		if (target_of(ul.u[i].email) < 0 &&
+		    strv_has(&o->contacts, "primary") &&
+		    is_primary_contact(&ul.u[i])) {
 			/* Hand the primary role on: take it from its holder. */
 			if (others->n == others->cap) {
 				others->cap = others->cap ? others->cap * 2 : 4;
@@ -270,7 +265,7 @@ check_rules(struct store *st, const struct opts *o, struct userlist *others)
 			user_init(&ul.u[i], "x@x.invalid");
 		}
 	}
-	if (o->no_super_admin && before > 0 && left == 0) {
+	if (o->no_super_admin && super_admin_lost(before, left)) {
 		fail(RX_RULE, "the last super admin cannot lose super admin: "
 		    "make another user super admin first (user-mod "
 		    "--super-admin OTHER)");

@@ -52,21 +52,28 @@ removing(const char *e)
 	return 0;
 }
 
+/* Super admin after the removal: one not in the batch. */
+static int
+stays_super_admin(const struct user *u, void *arg)
+{
+	(void)arg;
+	return u->super_admin && !removing(u->email);
+}
+
 /* 1 if removing the batch would leave no super admin, -1 on error. */
 static int
 last_super_admin(struct store *st)
 {
 	struct userlist ul;
-	size_t i, left = 0;
+	size_t left, before;
 	int bad = 0, rc;
 
 	if ((rc = user_list(st, USER_ACTIVE, &ul, err_tally, &bad)) != 0) {
 		report(rc);
 		return -1;
 	}
-	for (i = 0; i < ul.n; i++)
-		if (ul.u[i].super_admin && !removing(ul.u[i].email))
-			left++;
+	before = super_admins(&ul, NULL, NULL);
+	left = super_admins(&ul, stays_super_admin, NULL);
 	userlist_free(&ul);
 	if (bad && left == 0) {
 		fail(bad, "cannot count the super admins: a user file does "
@@ -74,7 +81,7 @@ last_super_admin(struct store *st)
 		report(bad);
 		return -1;
 	}
-	return left == 0;
+	return super_admin_lost(before, left);
 }
 
 /* Every blocker of u, each reported with its way out. */

@@ -292,11 +292,11 @@ cache_open(struct store *st, const char *name, struct stat *fb)
 
 	if (fstat(st->dfd, &sb) != 0 || (cfd = cache_dir(st, &sb, 0)) < 0)
 		return -1;
-	fd = openat(cfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	fd = file_open_stat(cfd, name, O_RDONLY, fb);
 	close(cfd);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, fb) != 0 || !S_ISREG(fb->st_mode) ||
+	if (!S_ISREG(fb->st_mode) ||
 	    !trusted(fb, &sb) || fb->st_nlink != 1 || fb->st_size <= 0) {
 		close(fd);
 		return -1;

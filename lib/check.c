@@ -21,6 +21,7 @@
 #include "roster/portal.h"
 #include "roster/records.h"
 #include "roster/removed.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/timefmt.h"
@@ -36,6 +37,12 @@ struct chk {
 	struct strv known;	/* addresses with a file in users/ or removed/ */
 	int ini_ok;		/* roster.ini read: its roles can be trusted */
 	struct strv primary;	/* files of active primary contacts */
+	size_t nerr;		/* problems in probs (warnings not counted) */
+	struct strv warns;	/* warnings, put after the problems */
+	size_t nactive;		/* users in users/ that load */
+	size_t nsuper;		/* and of them super admins */
+	int hours_used;		/* a user or a default has working hours */
+	struct strv nohours;	/* files of team members without */
 	const char *over_rel;	/* check_file(): this file reads as over */
 	const char *over;
 	size_t over_len;
@@ -43,25 +50,51 @@ struct chk {
 
 static void problem(struct chk *c, const char *file, long line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void warning(struct chk *c, const char *file, long line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Append "FILE:LINE: message" (line 0: "FILE: message"). */
+/* Append "[warning: ]FILE:LINE: message" (line 0: "FILE: message"). */
+static void
+vfinding(struct chk *c, const char *pre, const char *file, long line,
+    const char *fmt, va_list ap)
+{
+	char *msg, *p;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (msg == NULL)
+		msg = xstrdup("out of memory");
+	p = line > 0 ? xasprintf("%s%s:%ld: %s", pre, file, line, msg) :
+	    xasprintf("%s%s: %s", pre, file, msg);
+	strv_add(c->probs, p);
+	free(p);
+	free(msg);
+}
+
+/* A broken rule or a file the tools cannot read: the check fails. */
 static void
 problem(struct chk *c, const char *file, long line, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg, *p;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	vfinding(c, "", file, line, fmt, ap);
 	va_end(ap);
-	if (msg == NULL)
-		msg = xstrdup("out of memory");
-	p = line > 0 ? xasprintf("%s:%ld: %s", file, line, msg) :
-	    xasprintf("%s: %s", file, msg);
-	strv_add(c->probs, p);
-	free(p);
-	free(msg);
+	c->nerr++;
+}
+
+/* Probably a mistake, but no rule is broken: said, and the check passes. */
+static void
+warning(struct chk *c, const char *file, long line, const char *fmt, ...)
+{
+	struct strv *probs = c->probs;
+	va_list ap;
+
+	c->probs = &c->warns;
+	va_start(ap, fmt);
+	vfinding(c, "warning: ", file, line, fmt, ap);
+	va_end(ap);
+	c->probs = probs;
 }
 
 /* The recorded error, which names its file and line already. */
@@ -69,6 +102,7 @@ static void
 problem_recorded(struct chk *c)
 {
 	strv_add(c->probs, err_msg());
+	c->nerr++;
 }
 
 /* Read a file of the store, or the text check_file() puts in its place. */
@@ -130,13 +164,17 @@ dir_names(struct chk *c, const char *rel, struct strv *names)
 }
 
 /* The line of text that starts with key (a top-level YAML key), 0 if
- * none does: a flow-style file has its keys elsewhere. */
+ * none does: a flow-style file has its keys elsewhere.  A byte-order mark
+ * is not part of the first line's text. */
 static long
 key_line(const char *text, const char *key)
 {
 	size_t kl = strlen(key);
 	const char *p = text;
 	long line = 1;
+
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
 
 	for (;;) {
 		if (strncmp(p, key, kl) == 0 && p[kl] == ':')
@@ -159,6 +197,32 @@ file_key_line(struct chk *c, const char *rel, const char *key)
 	if (chk_read(c, rel, &buf, &len) != 0)
 		return 0;
 	line = key_line(buf, key);
+	free(buf);
+	return line;
+}
+
+/* The line of item, a value of the top-level key: the first line at or
+ * after the key's that holds it (a block list has one item a line), else
+ * the key's line. */
+static long
+file_item_line(struct chk *c, const char *rel, const char *key,
+    const char *item)
+{
+	char *buf;
+	const char *p, *q;
+	size_t len;
+	long line, k;
+
+	if (chk_read(c, rel, &buf, &len) != 0)
+		return 0;
+	line = k = key_line(buf, key);
+	if (k > 0) {
+		for (p = buf; --k > 0; p = strchr(p, '\n') + 1)
+			;
+		if (*item != '\0' && (q = strstr(p, item)) != NULL)
+			for (line = key_line(buf, key); p < q; p++)
+				line += *p == '\n';
+	}
 	free(buf);
 	return line;
 }
@@ -280,6 +344,86 @@ check_same_event(struct chk *c, const char *rel, const struct user *u,
 	}
 }
 
+/* A team name as team_name() takes it, and with no blanks around it:
+ * the loader keeps a quoted name as written. */
+static void
+check_team(struct chk *c, const char *rel, const char *team)
+{
+	char *t;
+
+	if (team_name(team, &t) != 0)
+		problem(c, rel, file_item_line(c, rel, "teams", team),
+		    "teams: %s", err_msg());
+	else if (strcmp(t, team) != 0)
+		problem(c, rel, file_item_line(c, rel, "teams", team),
+		    "teams: '%s' has blanks around the name (want '%s')",
+		    team, t);
+	free(t);
+}
+
+/* The values a user file may hold (rules.h, store.h). */
+static void
+check_people_rules(struct chk *c, const char *rel, const struct user *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->contacts.n; i++)
+		if (!contact_role_valid(u->contacts.v[i]))
+			problem(c, rel, file_item_line(c, rel, "contact_roles",
+			    u->contacts.v[i]), "contact_roles: unknown contact "
+			    "role '%s' (primary, billing, technical)",
+			    u->contacts.v[i]);
+	if (u->seat && !seat_valid(u->seat))
+		problem(c, rel, file_key_line(c, rel, "seat"), "seat: bad seat "
+		    "'%s' (none, sales-starter, sales-professional, "
+		    "service-professional, ...)", u->seat);
+	for (i = 0; i < u->perms.n; i++)
+		if (!store_permission_valid(u->perms.v[i]))
+			problem(c, rel, file_item_line(c, rel, "permissions",
+			    u->perms.v[i]), "permissions: unknown permission "
+			    "'%s' (contacts companies deals tickets conversations "
+			    "reports marketing users billing portal)",
+			    u->perms.v[i]);
+	for (i = 0; i < u->teams.n; i++)
+		check_team(c, rel, u->teams.v[i]);
+}
+
+/* Top-level keys roster does not know but that are one edit from one it
+ * does: probably that key, misspelt, and so not read. */
+static void
+check_key_typos(struct chk *c, const char *rel, const struct user *u)
+{
+	struct strv keys = { 0 };
+	const char *near;
+	size_t i;
+
+	(void)user_other_keys(u, &keys);
+	for (i = 0; i < keys.n; i++)
+		if ((near = user_key_near(keys.v[i])) != NULL)
+			warning(c, rel, file_key_line(c, rel, keys.v[i]),
+			    "unknown key %s: (did you mean %s?)", keys.v[i],
+			    near);
+	strv_free(&keys);
+}
+
+/* What the rules over all active users need of one: super admins, the
+ * primary contact, who has working hours. */
+static void
+note_active(struct chk *c, const char *rel, const struct user *u)
+{
+	struct userlist one = { (struct user *)u, 1, 1 };
+
+	c->nactive++;
+	/* the count user-mod and user-rm make, one user at a time */
+	c->nsuper += super_admins(&one, NULL, NULL);
+	if (is_primary_contact(u))
+		strv_add(&c->primary, rel);
+	if (user_has_hours(c->st, u))
+		c->hours_used = 1;
+	else if (u->teams.n > 0)
+		strv_add(&c->nohours, rel);
+}
+
 static void
 check_user_rules(struct chk *c, const char *rel, const char *name,
     const struct user *u)
@@ -310,6 +454,23 @@ check_user_rules(struct chk *c, const char *rel, const char *name,
 			    time_utc(p->start, b));
 		check_same_event(c, rel, u, i);
 	}
+	check_people_rules(c, rel, u);
+	check_key_typos(c, rel, u);
+}
+
+/* An archive is the user as user-rm removed it: with no paid seat and no
+ * contact role, which user-rm refuses to remove (rules.h).  Its records
+ * and the last super admin are history the archive cannot tell. */
+static void
+check_removal_blockers(struct chk *c, const char *rel, const struct user *u)
+{
+	struct strv why = { 0 };
+	size_t i;
+
+	removal_blockers(u, 0, NULL, 1, &why);
+	for (i = 0; i < why.n; i++)
+		problem(c, rel, 0, "a removal user-rm refuses: %s", why.v[i]);
+	strv_free(&why);
 }
 
 /* What an archive must have beyond a user file: removed_at, the one of
@@ -327,6 +488,7 @@ check_archive_rules(struct chk *c, const char *rel, const struct user *u,
 		problem(c, rel, file_key_line(c, rel, "removed_at"),
 		    "removed_at: %s does not match the file name (%s)",
 		    time_utc(u->removed_at, a), time_utc(stamp, b));
+	check_removal_blockers(c, rel, u);
 }
 
 /* One users/EMAIL.yaml or old-style removed/EMAIL.yaml file. */
@@ -351,23 +513,56 @@ check_user_file(struct chk *c, const char *dir, const char *name)
 			check_user_rules(c, rel, name, &u);
 			if (strcmp(dir, "removed") == 0)
 				check_archive_rules(c, rel, &u, -1);
-			else if (strv_has(&u.contacts, "primary"))
-				strv_add(&c->primary, rel);
+			else
+				note_active(c, rel, &u);
 			user_free(&u);
 		}
 	}
 	free(rel);
 }
 
-/* At most one primary contact (user-mod hands the role on). */
+/* At most one primary contact (rules.h: user-mod hands the role on). */
 static void
 check_primary(struct chk *c)
 {
 	size_t i;
 
 	for (i = 1; i < c->primary.n; i++)
-		problem(c, c->primary.v[i], 0, "a second primary contact (%s "
+		problem(c, c->primary.v[i], file_item_line(c, c->primary.v[i],
+		    "contact_roles", "primary"), "a second primary contact (%s "
 		    "is one already); there is one", c->primary.v[0]);
+}
+
+/* A store with users and no super admin is what user-add makes: no rule
+ * is broken (user-mod and user-rm only keep the last one from going), but
+ * the account's owner is one in the product (rules.h, super_admins()). */
+static void
+check_super_admin(struct chk *c)
+{
+	if (c->nactive > 0 && c->nsuper == 0)
+		warning(c, "users", 0, "nobody is a super admin (make one: "
+		    "user-mod --super-admin EMAIL)");
+}
+
+/* A team member with no working hours, own or default, is always within
+ * hours; where the store uses working hours that is probably an
+ * omission.  A store that uses none routes by availability alone. */
+static void
+check_no_hours(struct chk *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->st->nhdefs; i++)
+		if (c->st->hdefs[i].hours != NULL &&
+		    !hours_empty(c->st->hdefs[i].hours))
+			c->hours_used = 1;
+	if (!c->hours_used)
+		return;
+	for (i = 0; i < c->nohours.n; i++)
+		warning(c, c->nohours.v[i], file_key_line(c, c->nohours.v[i],
+		    "teams"), "a team member with no working hours and no "
+		    "default from roster.ini [hours] (always within hours; set "
+		    "them with hours-set)");
 }
 
 static void
@@ -610,6 +805,10 @@ check_records(struct chk *c)
 		else if (first[i])
 			problem(c, RECORDS_FILE, r->line, "record %s:%s "
 			    "repeats line %ld", r->f[0], r->f[1], first[i]);
+		else if (!record_type_valid(r->f[0]))
+			problem(c, RECORDS_FILE, r->line, "unknown type '%s' "
+			    "(ticket, conversation, contact, company, deal)",
+			    r->f[0]);
 		else if (record_state(r->f[3]) == NULL)
 			problem(c, RECORDS_FILE, r->line, "unknown state '%s' "
 			    "(open, closed)", r->f[3]);
@@ -723,6 +922,20 @@ check_audit(struct chk *c)
 
 /* --- the whole store --------------------------------------------------- */
 
+/* Warnings go after the problems; free the rest. */
+static void
+chk_free(struct chk *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->warns.n; i++)
+		strv_add(c->probs, c->warns.v[i]);
+	strv_free(&c->warns);
+	strv_free(&c->known);
+	strv_free(&c->primary);
+	strv_free(&c->nohours);
+}
+
 /* Every check but roster.ini's, on the open store. */
 static void
 check_all(struct chk *c)
@@ -732,6 +945,8 @@ check_all(struct chk *c)
 	check_user_dir(c, "users");
 	check_removed(c);
 	check_primary(c);
+	check_super_admin(c);
+	check_no_hours(c);
 	check_records(c);
 	check_rotation(c);
 	check_audit(c);
@@ -771,10 +986,9 @@ store_check(const char *opt, struct strv *probs)
 	c.ini_ok = rc == 0;
 	check_all(&c);
 out:
-	strv_free(&c.known);
-	strv_free(&c.primary);
+	chk_free(&c);
 	store_close(&st);
-	return probs->n ? RX_STORE : 0;
+	return c.nerr ? RX_STORE : 0;
 }
 
 int
@@ -787,9 +1001,32 @@ store_check_open(struct store *st, struct strv *probs)
 	c.probs = probs;
 	c.ini_ok = 1;
 	check_all(&c);
-	strv_free(&c.known);
-	strv_free(&c.primary);
-	return probs->n ? RX_STORE : 0;
+	chk_free(&c);
+	return c.nerr ? RX_STORE : 0;
+}
+
+/* One user file edited on its own: its primary contact must be the only
+ * one among the other active users, as they are on disk. */
+static void
+check_primary_taken(struct chk *c, const char *rel)
+{
+	struct userlist ul;
+	const char *other;
+	char *e;
+
+	if (c->primary.n == 0 || (e = email_from_fname(rel + 6)) == NULL)
+		return;
+	if (user_list(c->st, USER_ACTIVE, &ul, NULL, NULL) == 0) {
+		if ((other = primary_contact_other(&ul, e)) != NULL) {
+			char *ofile = email_fname(other);
+			problem(c, rel, file_item_line(c, rel, "contact_roles",
+			    "primary"), "a second primary contact (users/%s "
+			    "is one already); there is one", ofile);
+			free(ofile);
+		}
+		userlist_free(&ul);
+	}
+	free(e);
 }
 
 /* roster.ini as text: what store_open() would say of it. */
@@ -829,14 +1066,15 @@ check_file(struct store *st, const char *rel, const char *text, size_t len,
 		else if (strcmp(rel, "rotation.csv") == 0)
 			check_rotation(&c);
 		else if (strncmp(rel, "users/", 6) == 0 &&
-		    strchr(rel + 6, '/') == NULL)
+		    strchr(rel + 6, '/') == NULL) {
 			check_user_file(&c, "users", rel + 6);
+			check_primary_taken(&c, rel);
+		}
 		else
 			problem(&c, rel, 0, "not a file check_file() knows");
 	}
-	strv_free(&c.known);
-	strv_free(&c.primary);
-	return probs->n ? RX_STORE : 0;
+	chk_free(&c);
+	return c.nerr ? RX_STORE : 0;
 }
 
 int

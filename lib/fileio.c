@@ -120,11 +120,15 @@ file_create_mode(int fd, int dirfd, const struct stat *existing)
 	mode_t mode;
 	gid_t gid;
 
+	/* One fstat of each: on a network file system each is a round
+	 * trip. */
+	if (fstat(fd, &sb) != 0)
+		return -1;
 	if (existing != NULL) {
 		mode = existing->st_mode & 0777;
 		gid = existing->st_gid;
 	} else {
-		if (fstat(dirfd, &dsb) != 0 || fstat(fd, &sb) != 0)
+		if (fstat(dirfd, &dsb) != 0)
 			return -1;
 		/* A file gets the directory's read and write bits, a
 		 * directory all of its bits, setgid included. */
@@ -132,8 +136,6 @@ file_create_mode(int fd, int dirfd, const struct stat *existing)
 		    dsb.st_mode & 0666;
 		gid = dsb.st_gid;
 	}
-	if (fstat(fd, &sb) != 0)
-		return -1;
 	/* Set explicitly: each admin's umask does not matter. */
 	if (fchmod(fd, mode) != 0)
 		return -1;
@@ -163,68 +165,110 @@ file_read(int dfd, const char *rel, char **data, size_t *len)
 	return file_read_as(dfd, rel, rel, data, len);
 }
 
-/* One attempt of file_read_as(); *stale set when it failed with ESTALE. */
+/* One open of rel below dfd (its last component not followed,
+ * O_NONBLOCK) and its fstat: the descriptor, or -1 with errno set. */
 static int
-read_once(int dfd, const char *rel, const char *shown, char **data,
-    size_t *len, int *stale)
+open_stat_once(int dfd, const char *rel, int flags, struct stat *sb)
 {
 	const char *name;
-	struct stat sb;
-	char *buf;
-	size_t cap, n = 0;
-	ssize_t r;
-	int pfd, fd;
+	int pfd, fd, e;
 
 	pfd = open_parent(dfd, rel, &name);
-	if (pfd < 0) {
-		*stale = errno == ESTALE;
-		return open_err(shown, 0);
-	}
-	fd = openat(pfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	*stale = fd < 0 && errno == ESTALE;
+	if (pfd < 0)
+		return -1;
+	fd = openat(pfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	e = errno;
 	close(pfd);
-	if (fd < 0)
-		return open_err(shown, 0);
-	if (fstat(fd, &sb) != 0) {
-		*stale = errno == ESTALE;
+	if (fd >= 0 && fstat(fd, sb) != 0) {
+		e = errno;
 		close(fd);
-		return fail_errno(RX_STORE, "%s", shown);
+		fd = -1;
 	}
-	if (!S_ISREG(sb.st_mode)) {
-		close(fd);
-		return fail(RX_STORE, "%s: not a regular file", shown);
-	}
-	cap = (size_t)sb.st_size + 1;
-	buf = xmalloc(cap);
+	errno = e;
+	return fd;
+}
+
+/* A network file system answers ESTALE when the file was replaced on
+ * another host since its handle was looked up: the standard remedy is to
+ * look the path up again, once.  Every open by path of a store file for
+ * reading or appending comes here. */
+int
+file_open_stat(int dfd, const char *rel, int flags, struct stat *sb)
+{
+	int fd;
+
+	fd = open_stat_once(dfd, rel, flags, sb);
+	if (fd < 0 && errno == ESTALE)
+		fd = open_stat_once(dfd, rel, flags, sb);
+	return fd;
+}
+
+/* Read all of fd into a NUL-terminated malloc'd buffer: 0, or -1 with
+ * errno set.  hint is the size fstat gave just after the open; once that
+ * many bytes are in, the read stops there (store files are replaced by
+ * rename, not changed in place, and audit.csv grows only under the
+ * exclusive lock), saving the read that finds the end, a round trip on a
+ * network file system.  A file that shrank is read to its end. */
+static int
+read_all(int fd, size_t hint, char **data, size_t *len)
+{
+	size_t cap = hint + 1, n = 0;
+	char *buf = xmalloc(cap);
+	ssize_t r;
+
 	for (;;) {
 		if (n + 1 >= cap) {
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
 		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			*stale = errno == ESTALE;
 			free(buf);
-			close(fd);
-			return fail_errno(RX_STORE, "%s", shown);
+			return -1;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if (hint > 0 && n == hint)
+			break;
 	}
-	close(fd);
 	buf[n] = '\0';
 	*data = buf;
-	if (len)
-		*len = n;
+	*len = n;
 	return 0;
 }
 
-/* A network file system answers ESTALE when the file was replaced on
- * another host since its handle was looked up: the standard remedy is to
- * look the path up again, once. */
+/* One attempt of file_read_as(); *stale set when it failed with ESTALE. */
+static int
+read_once(int dfd, const char *rel, const char *shown, char **data,
+    size_t *len, int *stale)
+{
+	struct stat sb;
+	size_t n = 0;
+	int fd, rc;
+
+	fd = open_stat_once(dfd, rel, O_RDONLY, &sb);
+	*stale = fd < 0 && errno == ESTALE;
+	if (fd < 0)
+		return open_err(shown, 0);
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		return fail(RX_STORE, "%s: not a regular file", shown);
+	}
+	rc = read_all(fd, (size_t)sb.st_size, data, &n);
+	*stale = rc != 0 && errno == ESTALE;
+	if (rc != 0)
+		rc = fail_errno(RX_STORE, "%s", shown);
+	close(fd);
+	if (rc == 0 && len)
+		*len = n;
+	return rc;
+}
+
+/* The whole read is done again on ESTALE: the descriptor of a replaced
+ * file may fail at read as well as at open. */
 int
 file_read_as(int dfd, const char *rel, const char *shown, char **data,
     size_t *len)
@@ -282,6 +326,16 @@ file_rel_ok(const char *rel)
 	return rel_ok(rel);
 }
 
+static int
+dir_kind_ok(const struct stat *sb, const char *rel)
+{
+	if (S_ISLNK(sb->st_mode))
+		return fail(RX_STORE, "%s: is a symbolic link; not followed", rel);
+	if (!S_ISDIR(sb->st_mode))
+		return fail(RX_STORE, "%s: not a directory", rel);
+	return 0;
+}
+
 int
 dir_ensure(int dfd, const char *rel)
 {
@@ -289,6 +343,13 @@ dir_ensure(int dfd, const char *rel)
 
 	if (!rel_ok(rel))
 		return fail(RX_STORE, "%s: bad directory name", rel);
+	/* Looked at first: a directory is nearly always there, and a
+	 * failed mkdir followed by a stat is two round trips on a network
+	 * file system. */
+	if (fstatat(dfd, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		return dir_kind_ok(&sb, rel);
+	if (errno != ENOENT)
+		return fail_errno(RX_STORE, "%s", rel);
 	if (mkdirat(dfd, rel, 0700) == 0) {
 		int fd = dir_open(dfd, rel);
 		if (fd < 0 || file_create_mode(fd, dfd, NULL) != 0) {
@@ -303,11 +364,8 @@ dir_ensure(int dfd, const char *rel)
 	}
 	if (errno != EEXIST)
 		return fail_errno(RX_STORE, "%s", rel);
+	/* Made meanwhile by another command. */
 	if (fstatat(dfd, rel, &sb, AT_SYMLINK_NOFOLLOW) != 0)
 		return fail_errno(RX_STORE, "%s", rel);
-	if (S_ISLNK(sb.st_mode))
-		return fail(RX_STORE, "%s: is a symbolic link; not followed", rel);
-	if (!S_ISDIR(sb.st_mode))
-		return fail(RX_STORE, "%s: not a directory", rel);
-	return 0;
+	return dir_kind_ok(&sb, rel);
 }

@@ -1,4 +1,4 @@
-/* hours.c — working-hours specs: parse DAYS=RANGE,... and print them back. */
+/* hours.c — working hours: specs, a user's hours and zone (hours.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,4 +148,39 @@ hours_format(const struct hours *h)
 		}
 	}
 	return out;
+}
+
+void
+hours_append(struct hours *h, const struct hours *add)
+{
+	int d;
+
+	for (d = 0; d < 7; d++) {
+		if (add->n[d] == 0)
+			continue;
+		h->r[d] = xrealloc(h->r[d], (h->n[d] + add->n[d]) *
+		    sizeof *h->r[d]);
+		memcpy(h->r[d] + h->n[d], add->r[d], add->n[d] *
+		    sizeof *add->r[d]);
+		h->n[d] += add->n[d];
+	}
+}
+
+void
+hours_set(struct user *u, const char *zone, const struct hours *h, int how)
+{
+	if (zone) {
+		free(u->timezone);
+		u->timezone = xstrdup(zone);
+	}
+	if (how == HOURS_CLEAR || (h && how == HOURS_REPLACE))
+		hours_free(&u->hours);
+	if (h && how != HOURS_CLEAR)
+		hours_append(&u->hours, h);
+}
+
+int
+hours_own(const struct user *u)
+{
+	return !hours_empty(&u->hours) || u->timezone != NULL;
 }

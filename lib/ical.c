@@ -14,6 +14,7 @@
 
 #include "roster/err.h"
 #include "roster/ical.h"
+#include "roster/ooo.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
 #include "roster/util.h"
@@ -1305,16 +1306,6 @@ by_start(const void *a, const void *b)
 }
 
 static int
-by_period(const void *a, const void *b)
-{
-	const struct period *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return (x->end > y->end) - (x->end < y->end);
-}
-
-static int
 by_change(const void *a, const void *b)
 {
 	const struct ical_change *x = a, *y = b;
@@ -1460,7 +1451,7 @@ dedupe(struct ctx *c, const struct user *u)
 	for (i = 0; i < u->nooo; i++)
 		if (!same_source(&u->ooo[i], c->o->source))
 			other[no++] = u->ooo[i];
-	qsort(other, no, sizeof *other, by_period);
+	qsort(other, no, sizeof *other, ooo_cmp);
 	ix = sorted_idx(c->v, c->n, by_key);
 	for (i = 1; i < c->n; i++)
 		if (strcmp(c->v[ix[i]].key, c->v[ix[i - 1]].key) == 0)
@@ -1651,7 +1642,7 @@ sync_periods(struct ctx *c, struct user *u, struct ical_changes *ch)
 	free(u->ooo);
 	u->ooo = out;
 	u->nooo = nkeep;
-	qsort(u->ooo, u->nooo, sizeof *u->ooo, by_period);
+	qsort(u->ooo, u->nooo, sizeof *u->ooo, ooo_cmp);
 	if (ch->n > 0)
 		qsort(ch->v, ch->n, sizeof *ch->v, by_change);
 }

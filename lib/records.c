@@ -23,6 +23,17 @@ static void open_cache(struct store *st, const struct fid *f, const char *gen,
 static const char *const record_types[] = { "ticket", "conversation",
 	"contact", "company", "deal", NULL };
 
+int
+record_type_valid(const char *t)
+{
+	size_t i;
+
+	for (i = 0; record_types[i]; i++)
+		if (strcmp(record_types[i], t) == 0)
+			return 1;
+	return 0;
+}
+
 const char *
 record_state(const char *s)
 {

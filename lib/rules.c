@@ -1,4 +1,4 @@
-/* rules.c — who may take a record, who may be removed (rules.h). */
+/* rules.c — the rules about people, each once (rules.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +78,7 @@ removal_blockers(const struct user *u, int last_sa, const struct records *rs,
 		k += add_why(why, xasprintf("%s holds the paid seat %s: remove "
 		    "it first: user-mod --seat none %s", u->email, u->seat,
 		    u->email));
-	if (strv_has(&u->contacts, "primary"))
+	if (is_primary_contact(u))
 		k += add_why(why, xasprintf("%s is the primary contact: name "
 		    "another user as primary first: user-mod --contact primary "
 		    "OTHER", u->email));
@@ -202,4 +202,95 @@ team_unknown(struct store *st, const char *team)
 		rc = fail(RX_NOTFOUND, "no team %s", team);
 	brieflist_free(&ul);
 	return rc;
+}
+
+int
+import_fits(size_t rows)
+{
+	return rows <= IMPORT_MAX;
+}
+
+const char *const contact_roles[] = { "primary", "billing", "technical",
+	NULL };
+
+int
+contact_role_valid(const char *r)
+{
+	size_t i;
+
+	for (i = 0; contact_roles[i]; i++)
+		if (strcmp(r, contact_roles[i]) == 0)
+			return 1;
+	return 0;
+}
+
+size_t
+super_admins(const struct userlist *ul,
+    int (*after)(const struct user *u, void *arg), void *arg)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ul->n; i++)
+		n += after ? after(&ul->u[i], arg) != 0 :
+		    ul->u[i].super_admin != 0;
+	return n;
+}
+
+int
+super_admin_lost(size_t before, size_t after)
+{
+	return before > 0 && after == 0;
+}
+
+int
+super_admin_grant_fits(size_t n)
+{
+	return n == 1;
+}
+
+int
+is_primary_contact(const struct user *u)
+{
+	return strv_has(&u->contacts, "primary");
+}
+
+const char *
+primary_contact_other(const struct userlist *ul, const char *except)
+{
+	size_t i;
+
+	for (i = 0; i < ul->n; i++)
+		if (is_primary_contact(&ul->u[i]) && (except == NULL ||
+		    strcasecmp(ul->u[i].email, except) != 0))
+			return ul->u[i].email;
+	return NULL;
+}
+
+char *
+owner_deactivated(const char *owner)
+{
+	return xasprintf("Deactivated User (%s)", owner);
+}
+
+int
+user_has_hours(const struct store *st, const struct user *u)
+{
+	const struct hoursdef *d;
+
+	if (!hours_empty(&u->hours))
+		return 1;
+	d = store_hours_default(st, &u->teams);
+	return d != NULL && d->hours != NULL && !hours_empty(d->hours);
+}
+
+const char *
+user_key_near(const char *key)
+{
+	size_t i;
+
+	for (i = 0; user_known_keys[i]; i++)
+		if (strcmp(key, user_known_keys[i]) != 0 &&
+		    distance(key, user_known_keys[i]) <= 1)
+			return user_known_keys[i];
+	return NULL;
 }

@@ -93,6 +93,18 @@ duration_text(long secs, char *buf, size_t len)
 	return buf;
 }
 
+struct zone *
+sched_zone(const char *name)
+{
+	struct zone *z;
+
+	if (name == NULL)
+		name = *zone_process_tz() ? zone_process_tz() : "UTC";
+	if ((z = zone_get(name)) == NULL)
+		fail(RX_INVALID, "--tz: unknown time zone %s", name);
+	return z;
+}
+
 int
 sched_duration(const char *s, const char *opt, long min, long max, long *secs)
 {

@@ -446,29 +446,37 @@ read_ini(struct store *st)
  * must be a regular file of one link (a FIFO as audit.csv would hang it
  * after its change, a hard link would write outside the store). */
 static int
-store_files_ok(struct store *st)
+store_files_ok(struct store *st, int *have_ini)
 {
 	static const char *const files[] = { "roster.ini", "portal.ini",
 	    "records.csv", "rotation.csv", "audit.csv", NULL };
 	struct stat sb;
 	int i;
 
+	*have_ini = 0;
 	for (i = 0; files[i]; i++) {
-		if (fstatat(st->dfd, files[i], &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		if (fstatat(st->dfd, files[i], &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+			if (errno == ENOENT)
+				txn_seen(st, files[i], 0, NULL);
 			continue;
+		}
+		if (i == 0)
+			*have_ini = 1;
 		if (!S_ISREG(sb.st_mode))
 			return fail(RX_STORE, "%s: %s; nothing written",
 			    files[i], S_ISLNK(sb.st_mode) ?
 			    "is a symbolic link" : "not a regular file");
 		if (file_links_ok(&sb, files[i]) != 0)
 			return RX_STORE;
+		txn_seen(st, files[i], 1, &sb);
 	}
 	return 0;
 }
 
-/* Lay out a new store's files and directories (under the lock). */
+/* Lay out a new store's files and directories (under the lock);
+ * have_ini from store_files_ok(), one lookup fewer. */
 static int
-create_layout(struct store *st)
+create_layout(struct store *st, int have_ini)
 {
 	static const char *const dirs[] = { "users", "removed", "outbox", NULL };
 	int i, rc;
@@ -476,7 +484,7 @@ create_layout(struct store *st)
 	for (i = 0; dirs[i]; i++)
 		if ((rc = dir_ensure(st->dfd, dirs[i])) != 0)
 			return rc;
-	if (!file_exists(st->dfd, "roster.ini"))
+	if (!have_ini)
 		return txn_put(st, "roster.ini", default_ini,
 		    sizeof default_ini - 1);
 	return 0;
@@ -527,7 +535,7 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 {
 	struct stat sb;
 	double wait;
-	int rc;
+	int rc, have_ini;
 
 	*st = (struct store)STORE_INIT;
 	st->fds_owned = 1;
@@ -563,8 +571,8 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 	if (mode == STORE_READ && txn_pending(st) &&
 	    (rc = reader_recover(st, wait)) != 0)
 		return rc;
-	if (mode != STORE_READ && ((rc = store_files_ok(st)) != 0 ||
-	    (rc = create_layout(st)) != 0))
+	if (mode != STORE_READ && ((rc = store_files_ok(st, &have_ini)) != 0 ||
+	    (rc = create_layout(st, have_ini)) != 0))
 		return rc;
 	rc = read_ini(st);
 	if (rc && ini_rc == NULL)

@@ -363,3 +363,32 @@ storecfg_check(const struct inidoc *d, struct issues *is)
 			    xasprintf("unknown section [%s]", sec));
 	}
 }
+
+int
+storecfg_hours_default(const char *old, const char *team, const char *value,
+    char **text, size_t *len, int *had)
+{
+	struct hours h = { { 0 }, { 0 } };
+	struct inidoc d;
+	char *key, *z = NULL;
+	int rc;
+
+	*text = NULL;
+	*had = 1;
+	if (value && (rc = hoursdef_parse(value, &z, &h)) != 0)
+		return rc;
+	free(z);
+	hours_free(&h);
+	if ((rc = ini_load(&d, old, STORECFG_FILE)) == 0) {
+		key = team ? xasprintf("hours.team %s", team) :
+		    xstrdup("hours.default");
+		if (value)
+			ini_set(&d, key, value);
+		else
+			*had = ini_unset(&d, key);
+		*text = ini_text(&d, len);
+		free(key);
+	}
+	ini_free(&d);
+	return rc;
+}

@@ -33,11 +33,20 @@ struct hook {
 	void *arg;
 };
 
+/* A top-level file as store_open saw it (txn_seen). */
+struct seen {
+	char name[16];
+	int found;
+	struct stat sb;
+};
+
 struct txn {
 	struct entry *e;
 	size_t n;
 	struct hook *h;
 	size_t nh;
+	struct seen seen[8];
+	size_t nseen;
 };
 
 /* A journal read back: what step 4 needs. */
@@ -53,6 +62,7 @@ struct plan {
 
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 #define NCAUGHT (sizeof caught / sizeof caught[0])
+static void parent_drop(void);
 static struct sigaction saved[NCAUGHT];
 /* .generation's text as this command knows it: read once under the lock
  * (no other command changes it while the lock is held) and replaced by
@@ -154,6 +164,39 @@ txn_begin(struct store *st)
 	signals_catch();
 }
 
+void
+txn_seen(struct store *st, const char *name, int found, const struct stat *sb)
+{
+	struct txn *t = st->txn;
+	struct seen *v;
+
+	if (t == NULL || t->nseen == sizeof t->seen / sizeof t->seen[0] ||
+	    strlen(name) >= sizeof v->name)
+		return;
+	v = &t->seen[t->nseen++];
+	strcpy(v->name, name);
+	v->found = found;
+	if (found)
+		v->sb = *sb;
+}
+
+/* What txn_seen() kept of rel: 0 and *r (0 there, -1 not) and *sb, or -1
+ * when nothing is kept. */
+static int
+seen_get(const struct txn *t, const char *rel, int *r, struct stat *sb)
+{
+	size_t i;
+
+	for (i = 0; i < t->nseen; i++)
+		if (strcmp(t->seen[i].name, rel) == 0) {
+			*r = t->seen[i].found ? 0 : -1;
+			if (t->seen[i].found)
+				*sb = t->seen[i].sb;
+			return 0;
+		}
+	return -1;
+}
+
 /* A path the journal can hold on one line and fileio accepts. */
 static int
 rel_storable(const char *rel)
@@ -250,6 +293,8 @@ txn_clear(struct store *st, int ok)
 	entries_free(t->e, t->n);
 	t->e = NULL;
 	t->n = 0;
+	/* A commit replaces files: what was seen of them no longer holds. */
+	t->nseen = 0;
 }
 
 /* Drop everything staged and every queued audit row. */
@@ -263,6 +308,7 @@ txn_abort(struct store *st)
 void
 txn_end(struct store *st)
 {
+	parent_drop();
 	/* The store's lock goes next: what we know of .generation with it. */
 	free(gen_memo.text);
 	memset(&gen_memo, 0, sizeof gen_memo);
@@ -416,6 +462,56 @@ plan_parse(const char *text, size_t len, struct plan *p)
 
 /* --- applying ------------------------------------------------------------- */
 
+/* The directory of the last path a commit or a recovery worked in below
+ * the top, kept open until parent_drop(): a change's files are nearly all
+ * in one directory (users/), and each open of it is a round trip on a
+ * network file system.  Directories are never replaced under the lock. */
+static struct {
+	int dfd, fd;
+	char *dir;
+} parent = { -1, -1, NULL };
+
+static void
+parent_drop(void)
+{
+	if (parent.fd >= 0)
+		close(parent.fd);
+	free(parent.dir);
+	parent.fd = parent.dfd = -1;
+	parent.dir = NULL;
+}
+
+/* file_parent(), but the descriptor is borrowed: the caller does not
+ * close it. */
+static int
+parent_of(int dfd, const char *rel, const char **name)
+{
+	const char *s = strrchr(rel, '/');
+	size_t n;
+
+	if (!file_rel_ok(rel)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (s == NULL) {
+		*name = rel;
+		return dfd;
+	}
+	n = (size_t)(s - rel);
+	if (parent.fd >= 0 && parent.dfd == dfd &&
+	    strlen(parent.dir) == n && memcmp(parent.dir, rel, n) == 0) {
+		*name = s + 1;
+		return parent.fd;
+	}
+	parent_drop();
+	parent.fd = file_parent(dfd, rel, name);
+	if (parent.fd < 0)
+		return -1;
+	parent.dfd = dfd;
+	parent.dir = xstrndup(rel, n);
+	return parent.fd;
+}
+
 /* Rename DIR/.NAME.txn over DIR/NAME; a missing temporary was renamed by an
  * earlier pass. */
 static int
@@ -425,14 +521,13 @@ apply_put(int dfd, const char *rel)
 	char *tmp;
 	int pfd, rc = 0;
 
-	pfd = file_parent(dfd, rel, &name);
+	pfd = parent_of(dfd, rel, &name);
 	if (pfd < 0)
 		return fail_errno(RX_STORE, "%s", rel);
 	tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
 	if (renameat(pfd, tmp, pfd, name) != 0 && errno != ENOENT)
 		rc = fail_errno(RX_STORE, "%s", rel);
 	free(tmp);
-	close(pfd);
 	return rc;
 }
 
@@ -442,12 +537,11 @@ apply_del(int dfd, const char *rel)
 	const char *name;
 	int pfd, rc = 0;
 
-	pfd = file_parent(dfd, rel, &name);
+	pfd = parent_of(dfd, rel, &name);
 	if (pfd < 0)
 		return errno == ENOENT ? 0 : fail_errno(RX_STORE, "%s", rel);
 	if (unlinkat(pfd, name, 0) != 0 && errno != ENOENT)
 		rc = fail_errno(RX_STORE, "%s", rel);
-	close(pfd);
 	return rc;
 }
 
@@ -461,17 +555,16 @@ apply_audit(int dfd, long long size, const char *rows, size_t n)
 
 	if (n == 0)
 		return 0;
-	fd = openat(dfd, AUDIT_FILE, O_WRONLY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK);
+	fd = file_open_stat(dfd, AUDIT_FILE, O_WRONLY, &sb);
 	if (fd < 0 && errno == ENOENT && (fd = openat(dfd, AUDIT_FILE,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0 &&
-	    file_create_mode(fd, dfd, NULL) != 0) {
+	    (file_create_mode(fd, dfd, NULL) != 0 || fstat(fd, &sb) != 0)) {
 		close(fd);
 		return fail_errno(RX_STORE, AUDIT_FILE);
 	}
 	if (fd < 0)
 		return fail_errno(RX_STORE, AUDIT_FILE);
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
 		return fail(RX_STORE, AUDIT_FILE ": not a regular file");
 	}
@@ -523,13 +616,12 @@ discard_plan(int dfd, const struct plan *p)
 	for (i = 0; i < p->n; i++) {
 		if (p->e[i].data == NULL)
 			continue;
-		pfd = file_parent(dfd, p->e[i].rel, &name);
+		pfd = parent_of(dfd, p->e[i].rel, &name);
 		if (pfd < 0)
 			continue;
 		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
 		unlinkat(pfd, tmp, 0);
 		free(tmp);
-		close(pfd);
 	}
 	unlinkat(dfd, TXN_JOURNAL_TMP, 0);
 }
@@ -684,16 +776,15 @@ audit_size(int dfd)
 	ssize_t r;
 	int fd;
 
-	fd = openat(dfd, AUDIT_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK);
+	fd = file_open_stat(dfd, AUDIT_FILE, O_RDONLY, &sb);
 	if (fd < 0 && errno == ENOENT)
 		return 0;
 	/* Any other failure must stop the change: the size recorded in the
 	 * journal is where roll-forward cuts audit.csv back to. */
 	if (fd < 0)
 		return fail_errno(RX_STORE, AUDIT_FILE), -1;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		fail_errno(RX_STORE, AUDIT_FILE);
+	if (!S_ISREG(sb.st_mode)) {
+		fail(RX_STORE, AUDIT_FILE ": not a regular file");
 		close(fd);
 		return -1;
 	}
@@ -724,7 +815,9 @@ check_targets(int dfd, struct txn *t, size_t nrows)
 	size_t i;
 	int pfd, r;
 
-	if (nrows > 0 && fstatat(dfd, AUDIT_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (nrows > 0 && seen_get(t, AUDIT_FILE, &r, &sb) != 0)
+		r = fstatat(dfd, AUDIT_FILE, &sb, AT_SYMLINK_NOFOLLOW);
+	if (nrows > 0 && r == 0) {
 		if (!S_ISREG(sb.st_mode))
 			return fail(RX_STORE, AUDIT_FILE ": %s; not written",
 			    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
@@ -733,11 +826,12 @@ check_targets(int dfd, struct txn *t, size_t nrows)
 			return RX_STORE;
 	}
 	for (i = 0; i < t->n; i++) {
-		pfd = file_parent(dfd, t->e[i].rel, &name);
-		if (pfd < 0)
-			return fail_errno(RX_STORE, "%s", t->e[i].rel);
-		r = fstatat(pfd, name, &sb, AT_SYMLINK_NOFOLLOW);
-		close(pfd);
+		if (seen_get(t, t->e[i].rel, &r, &sb) != 0) {
+			pfd = parent_of(dfd, t->e[i].rel, &name);
+			if (pfd < 0)
+				return fail_errno(RX_STORE, "%s", t->e[i].rel);
+			r = fstatat(pfd, name, &sb, AT_SYMLINK_NOFOLLOW);
+		}
 		/* Kept for write_file(): one lookup fewer per file, each a
 		 * round trip on a network file system. */
 		t->e[i].have = r == 0 && S_ISREG(sb.st_mode);
@@ -793,14 +887,13 @@ write_temps(int dfd, const struct txn *t)
 	for (i = 0; rc == 0 && i < t->n; i++) {
 		if (t->e[i].data == NULL)
 			continue;
-		pfd = file_parent(dfd, t->e[i].rel, &name);
+		pfd = parent_of(dfd, t->e[i].rel, &name);
 		if (pfd < 0)
 			return fail_errno(RX_STORE, "%s", t->e[i].rel);
 		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
 		rc = write_file(pfd, tmp, t->e[i].have ? &t->e[i].old : NULL,
 		    t->e[i].rel, t->e[i].data, t->e[i].len);
 		free(tmp);
-		close(pfd);
 	}
 	return rc;
 }
@@ -888,6 +981,7 @@ txn_commit(struct store *st, time_t now)
 	}
 	plan_free(&p);
 	free(jtext);
+	parent_drop();
 	txn_clear(st, rc == 0);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
@@ -951,8 +1045,8 @@ roll_back(struct store *st)
 	free(text);
 }
 
-int
-txn_recover(struct store *st, int tmp_too)
+static int
+recover(struct store *st, int tmp_too)
 {
 	struct stat sb;
 	sigset_t old;
@@ -965,5 +1059,14 @@ txn_recover(struct store *st, int tmp_too)
 	    AT_SYMLINK_NOFOLLOW) == 0)
 		roll_back(st);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+int
+txn_recover(struct store *st, int tmp_too)
+{
+	int rc = recover(st, tmp_too);
+
+	parent_drop();
 	return rc;
 }

@@ -32,6 +32,7 @@ static const char *const known_keys[] = {
 	"timezone", "working_hours", "out_of_office", "status_override",
 	"welcome", "created", "removed_at", NULL
 };
+const char *const *const user_known_keys = known_keys;
 
 static const char *const dirs[] = { "users", "removed" };
 

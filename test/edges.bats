@@ -212,7 +212,7 @@ long_comment() {
 }
 
 @test "a store value with a control byte is escaped in a check's report" {
-	add_users ada@x.org
+	add_users --super-admin ada@x.org
 	printf 'email: c@x.org\ncapacity: "x\\e[31m\\n"\n' >"$ROSTER_DIR/users/c@x.org.yaml"
 	before=$(store_sum)
 	run status --check

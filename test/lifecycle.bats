@@ -86,7 +86,7 @@ deal,3,a@x.org,open"
 }
 
 @test "states are read without regard to case, written lower-case; others are refused" {
-	add_users a@x.org
+	add_users --super-admin a@x.org
 	records_csv "ticket,1,a@x.org,OPEN" "ticket,2,a@x.org,Closed" \
 	    "ticket,3,a@x.org,pending"
 	run records --format tsv --no-header

@@ -82,6 +82,7 @@ local_setup() {
 
 @test "renaming onto an address removed before: a new life, not a removal cut short" {
 	add_users dan@x.org
+	user-mod --super-admin bob@x.org >/dev/null
 	ROSTER_NOW=2026-11-23T11:00:00Z user-rm dan@x.org >/dev/null
 	ROSTER_NOW=2026-11-23T12:00:00Z run user-mod --rename dan@x.org ann@x.org
 	assert_success

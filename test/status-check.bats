@@ -8,7 +8,9 @@ load helpers/common
 # portal settings.
 local_setup() {
 	user-add --no-welcome a@x.org b@x.org c@x.org --team Support >/dev/null
+	user-mod --super-admin a@x.org
 	hours-set a@x.org mon-fri=09:00-17:00
+	hours-set b@x.org sat=10:00-12:00
 	ooo-add b@x.org --from 2026-12-01 --to 2026-12-03
 	assign-next --record ticket:1 >/dev/null
 	assign-next --team Support --record ticket:2 >/dev/null
@@ -185,4 +187,143 @@ local_setup() {
 	assert_line --index 0 --regexp '^users/d@x.org.yaml'
 	assert_line --index 1 --regexp '^users/l@x.org.yaml'
 	assert_equal "${#lines[@]}" 2
+}
+
+# The rules about people (rules.h): what a hand edit can break that the
+# commands refuse.  Each store is checked unchanged.
+
+@test "the rules about people: a contact role, a seat, a permission, two primaries" {
+	# A store of its own: nobody is super admin, as user-add leaves it.
+	export ROSTER_DIR=$BATS_TEST_TMPDIR/example
+	add_users a@x.org b@x.org c@x.org
+	cat >"$ROSTER_DIR/users/b@x.org.yaml" <<-'EOF'
+	email: b@x.org
+	contact_roles:
+	  - primary
+	  - janitor
+	seat: Not A Seat!
+	permissions: [tickets, fly]
+	EOF
+	printf 'email: c@x.org\ncontact_roles: [primary]\n' >"$ROSTER_DIR/users/c@x.org.yaml"
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    "users/b@x.org.yaml:4: contact_roles: unknown contact role 'janitor' (primary, billing, technical)" \
+	    "users/b@x.org.yaml:5: seat: bad seat 'Not A Seat!' (none, sales-starter, sales-professional, service-professional, ...)" \
+	    "users/b@x.org.yaml:6: permissions: unknown permission 'fly' (contacts companies deals tickets conversations reports marketing users billing portal)" \
+	    'users/c@x.org.yaml:2: a second primary contact (users/b@x.org.yaml is one already); there is one' \
+	    'warning: users: nobody is a super admin (make one: user-mod --super-admin EMAIL)')"
+	[ "$(store_sum)" = "$before" ]
+	# The same rules the commands keep.
+	run user-rm b@x.org
+	assert_failure 3
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a hand-edited file with comments, CR LF and a byte-order mark: the right lines" {
+	printf '\357\273\277# edited by hand\r\nemail: b@x.org\r\n\r\n# roles\r\ncontact_roles:\r\n  - billing\r\n  - janitor\r\nseat: Not A Seat!   # a typo\r\npermissions:\r\n  - fly\r\nteams: [Support]\r\nworking_hours:\r\n  sat: ["10:00-12:00"]\r\n' \
+	    >"$ROSTER_DIR/users/b@x.org.yaml"
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    "users/b@x.org.yaml:7: contact_roles: unknown contact role 'janitor' (primary, billing, technical)" \
+	    "users/b@x.org.yaml:8: seat: bad seat 'Not A Seat!' (none, sales-starter, sales-professional, service-professional, ...)" \
+	    "users/b@x.org.yaml:10: permissions: unknown permission 'fly' (contacts companies deals tickets conversations reports marketing users billing portal)")"
+	[ "$(store_sum)" = "$before" ]
+	# The first line too, behind the mark.
+	printf '\357\273\277email: z@x.org\r\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	run status --check
+	assert_failure 7
+	assert_output 'users/b@x.org.yaml:1: email: z@x.org does not match the file name (want z@x.org.yaml)'
+}
+
+@test "team names: a ',' and blanks around the name" {
+	printf 'email: b@x.org\nteams:\n  - Support\n  - "Sales, Billing"\n  - " Ops "\nworking_hours: {sat: ["10:00-12:00"]}\n' \
+	    >"$ROSTER_DIR/users/b@x.org.yaml"
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    "users/b@x.org.yaml:4: teams: bad team name 'Sales, Billing': ',' separates teams; give --team once per team" \
+	    "users/b@x.org.yaml:5: teams: ' Ops ' has blanks around the name (want 'Ops')")"
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "records.csv: a type outside the set" {
+	printf 'bug,9,a@x.org,open\nDeal,10,,closed\n' >>"$ROSTER_DIR/records.csv"
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    "records.csv:6: unknown type 'bug' (ticket, conversation, contact, company, deal)" \
+	    "records.csv:7: unknown type 'Deal' (ticket, conversation, contact, company, deal)")"
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "warnings: a key one edit from a known one; the exit status stays 0" {
+	printf 'email: b@x.org\n# hours\nworkinghours:\n  mon: ["09:00-17:00"]\nTeams: [Support]\nteams: [Support]\nworking_hours: {sat: ["10:00-12:00"]}\nnotes: kept\n' \
+	    >"$ROSTER_DIR/users/b@x.org.yaml"
+	before=$(store_sum)
+	run status --check
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    'warning: users/b@x.org.yaml:3: unknown key workinghours: (did you mean working_hours?)' \
+	    'warning: users/b@x.org.yaml:5: unknown key Teams: (did you mean teams?)')"
+	[ "$(store_sum)" = "$before" ]
+	# With a problem too: the warnings come after it, the exit status is 7.
+	printf 'slug = -bad-\n' >>"$ROSTER_DIR/portal.ini"
+	run status --check
+	assert_failure 7
+	assert_line --index 0 --regexp '^portal.ini:3: '
+	assert_line --index 1 --regexp '^warning: users/b@x.org.yaml:3: '
+	assert_equal "${#lines[@]}" 3
+}
+
+@test "warnings: a team member with no working hours, unless a default covers it" {
+	printf 'email: b@x.org\nteams: [Support]\n' >"$ROSTER_DIR/users/b@x.org.yaml"
+	before=$(store_sum)
+	run status --check
+	assert_success
+	assert_output 'warning: users/b@x.org.yaml:2: a team member with no working hours and no default from roster.ini [hours] (always within hours; set them with hours-set)'
+	[ "$(store_sum)" = "$before" ]
+	# A default for the team, or the store's own, is hours.
+	printf '[hours]\nteam Support = mon-fri=09:00-17:00\n' >>"$ROSTER_DIR/roster.ini"
+	run status --check
+	assert_success
+	assert_output ''
+	# A store where nobody has hours routes by availability alone.
+	export ROSTER_DIR=$BATS_TEST_TMPDIR/nohours
+	add_users --team Support --super-admin d@x.org
+	run status --check
+	assert_success
+	assert_output ''
+}
+
+@test "nobody is a super admin: what user-add makes, so a warning, exit 0" {
+	export ROSTER_DIR=$BATS_TEST_TMPDIR/fresh
+	add_users a@x.org
+	before=$(store_sum)
+	run status --check
+	assert_success
+	assert_output 'warning: users: nobody is a super admin (make one: user-mod --super-admin EMAIL)'
+	[ "$(store_sum)" = "$before" ]
+	user-mod --super-admin a@x.org >/dev/null
+	run status --check
+	assert_success
+	assert_output ''
+}
+
+@test "an archive holding what user-rm refuses to remove: a paid seat, a contact role" {
+	f=$(echo "$ROSTER_DIR"/removed/c@x.org/*.yaml)
+	sed -i 's/^seat: none$/seat: sales-starter/; s/^contact_roles: \[\]$/contact_roles: [billing]/' "$f"
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	rel=${f#"$ROSTER_DIR"/}
+	assert_output "$(printf '%s\n' \
+	    "$rel: a removal user-rm refuses: c@x.org holds the paid seat sales-starter: remove it first: user-mod --seat none c@x.org" \
+	    "$rel: a removal user-rm refuses: c@x.org is the billing contact: remove it first: user-mod --no-contact billing c@x.org")"
+	[ "$(store_sum)" = "$before" ]
 }

@@ -274,6 +274,7 @@ st() {
 
 @test "--check: clean store 0, problems named FILE:LINE on stdout, 7" {
 	add_users a@x.org b@x.org
+	user-mod --super-admin a@x.org >/dev/null
 	run status --check
 	assert_success
 	assert_output ''
@@ -318,7 +319,7 @@ st() {
 }
 
 @test "--check: a bad roster.ini line and an unknown zone, with lines" {
-	add_users a@x.org
+	add_users --super-admin a@x.org
 	printf 'email: b@x.org\nteams: []\ntimezone: Mars/Base\n' >"$ROSTER_DIR/users/b@x.org.yaml"
 	run status --check
 	assert_failure 7

@@ -93,6 +93,22 @@ EOF
 	[ "$(store_sum)" = "$before" ]
 }
 
+@test "a second primary contact is a finding: there is one" {
+	user-mod --contact primary ann@x.org >/dev/null
+	mked 's/^contact_roles: \[\]$/contact_roles: [primary]/'
+	before=$(store_sum)
+	run store-edit bob@x.org </dev/null
+	assert_failure 5
+	assert_line --index 0 'store-edit: users/bob@x.org.yaml:5: a second primary contact (users/ann@x.org.yaml is one already); there is one'
+	[ "$(store_sum)" = "$before" ]
+	# The holder's own file keeps the role.
+	mked 's/^seat: none$/first_name: Ann/'
+	run store-edit ann@x.org
+	assert_success
+	run grep -c '^first_name: Ann$' "$ROSTER_DIR/users/ann@x.org.yaml"
+	assert_output 1
+}
+
 @test "records.csv: an unknown owner is refused, a good row installed" {
 	printf 'type,id,owner,state\n' >"$ROSTER_DIR/records.csv"
 	mked '\$a ticket,1,nobody@x.org,open'

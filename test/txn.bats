@@ -65,6 +65,7 @@ journal_add_bob() {
 	[ ! -e "$ROSTER_DIR/.journal" ]
 	[ "$(audit_rows)" -eq $((rows + 2)) ]
 	grep -q ',add,bob@example.org,$' "$ROSTER_DIR/audit.csv"
+	user-mod --super-admin cy@example.org >/dev/null
 	run status --check
 	assert_success
 	assert_output ""
@@ -227,7 +228,7 @@ journal_add_bob() {
 }
 
 @test "a torn audit row is reported by check and dropped by the next change" {
-	add_users ann@example.org
+	add_users --super-admin ann@example.org
 	torn='2026-11-23T10:00:00Z,tester,user-add,add,bo'
 	printf '%s' "$torn" >>"$ROSTER_DIR/audit.csv"
 	run status --check
@@ -278,7 +279,7 @@ journal_add_bob() {
 	run status --check
 	assert_failure 7
 	assert_line "removed/bob@example.org/20261123T110000Z.yaml: bob@example.org is active and removed at once: removed 2026-11-23T11:00:00Z, after its users/ file was created 2026-11-23T10:00:00Z (an interrupted user-rm: run it again)"
-	assert_line "users/bob@example.org.yaml: a second primary contact (users/ann@example.org.yaml is one already); there is one"
+	assert_line "users/bob@example.org.yaml:5: a second primary contact (users/ann@example.org.yaml is one already); there is one"
 	# Removed, then added again: no problem.
 	sed 's/^removed_at:.*/removed_at: 2026-11-23T09:00:00Z/' \
 	    "$ROSTER_DIR/removed/bob@example.org/20261123T110000Z.yaml" \

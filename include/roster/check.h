@@ -12,8 +12,12 @@
  * Beyond each file's syntax (the same parsers the tools use, so a file the
  * tools refuse is reported with their message, once), it checks: user file
  * names against their email: keys, time zones and roles that exist,
- * out-of-office periods that end after they start; records.csv rows of
- * four fields, one row per record, owners that are active or removed users
+ * out-of-office periods that end after they start, contact roles, seats,
+ * permissions and team names by the rules of rules.h, archives with
+ * none of the removal blockers a file can show (a paid seat, a contact
+ * role); records.csv rows of
+ * four fields, one row per record, a record type and state from their sets,
+ * owners that are active or removed users
  * (an empty owner is unassigned, which is fine); rotation.csv rows
  * pool,last,updated, one per pool, whose last is a user; audit.csv rows of
  * six fields starting with a time, and a last row not torn (it ends with
@@ -24,7 +28,14 @@
  * could not be finished (reported first; the files are then checked as
  * they are, before it).
  *
- * Returns 0 if the store is clean, RX_STORE if probs holds problems, or
+ * Warnings, after the problems, as "warning: FILE:LINE: message": what
+ * is probably a mistake but breaks no rule (a top-level key one edit from
+ * a known one, a team member without working hours where others have
+ * them, a store with users and no super admin).  They do not fail the
+ * check.
+ *
+ * Returns 0 if the store is clean (warnings or not), RX_STORE if probs
+ * holds problems, or
  * the code of a failure that kept the check from reading the store at all
  * (RX_NOTFOUND no store, RX_BUSY, RX_STORE not a directory...), with the
  * message recorded and probs left empty.
@@ -45,9 +56,9 @@ int store_check_open(struct store *st, struct strv *probs);
 
 /* The checks store_check() makes of one file, as if rel held text (len
  * bytes): rel is roster.ini, portal.ini, records.csv, rotation.csv or
- * users/NAME.yaml; the other files are read from st as they are.  Not
- * checked here: what needs every user file (a second primary contact).
- * 0 if clean, else RX_STORE with the problems in probs. */
+ * users/NAME.yaml; the other files are read from st as they are (a
+ * user file that makes a second primary contact is a problem).  0 if
+ * clean (probs may hold warnings), else RX_STORE with the problems. */
 int check_file(struct store *st, const char *rel, const char *text,
     size_t len, struct strv *probs);
 

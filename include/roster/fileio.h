@@ -32,6 +32,14 @@ int file_read(int dfd, const char *rel, char **data, size_t *len);
 int file_read_as(int dfd, const char *rel, const char *shown, char **data,
     size_t *len);
 
+/* Open rel below dfd (flags: O_RDONLY, O_WRONLY or O_RDWR, with O_APPEND
+ * if wanted; its last component not followed, O_NONBLOCK, O_CLOEXEC) and
+ * fstat it into *sb.  An open or fstat that fails with ESTALE is done
+ * again once from the path, as file_read does.  Every open by path of an
+ * existing store file for reading or appending goes through here.  The
+ * descriptor (the caller checks the file's type), or -1 with errno set. */
+int file_open_stat(int dfd, const char *rel, int flags, struct stat *sb);
+
 /* 1 if rel exists (as anything, links not followed), 0 if not. */
 int file_exists(int dfd, const char *rel);
 

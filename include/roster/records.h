@@ -43,7 +43,12 @@ struct records {
 #define RECORD_OPEN	"open"
 #define RECORD_CLOSED	"closed"
 
-/* The state s names (RECORD_OPEN or RECORD_CLOSED), or NULL. */
+/* Record types are a set: ticket, conversation, contact, company, deal
+ * (records(1), TYPE:ID).  1 if t (case-sensitive) is one of them. */
+int record_type_valid(const char *t);
+
+/* The state s names (RECORD_OPEN or RECORD_CLOSED), or NULL.
+ * (records(1), states.) */
 const char *record_state(const char *s);
 
 /* Split "TYPE:ID" (type one of ticket, conversation, contact, company,

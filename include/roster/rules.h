@@ -8,11 +8,22 @@
  * order: a paid seat, the primary contact, any other contact role, the
  * last super admin (the caller counts them: last_sa 1 when removing u
  * would leave none), and open records the removal does not deal with
- * (records_dealt 0: neither --reassign-to, --unassign nor --force).
- * Closed records never block: they keep their owner as history.
+ * (records_dealt 0: neither --reassign-to, --unassign nor --force; rs
+ * is not read when records_dealt is 1).
+ * Closed records never block: they keep their owner as history.  (Seed
+ * 002, removing users; user-rm(1).)
  *
  * routing_eligible(): available and below capacity (capacity -1: no
- * limit; 0: takes no new records).
+ * limit; 0: takes no new records).  (Seeds 000 and 001, auto-assignment
+ * skips Away users; assign-next(1).)
+ *
+ * Every rule about people lives here (or, for a file's own syntax, with
+ * its loader), once: the commands call these functions to refuse a
+ * change, and status --check (check.h) calls the same ones to report a
+ * store edited by hand that breaks them.  Most are pure functions of
+ * their arguments (no store, no I/O); none prints.  Each names its
+ * source: a seed article (the help-centre page the rule comes from) or
+ * the man page section that states it.
  */
 #ifndef ROSTER_RULES_H
 #define ROSTER_RULES_H
@@ -20,9 +31,55 @@
 #include <stddef.h>
 
 struct user;
+struct userlist;
 struct records;
 struct strv;
 struct store;
+
+/* The CSV import cap: at most IMPORT_MAX users per import (seed 002,
+ * "import at most 100 users"; user-add(1) --csv).  1 if rows fit. */
+#define IMPORT_MAX 100
+int import_fits(size_t rows);
+
+/* Point-of-contact roles, NULL-terminated, and 1 if r is one of them
+ * (seed 002, points of contact; user-mod(1) --contact). */
+extern const char *const contact_roles[];
+int contact_role_valid(const char *r);
+
+/* The super admins of ul after a change: users for whom after(u, arg)
+ * is 1 (after NULL: u->super_admin as it is).  The last super admin may
+ * not lose it nor be removed: a change is refused when it takes the
+ * count from above 0 to 0 (seed 002; user-mod(1), user-rm(1)). */
+size_t super_admins(const struct userlist *ul,
+    int (*after)(const struct user *u, void *arg), void *arg);
+int super_admin_lost(size_t before, size_t after);
+
+/* Super admin is granted to one new user at a time, and in bulk only
+ * afterwards, one by one (seed 002; user-add(1) --super-admin): 1 if a
+ * batch of n new users may be given it. */
+int super_admin_grant_fits(size_t n);
+
+/* There is one primary contact (seed 002; user-mod(1) --contact): the
+ * address of a user of ul other than except (any case; NULL: none) who
+ * holds the primary role, or NULL. */
+int is_primary_contact(const struct user *u);
+const char *primary_contact_other(const struct userlist *ul,
+    const char *except);
+
+/* A record whose owner is no longer an active user is shown to people
+ * as "Deactivated User (EMAIL)" (seed 002, removing users; records(1)):
+ * that text, malloc'd. */
+char *owner_deactivated(const char *owner);
+
+/* 1 if u has working hours: its own, or a default from roster.ini
+ * [hours] that applies to its teams (roster(5), [hours]). */
+int user_has_hours(const struct store *st, const struct user *u);
+
+/* The known top-level key of a user file one edit (any ASCII case)
+ * away from key, which roster does not know: "Teams" and "workinghours"
+ * are probably teams and working_hours (roster(5), users/).  NULL if
+ * none is. */
+const char *user_key_near(const char *key);
 
 size_t removal_blockers(const struct user *u, int last_sa,
     const struct records *rs, int records_dealt, struct strv *why);
@@ -35,6 +92,7 @@ char *records_owned_summary(const struct records *rs, const char *e,
 int routing_eligible(int away, long capacity, long open);
 
 /* A team name as given: blanks at either end trimmed (*out, malloc'd).
+ * (Seed 002, teams; user-add(1) --team.)
  * 0, or RX_INVALID for an empty name or one with ',' (the separator of
  * the CSV Teams column and of listings) or a control character. */
 int team_name(const char *in, char **out);

@@ -18,10 +18,11 @@
  * spring-forward gap); a cell is the set of instants whose wall clock lies
  * in it (empty in a gap, two pieces in a fold).
  *
- * Pure: values in, values out; no file is touched.  Times are time_t
+ * Pure: values in, values out; no file is touched (but for the tz
+ * database, read through zone.c by sched_zone()).  Times are time_t
  * seconds (UTC instants), durations seconds.  Lists are malloc'd and
  * owned by the caller (spans_free(), free()).  Errors: sched_duration()
- * returns RX_INVALID with a message naming the value.
+ * and sched_zone() return RX_INVALID with a message naming the value.
  */
 #ifndef ROSTER_SCHED_H
 #define ROSTER_SCHED_H
@@ -48,9 +49,15 @@ void spans_free(struct spans *s);
 int sched_duration(const char *s, const char *opt, long min, long max,
     long *secs);
 
-/* The spans of [lo, hi) in which u is available (steps 2-4 of status(1), DESCRIPTION,
- * an override only until its until).  hours_only: working hours alone,
- * absences and overrides left out (the team's business window). */
+/* The zone of --tz, which slots and coverage show and read times in:
+ * name, or when NULL $TZ as the program started, else UTC.  NULL (with
+ * RX_INVALID recorded: "--tz: unknown time zone NAME") if it is none. */
+struct zone *sched_zone(const char *name);
+
+/* The spans of [lo, hi) in which u is available (steps 2-4 of status(1),
+ * DESCRIPTION, an override only until its until).  hours_only: working
+ * hours alone, absences and overrides left out (the team's business
+ * window). */
 void sched_spans(const struct user *u, struct zone *z, time_t lo, time_t hi,
     int hours_only, struct spans *out);
 

@@ -115,7 +115,8 @@ const struct role *store_role(const struct store *st, const char *name);
 /* The pipeline called name, or NULL. */
 const struct pipeline *store_pipeline(const struct store *st, const char *name);
 
-/* Known permission names, NULL-terminated. 1 if p is one of them. */
+/* Known permission names, NULL-terminated. 1 if p is one of them.
+ * (Seed 002, permission sets; roster(5), users/EMAIL.yaml.) */
 extern const char *const store_permissions[];
 int store_permission_valid(const char *p);
 
@@ -129,11 +130,11 @@ const struct hoursdef *store_hours_default(const struct store *st,
 int hoursdef_parse(const char *value, char **zone, struct hours *h);
 
 /* Paid seats: 1 if seat is one of sales-starter, sales-professional,
- * service-professional. */
+ * service-professional.  (Seed 002, removing users; user-rm(1).) */
 int seat_is_paid(const char *seat);
 
 /* 1 if seat is a well-formed seat name: "none", or lower-case letters,
- * digits and inner hyphens. */
+ * digits and inner hyphens.  (user-mod(1) --seat.) */
 int seat_valid(const char *seat);
 
 #endif

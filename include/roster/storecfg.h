@@ -14,6 +14,8 @@
 #ifndef ROSTER_STORECFG_H
 #define ROSTER_STORECFG_H
 
+#include <stddef.h>
+
 #include "roster/portal.h"	/* struct issues */
 
 struct inidoc;
@@ -34,6 +36,16 @@ int storecfg_value(const char *name, const char *val, char **norm);
 /* A value as the file's reader takes it: without a "; comment" that
  * follows a blank (malloc'd). */
 char *storecfg_plain(const char *val);
+
+/* The text of roster.ini old (NUL-terminated) with the default hours of
+ * team (NULL: the store's default, hours.default) set to value ("[ZONE]
+ * SPEC...", as hoursdef_parse() in store.h reads it), or removed when
+ * value is NULL: *text (malloc'd, *len bytes).  *had: 0 when there was
+ * no such default to remove, else 1.  0, RX_INVALID (value does not
+ * parse) or RX_STORE (old does not read as roster.ini).  Source:
+ * hours-set(1) --default, roster(5) "roster.ini". */
+int storecfg_hours_default(const char *old, const char *team,
+    const char *value, char **text, size_t *len, int *had);
 
 /* The default of name, or NULL. */
 const char *storecfg_default(const char *name);

@@ -42,6 +42,7 @@
 #define ROSTER_TXN_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <time.h>
 
 struct store;
@@ -55,6 +56,13 @@ struct store;
 
 /* Start st's transaction and catch SIGINT, SIGTERM and SIGHUP. */
 void txn_begin(struct store *st);
+
+/* What store_open saw of the top-level file name under the exclusive lock
+ * (found 0: there is none; sb unused then), kept so that the next commit
+ * does not look at it again: each look is a round trip on a network file
+ * system.  Forgotten at every commit. */
+void txn_seen(struct store *st, const char *name, int found,
+    const struct stat *sb);
 
 /* Stage rel's new content (len bytes, copied).  0, or RX_STORE when st has
  * no transaction or rel is not a plain relative path. */

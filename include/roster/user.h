@@ -74,6 +74,9 @@ struct user {
 	size_t srclen;
 };
 
+/* The known keys above, NULL-terminated. */
+extern const char *const *const user_known_keys;
+
 /* Where a user file lives. */
 enum { USER_ACTIVE, USER_REMOVED };
 

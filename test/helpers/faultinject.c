@@ -8,7 +8,10 @@
  *                ftruncate, mkdir.  Unset: only count.
  *   FAULT_N      fail the Nth call of that kind (1-based).  0 or unset:
  *                fail none.
- *   FAULT_ERRNO  EIO (default) or ENOSPC.
+ *   FAULT_ERRNO  EIO (default), ENOSPC or ESTALE (a network file system's
+ *                "file replaced on another host").
+ *   FAULT_NAME   open and openat only: count (and fail) only the calls
+ *                whose path ends in this name, e.g. records.csv.
  *   FAULT_PERSIST  1: fail every call of the kind from the Nth on (a disk
  *                that stays full); default: only the Nth (a transient error).
  *   FAULT_COUNT_FILE  at exit, write "KIND COUNT" for every kind, then
@@ -70,6 +73,7 @@ static int commit_seen;		/* the commit rename has succeeded */
 static int commit_before_fault;
 static const char *commit_name = ".journal";
 static const char *count_file;
+static const char *fault_name;
 static size_t stdio_buf = 4u << 20;
 
 /* 1 if this call of kind k is to fail (errno is then set). */
@@ -162,6 +166,10 @@ setup(void)
 		fault_n = strtol(s, NULL, 10);
 	if ((s = getenv("FAULT_ERRNO")) != NULL && strcmp(s, "ENOSPC") == 0)
 		fault_errno = ENOSPC;
+	if (s != NULL && strcmp(s, "ESTALE") == 0)
+		fault_errno = ESTALE;
+	if ((s = getenv("FAULT_NAME")) != NULL && *s != '\0')
+		fault_name = s;
 	if ((s = getenv("FAULT_PERSIST")) != NULL && strcmp(s, "1") == 0)
 		fault_persist = 1;
 	if ((s = getenv("FAULT_COMMIT_NAME")) != NULL && *s != '\0')
@@ -176,6 +184,20 @@ setup(void)
 }
 
 /* --- open ------------------------------------------------------------- */
+
+/* 1 if an open of path counts: always, unless FAULT_NAME is set and the
+ * path's last component is another name. */
+static int
+named(const char *path)
+{
+	const char *base;
+
+	if (fault_name == NULL)
+		return 1;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	return strcmp(base, fault_name) == 0;
+}
 
 static mode_t
 mode_arg(int flags, va_list ap)
@@ -193,7 +215,7 @@ open(const char *path, int flags, ...)
 	va_start(ap, flags);
 	m = mode_arg(flags, ap);
 	va_end(ap);
-	if (fault(K_OPEN))
+	if (named(path) && fault(K_OPEN))
 		return -1;
 	return real_open(path, flags, m);
 }
@@ -208,7 +230,7 @@ open64(const char *path, int flags, ...)
 	va_start(ap, flags);
 	m = mode_arg(flags, ap);
 	va_end(ap);
-	if (fault(K_OPEN))
+	if (named(path) && fault(K_OPEN))
 		return -1;
 	return real_open64(path, flags, m);
 }
@@ -218,7 +240,7 @@ __open_2(const char *path, int flags)
 {
 	REAL(int, __open_2, (const char *, int));
 
-	if (fault(K_OPEN))
+	if (named(path) && fault(K_OPEN))
 		return -1;
 	return real___open_2(path, flags);
 }
@@ -228,7 +250,7 @@ fopen(const char *path, const char *mode)
 {
 	REAL(FILE *, fopen, (const char *, const char *));
 
-	if (fault(K_OPEN))
+	if (named(path) && fault(K_OPEN))
 		return NULL;
 	return real_fopen(path, mode);
 }
@@ -238,7 +260,7 @@ fopen64(const char *path, const char *mode)
 {
 	REAL(FILE *, fopen64, (const char *, const char *));
 
-	if (fault(K_OPEN))
+	if (named(path) && fault(K_OPEN))
 		return NULL;
 	return real_fopen64(path, mode);
 }
@@ -253,7 +275,7 @@ openat(int dfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	m = mode_arg(flags, ap);
 	va_end(ap);
-	if (fault(K_OPENAT))
+	if (named(path) && fault(K_OPENAT))
 		return -1;
 	return real_openat(dfd, path, flags, m);
 }
@@ -268,7 +290,7 @@ openat64(int dfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	m = mode_arg(flags, ap);
 	va_end(ap);
-	if (fault(K_OPENAT))
+	if (named(path) && fault(K_OPENAT))
 		return -1;
 	return real_openat64(dfd, path, flags, m);
 }
@@ -278,7 +300,7 @@ __openat_2(int dfd, const char *path, int flags)
 {
 	REAL(int, __openat_2, (int, const char *, int));
 
-	if (fault(K_OPENAT))
+	if (named(path) && fault(K_OPENAT))
 		return -1;
 	return real___openat_2(dfd, path, flags);
 }
