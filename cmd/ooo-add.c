@@ -18,6 +18,7 @@
 #include "roster/txn.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* --team as given, trimmed (team_name()); kept to the end. */
@@ -130,16 +131,16 @@ add(const struct opts *o, struct user *u, const char *zname, time_t now,
 static int
 team_members(struct store *st, const char *team, struct strv *emails)
 {
-	struct userlist ul;
+	struct brieflist ul;
 	size_t i;
 	int rc, bad = 0;
 
 	memset(&ul, 0, sizeof ul);
 	rc = user_scan(st, team, &ul, err_tally, &bad);
 	for (i = 0; rc == 0 && i < ul.n; i++)
-		if (strv_has(&ul.u[i].teams, team))
-			strv_add(emails, ul.u[i].email);
-	userlist_free(&ul);
+		if (strv_has(&ul.b[i].u.teams, team))
+			strv_add(emails, ul.b[i].u.email);
+	brieflist_free(&ul);
 	if (rc == 0 && bad)
 		rc = bad;
 	if (rc == 0 && emails->n == 0)
@@ -208,7 +209,7 @@ static int
 run_add(const struct opts *o, int n, char **argv)
 {
 	struct strv emails = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc, i;
 
@@ -266,7 +267,7 @@ static int
 expand_ics(const struct opts *o, const char *email, time_t now,
     struct ical *cal, struct ical_plan **plan)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	struct user u;
 	int rc;
 
@@ -515,7 +516,7 @@ static int
 run_user(const struct opts *o, const char *email, time_t now,
     struct ical *cal, struct ical_plan **plan)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	struct user u;
 	int rc;
 

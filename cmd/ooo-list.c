@@ -6,13 +6,13 @@
 
 #include "roster/cmd.h"
 #include "roster/err.h"
-#include "roster/listing.h"
 #include "roster/ooo.h"
 #include "roster/out.h"
 #include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -77,7 +77,7 @@ static int
 list(const struct opts *o, int n, char **emails)
 {
 	struct userlist ul;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct out out;
 	time_t from, to;
 	size_t i;
@@ -107,8 +107,11 @@ list(const struct opts *o, int n, char **emails)
 		}
 	}
 	/* A team nobody is in: a misspelt name (4, with the closest). */
-	if (rc == 0 && o->team && (rc = listing_team_known(&st, &ul,
-	    o->team)) != 0)
+	for (i = 0; rc == 0 && o->team && i < ul.n; i++)
+		if (strv_has(&ul.u[i].teams, o->team))
+			break;
+	if (rc == 0 && o->team && i == ul.n &&
+	    (rc = team_unknown(&st, o->team)) != 0)
 		bad = 0;
 	if (rc)
 		err_print();

@@ -13,6 +13,7 @@
 #include "roster/setting.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -98,20 +99,6 @@ columns(const struct store *st, const struct inidoc *d, struct strv *sv)
 	strv_split(sv, portal_effective(st, d, "tickets.columns"));
 }
 
-static char *
-join(const struct strv *sv)
-{
-	char *s = xstrdup(""), *t;
-	size_t i;
-
-	for (i = 0; i < sv->n; i++) {
-		t = xasprintf("%s%s%s", s, i ? ", " : "", sv->v[i]);
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
 /* The new columns value for --add-column or --remove-column, in *val. */
 static int
 edit_columns(const struct store *st, const struct inidoc *d,
@@ -143,7 +130,7 @@ edit_columns(const struct store *st, const struct inidoc *d,
 		}
 	}
 	if (rc == 0)
-		*val = join(&sv);
+		*val = strv_join(&sv, ", ");
 	strv_free(&sv);
 	return rc;
 }

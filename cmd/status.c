@@ -16,8 +16,10 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
+#include "roster/uindex.h"
 #include "roster/user.h"
 #include "roster/userset.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 static void
@@ -115,7 +117,7 @@ set_one(struct store *st, const struct opts *o, const char *email,
 static int
 do_set(const struct opts *o, int n, char **emails)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	struct user *us;
 	time_t now, until = -1;
 	int i, rc, first = 0;
@@ -151,7 +153,7 @@ static const char *const removed_cols[] = { "email", "removed_at", "teams" };
 static const int removed_types[] = { OUT_STR, OUT_STR, OUT_LIST };
 
 static int
-removed_rows(const struct userlist *ul, const struct opts *o)
+removed_rows(const struct brieflist *bl, const struct opts *o)
 {
 	int rc;
 
@@ -161,8 +163,8 @@ removed_rows(const struct userlist *ul, const struct opts *o)
 	size_t i;
 
 	out_init(&out, o->fmt, o->header, removed_cols, 3, removed_types);
-	for (i = 0; i < ul->n; i++) {
-		const struct user *u = &ul->u[i];
+	for (i = 0; i < bl->n; i++) {
+		const struct user *u = &bl->b[i].u;
 		if (o->team && !strv_has(&u->teams, o->team))
 			continue;
 		teams = out_list(&u->teams);
@@ -183,10 +185,10 @@ removed_rows(const struct userlist *ul, const struct opts *o)
 static int
 list_removed(struct store *st, const struct opts *o, int n, char **emails)
 {
-	struct userlist ul;
+	struct brieflist bl;
 	int rc, bad = 0, missing = 0;
 
-	if ((rc = listing_users(st, 1, NULL, n, emails, &ul, &bad,
+	if ((rc = listing_users(st, 1, NULL, n, emails, &bl, &bad,
 	    &missing)) != 0)
 		err_print();	/* removed/ itself cannot be read */
 	/* As for active users: an address that is not there lists
@@ -196,11 +198,11 @@ list_removed(struct store *st, const struct opts *o, int n, char **emails)
 	/* No removal in a team no active user is in either: a misspelt
 	 * name (4, with the closest). */
 	else if (rc == 0 && o->team &&
-	    (rc = listing_team_known(st, &ul, o->team)) != 0)
+	    (rc = listing_team_known(st, &bl, o->team)) != 0)
 		err_print();
 	if (rc == 0)
-		rc = removed_rows(&ul, o);
-	userlist_free(&ul);
+		rc = removed_rows(&bl, o);
+	brieflist_free(&bl);
 	return rc ? rc : bad;
 }
 
@@ -242,11 +244,11 @@ avail_row(struct out *out, const struct user *u, const struct avail *a,
 	free(teams);
 }
 
-/* The rows of ul at t; with -q, the exit code of its one user instead.
+/* The rows of bl at t; with -q, the exit code of its one user instead.
  * A user whose status cannot be told is reported and counted in *bad. */
 static int
 avail_rows(struct store *st, const struct opts *o, time_t t,
-    struct userlist *ul, int *bad)
+    struct brieflist *bl, int *bad)
 {
 	struct out out;
 	struct avail a;
@@ -256,8 +258,8 @@ avail_rows(struct store *st, const struct opts *o, time_t t,
 	/* json also carries the instant evaluated (--at, or now). */
 	out_init(&out, o->fmt, o->header, cols, o->fmt == FMT_JSON ? 6 : 5,
 	    col_types);
-	for (i = 0; i < ul->n; i++) {
-		struct user *u = &ul->u[i];
+	for (i = 0; i < bl->n; i++) {
+		struct user *u = &bl->b[i].u;
 		if (o->team && !strv_has(&u->teams, o->team))
 			continue;
 		if (avail_user(st, u, t, &a) != 0) {
@@ -287,28 +289,28 @@ static int
 list_active(struct store *st, const struct opts *o, time_t t, int n,
     char **emails)
 {
-	struct userlist ul;
+	struct brieflist bl;
 	int rc, bad = 0;
 
-	rc = listing_users(st, 0, o->team, n, emails, &ul, &bad, &bad);
+	rc = listing_users(st, 0, o->team, n, emails, &bl, &bad, &bad);
 	/* An empty team listing is a misspelt team more often than not:
 	 * 4, as in every command, and not an empty table. */
-	if (rc == 0 && n == 0 && o->team && ul.n == 0 && bad == 0)
+	if (rc == 0 && n == 0 && o->team && bl.n == 0 && bad == 0)
 		rc = team_unknown(st, o->team);
 	if (rc)
 		err_print();
-	else if (o->quiet && ul.n == 0)
+	else if (o->quiet && bl.n == 0)
 		rc = bad;
 	else
-		rc = avail_rows(st, o, t, &ul, &bad);
-	userlist_free(&ul);
+		rc = avail_rows(st, o, t, &bl, &bad);
+	brieflist_free(&bl);
 	return rc;
 }
 
 static int
 do_list(const struct opts *o, int n, char **emails)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t t;
 	int rc;
 

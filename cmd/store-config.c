@@ -13,6 +13,7 @@
 #include "roster/store.h"
 #include "roster/storecfg.h"
 #include "roster/timefmt.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -122,11 +123,9 @@ get(const struct store *st, const struct inidoc *d, const char *name)
 static int
 readable(const char *text, size_t len)
 {
-	struct store scratch;
+	struct store scratch = STORE_INIT;
 	int rc;
 
-	memset(&scratch, 0, sizeof scratch);
-	scratch.dfd = scratch.lockfd = -1;
 	rc = store_ini_parse(&scratch, text, len);
 	store_close(&scratch);
 	return rc ? fail(RX_INVALID, "the change is refused: %s", err_msg()) :

@@ -17,6 +17,7 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -195,7 +196,7 @@ edit_loop(struct store *st, const char *rel, const char *path, char **text,
 static int
 edit_file(const char *store, const char *arg)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	char *rel = NULL, *old = NULL, *text = NULL, *path = NULL;
 	size_t oldlen = 0, len = 0;
 	time_t now;
@@ -205,8 +206,6 @@ edit_file(const char *store, const char *arg)
 		err_print();
 		usage(rc);
 	}
-	memset(&st, 0, sizeof st);	/* store_close() is safe on it */
-	st.dfd = st.lockfd = -1;
 	/* roster.ini that does not read is one this command repairs. */
 	if ((rc = clock_now(&now)) != 0 ||
 	    (rc = store_open_raw(&st, store, STORE_WRITE, &ini_rc)) != 0 ||
@@ -240,7 +239,7 @@ static int
 exec_locked(const char *store, char **argv)
 {
 	struct strv probs = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc, status;
 

@@ -10,7 +10,6 @@
 #include "roster/csvio.h"
 #include "roster/email.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
 #include "roster/out.h"
 #include "roster/removed.h"
 #include "roster/rules.h"
@@ -18,6 +17,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/welcome.h"
 #include "roster/zone.h"
 
@@ -652,7 +652,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	size_t i;
 	int ch, rc;
@@ -760,8 +760,7 @@ main(int argc, char **argv)
 		/* A dry run on a store that does not exist yet: nothing is
 		 * there to clash with. */
 		store_close(&st);
-		memset(&st, 0, sizeof st);
-		st.dfd = st.lockfd = -1;
+		st = (struct store)STORE_INIT;
 		rc = 0;
 	}
 	if (rc == 0)

@@ -12,7 +12,9 @@
 #include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
+#include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -99,34 +101,34 @@ static int
 list(struct store *st, const struct opts *o, int n, char **emails)
 {
 	const struct filter *f = &o->f;
-	struct userlist ul;
+	struct brieflist bl;
 	struct out out;
 	size_t i, k;
 	int rc, bad = 0;
 
-	if ((rc = listing_users(st, o->removed, f->team, n, emails, &ul, &bad,
+	if ((rc = listing_users(st, o->removed, f->team, n, emails, &bl, &bad,
 	    &bad)) != 0) {
 		err_print();
-		userlist_free(&ul);
+		brieflist_free(&bl);
 		return rc;
 	}
-	for (i = k = 0; i < ul.n; i++)
-		k += wanted(&ul.u[i], f);
+	for (i = k = 0; i < bl.n; i++)
+		k += wanted(&bl.b[i].u, f);
 	/* No row for a team nobody is in: a misspelt name, not an empty
 	 * team (4, with the closest name). */
 	if (k == 0 && f->team && (rc = team_unknown(st, f->team)) != 0) {
 		err_print();
-		userlist_free(&ul);
+		brieflist_free(&bl);
 		return rc;
 	}
 	out_init(&out, o->fmt, o->header, cols, o->removed ? NCOLS : NCOLS - 1,
 	    types);
-	for (i = 0; i < ul.n; i++)
-		if (wanted(&ul.u[i], f))
-			add_row(&out, st, &ul.u[i]);
+	for (i = 0; i < bl.n; i++)
+		if (wanted(&bl.b[i].u, f))
+			add_row(&out, st, &bl.b[i].u);
 	rc = out_flush(&out);
 	out_free(&out);
-	userlist_free(&ul);
+	brieflist_free(&bl);
 	return rc ? rc : bad;
 }
 
@@ -352,7 +354,7 @@ int
 main(int argc, char **argv)
 {
 	struct opts o = { .fmt = FMT_TABLE, .header = 1 };
-	struct store st;
+	struct store st = STORE_INIT;
 	int rc;
 
 	prog_init(argv[0]);

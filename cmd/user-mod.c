@@ -15,6 +15,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -163,21 +164,6 @@ diff_str(char **buf, const char *name, const char *a, const char *b)
 	*buf = n;
 }
 
-/* A list as "a,b" (malloc'd). */
-static char *
-join(const struct strv *sv)
-{
-	char *s = xstrdup(""), *n;
-	size_t i;
-
-	for (i = 0; i < sv->n; i++) {
-		n = xasprintf("%s%s%s", s, i ? "," : "", sv->v[i]);
-		free(s);
-		s = n;
-	}
-	return s;
-}
-
 /* What changed from a to b, malloc'd, or NULL if nothing did. */
 static char *
 describe(const struct user *a, const struct user *b)
@@ -187,8 +173,8 @@ describe(const struct user *a, const struct user *b)
 	diff_str(&d, "first_name", a->first_name, b->first_name);
 	diff_str(&d, "last_name", a->last_name, b->last_name);
 	diff_str(&d, "role", a->role, b->role);
-	x = join(&a->perms);
-	y = join(&b->perms);
+	x = strv_join(&a->perms, ",");
+	y = strv_join(&b->perms, ",");
 	if (a->has_perms != b->has_perms && !*x && !*y)
 		diff_str(&d, "permissions", "(role)", "(empty)");
 	else
@@ -197,8 +183,8 @@ describe(const struct user *a, const struct user *b)
 	free(y);
 	diff_str(&d, "super_admin", a->super_admin ? "true" : "false",
 	    b->super_admin ? "true" : "false");
-	x = join(&a->teams);
-	y = join(&b->teams);
+	x = strv_join(&a->teams, ",");
+	y = strv_join(&b->teams, ",");
 	diff_str(&d, "teams", x, y);
 	free(x);
 	free(y);
@@ -207,8 +193,8 @@ describe(const struct user *a, const struct user *b)
 	snprintf(cb, sizeof cb, "%ld", b->capacity);
 	diff_str(&d, "capacity", a->capacity < 0 ? NULL : ca,
 	    b->capacity < 0 ? NULL : cb);
-	x = join(&a->contacts);
-	y = join(&b->contacts);
+	x = strv_join(&a->contacts, ",");
+	y = strv_join(&b->contacts, ",");
 	diff_str(&d, "contact_roles", x, y);
 	free(x);
 	free(y);
@@ -305,7 +291,7 @@ static int
 do_rename(const char *store, const char *to, const char *from, int dry_run)
 {
 	struct renamed r;
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc;
 
@@ -380,7 +366,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct userlist others;
 	const char *why, *rename_to = NULL;
 	time_t now;

@@ -1,4 +1,4 @@
-/* avail.c — the availability model of SPEC 4. */
+/* avail.c — the availability model of status(1), DESCRIPTION. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -8,6 +8,7 @@
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 int
 handedit_text(struct store *st, const char *rel, char **text, size_t *len)
@@ -28,12 +29,11 @@ handedit_text(struct store *st, const char *rel, char **text, size_t *len)
 void
 handedit_done(struct store *st, const char *rel)
 {
-	struct userlist ul;
+	struct brieflist bl = { 0 };
 
 	if (strncmp(rel, "users/", 6) != 0)
 		return;
 	/* A scan brings the index up to date; the users are not needed. */
-	memset(&ul, 0, sizeof ul);
-	(void)user_scan(st, NULL, &ul, NULL, NULL);
-	userlist_free(&ul);
+	(void)user_scan(st, NULL, &bl, NULL, NULL);
+	brieflist_free(&bl);
 }

@@ -10,53 +10,42 @@
 #include "roster/uindex.h"
 #include "roster/user.h"
 #include "roster/userset.h"
-
-/* Append the users of more to ul (moved, not copied). */
-static void
-take_all(struct userlist *ul, struct userlist *more)
-{
-	if (more->n > 0) {	/* more->u may be NULL */
-		ul->u = xrealloc(ul->u, (ul->n + more->n) * sizeof *ul->u);
-		memcpy(ul->u + ul->n, more->u, more->n * sizeof *ul->u);
-		ul->n += more->n;
-	}
-	free(more->u);
-	memset(more, 0, sizeof *more);
-}
+#include "roster/util.h"
 
 int
 listing_users(struct store *st, int removed, const char *team, int n,
-    char **emails, struct userlist *ul, int *bad, int *missing)
+    char **emails, struct brieflist *bl, int *bad, int *missing)
 {
 	struct userlist one;
-	int i, r;
+	int i, r = 0;
 
-	memset(ul, 0, sizeof *ul);
+	memset(bl, 0, sizeof *bl);
+	memset(&one, 0, sizeof one);
+	if (n == 0 && !removed)
+		return user_scan(st, team, bl, err_tally, bad);
 	if (n == 0)
-		return removed ? removed_list(st, NULL, ul, err_tally, bad) :
-		    user_scan(st, team, ul, err_tally, bad);
-	if (!removed) {
-		users_load(st, emails, (size_t)n, ul, missing);
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		memset(&one, 0, sizeof one);
+		r = removed_list(st, NULL, &one, err_tally, bad);
+	else if (!removed)
+		users_load(st, emails, (size_t)n, &one, missing);
+	brieflist_add_users(bl, &one);
+	for (i = 0; removed && i < n; i++) {
 		if ((r = removed_list(st, emails[i], &one, err_tally,
 		    bad)) != 0)
 			err_tally(r, missing);
-		take_all(ul, &one);
+		brieflist_add_users(bl, &one);
+		r = 0;
 	}
-	return 0;
+	return r;
 }
 
 int
-listing_team_known(struct store *st, const struct userlist *ul,
+listing_team_known(struct store *st, const struct brieflist *bl,
     const char *team)
 {
 	size_t i;
 
-	for (i = 0; i < ul->n; i++)
-		if (strv_has(&ul->u[i].teams, team))
+	for (i = 0; i < bl->n; i++)
+		if (strv_has(&bl->b[i].u.teams, team))
 			return 0;
 	return team_unknown(st, team);
 }

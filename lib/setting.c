@@ -13,6 +13,7 @@
 #include "roster/setting.h"
 #include "roster/store.h"
 #include "roster/txn.h"
+#include "roster/util.h"
 
 void
 setting_mode(struct setting_args *a, int mode, const char *arg)
@@ -168,8 +169,7 @@ open_for(const struct setting_cmd *c, const struct setting_args *a,
 	if (rc == RX_NOTFOUND && a->dry_run && creates) {
 		/* A dry run on a store not made yet: an empty one. */
 		store_close(st);
-		memset(st, 0, sizeof *st);
-		st->dfd = st->lockfd = -1;
+		*st = (struct store)STORE_INIT;
 		rc = 0;
 	}
 	return rc;
@@ -215,7 +215,7 @@ read_mode(const struct setting_cmd *c, const struct setting_args *a,
 int
 setting_run(const struct setting_cmd *c, const struct setting_args *a)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	int rc, printed = 0;
 
 	if ((rc = open_for(c, a, &st)) == 0)

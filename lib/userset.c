@@ -5,6 +5,7 @@
 #include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/userset.h"
+#include "roster/util.h"
 
 void
 users_load(struct store *st, char *const *emails, size_t n,

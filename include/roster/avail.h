@@ -1,5 +1,5 @@
 /*
- * avail.h — the availability model of SPEC 4.
+ * avail.h — the availability model of status(1), DESCRIPTION.
  *
  * avail_at() decides a user's status at an instant: a manual override whose
  * until is later than t (or that has no until: it holds until it is set

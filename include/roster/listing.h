@@ -4,8 +4,8 @@
  * listing_users() gathers them: the addresses given (emails[0..n), in that
  * order; users_load() of userset.h for active users), else every active
  * user (of team, through the index; NULL: all) or, with removed, every
- * removal (removed.h).  The users are appended to
- * ul, which the caller frees with userlist_free().  A file that does not
+ * removal (removed.h).  They come as briefs (uindex.h: shown, never
+ * saved) in bl, which the caller frees with brieflist_free().  A file that does not
  * load is reported where it is met (err_tally()) and its code kept in
  * *bad; an address given that does not load, in *missing (which may be
  * bad: one tally).  The rest are listed.  Returns 0, or the code of a store
@@ -19,13 +19,13 @@
 #define ROSTER_LISTING_H
 
 struct store;
-struct userlist;
+struct brieflist;
 
 int listing_users(struct store *st, int removed, const char *team, int n,
-    char **emails, struct userlist *ul, int *bad, int *missing);
+    char **emails, struct brieflist *bl, int *bad, int *missing);
 
-/* 0 if some user of ul is in team, else team_unknown()'s answer. */
-int listing_team_known(struct store *st, const struct userlist *ul,
+/* 0 if some user of bl is in team, else team_unknown()'s answer. */
+int listing_team_known(struct store *st, const struct brieflist *bl,
     const char *team);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * portal.h — the customer portal's settings (portal.ini) and their rules.
  *
- * The key table of SPEC 6 (portal-config): each key's syntax, its default
+ * The key table of portal-config(1), Settings: each key's syntax, its default
  * and the rules between keys.  portal_value() checks and normalises one
  * value (RX_INVALID when malformed, RX_RULE when well-formed but against a
  * rule of its own key).  portal_rules() lists every broken rule of a whole
