@@ -6,15 +6,13 @@
 
 #include "roster/cmd.h"
 #include "roster/err.h"
+#include "roster/listing.h"
 #include "roster/ooo.h"
 #include "roster/out.h"
 #include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
-
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
 
 static void
 usage(int rc)
@@ -75,19 +73,6 @@ rows_of(struct out *out, const struct store *st, const struct user *u,
 	}
 }
 
-/* 0 if some user of ul is in team, else team_unknown()'s answer. */
-static int
-team_members_any(struct store *st, const struct userlist *ul,
-    const char *team)
-{
-	size_t i;
-
-	for (i = 0; i < ul->n; i++)
-		if (strv_has(&ul->u[i].teams, team))
-			return 0;
-	return team_unknown(st, team);
-}
-
 static int
 list(const struct opts *o, int n, char **emails)
 {
@@ -122,7 +107,7 @@ list(const struct opts *o, int n, char **emails)
 		}
 	}
 	/* A team nobody is in: a misspelt name (4, with the closest). */
-	if (rc == 0 && o->team && (rc = team_members_any(&st, &ul,
+	if (rc == 0 && o->team && (rc = listing_team_known(&st, &ul,
 	    o->team)) != 0)
 		bad = 0;
 	if (rc)
@@ -171,12 +156,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->header = 0;
 			break;
 		case O_TEAM:
-			free(teamname);
-			if (team_name(optarg, &teamname) != 0) {
-				err_print();
-				exit(RX_INVALID);
-			}
-			o->team = teamname;
+			o->team = cmd_team(optarg);
 			break;
 		case O_TO:
 			o->to = optarg;

@@ -4,6 +4,7 @@
 
 #include "roster/cmd.h"
 #include "roster/err.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 
 void
@@ -26,6 +27,20 @@ cmd_opt(struct cmd *c, int ch)
 	}
 	c->usage(RX_USAGE);
 	exit(RX_USAGE);		/* usage() exits; this keeps the promise */
+}
+
+const char *
+cmd_team(const char *arg)
+{
+	static char *team;
+
+	free(team);
+	team = NULL;
+	if (team_name(arg, &team) != 0) {
+		err_print();
+		exit(RX_INVALID);
+	}
+	return team;
 }
 
 void

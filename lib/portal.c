@@ -596,3 +596,36 @@ issues_free(struct issues *is)
 	is->v = NULL;
 	is->n = 0;
 }
+
+/* 1 if portal.enabled of d is set and true. */
+static int
+enabled(const struct inidoc *d)
+{
+	const char *v = ini_get(d, "portal.enabled", NULL);
+	int on = 0;
+
+	if (v != NULL)
+		portal_bool(v, &on);
+	return on;
+}
+
+void
+portal_edit_rules(const struct store *st, const struct inidoc *before,
+    const struct inidoc *after, long line, struct issues *bad,
+    struct issues *left)
+{
+	struct issues old = { 0 }, now = { 0 };
+	int turned_on = enabled(after) && !enabled(before);
+	size_t i;
+
+	portal_rules(st, before, &old);
+	portal_rules(st, after, &now);
+	for (i = 0; i < now.n; i++) {
+		const struct issue *it = &now.v[i];
+		issue_add(turned_on || (line > 0 && it->line == line) ||
+		    !issues_has(&old, it->msg) ? bad : left, it->code,
+		    it->line, xstrdup(it->msg));
+	}
+	issues_free(&old);
+	issues_free(&now);
+}

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "roster/err.h"
+#include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/userset.h"
 
@@ -39,4 +40,17 @@ users_of_team(struct store *st, const char *team, struct strv *emails,
 			strv_add(emails, all.u[i].email);
 	userlist_free(&all);
 	return 0;
+}
+
+int
+users_save(struct store *st, struct user *us, size_t n, const int *changed,
+    time_t now)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++)
+		if (changed == NULL || changed[i])
+			rc = user_save(st, &us[i], USER_ACTIVE);
+	return rc ? rc : txn_commit(st, now);
 }

@@ -63,6 +63,12 @@ int avail_override(struct user *u, struct zone *z, int away, time_t now,
 /* Drop u's override, if any (status --clear); 1 if there was one. */
 int avail_clear(struct user *u, const char *why);
 
+/* Before an override is set at now (status --set): for available (away
+ * 0), an absence under way is RX_RULE unless end_ooo (--end-ooo) is
+ * given, and with it ends at now (audit row queued); with end_ooo the
+ * periods left empty are dropped. */
+int avail_end_absence(struct user *u, int away, time_t now, int end_ooo);
+
 /* A new absence [start, end) that overlaps the span of u's override
  * (from now to its until) ends the override: the newer intent wins.
  * 1 if it did (audit row queued), else 0. */

@@ -54,6 +54,11 @@ struct cmd {
  * Returns only after -d. */
 void cmd_opt(struct cmd *c, int ch);
 
+/* --team's value as team_name() (rules.h) takes it: trimmed, kept to
+ * the end of the run (a second --team replaces it).  A bad one: the
+ * reason on stderr and exit 5 (RX_INVALID). */
+const char *cmd_team(const char *arg);
+
 /* A bad option value: print the recorded reason, then usage, exit 2. */
 void cmd_badopt(const struct cmd *c) __attribute__((noreturn));
 
