@@ -39,9 +39,6 @@ struct opts {
 	long limit;
 };
 
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
-
 /* The pool: its users, their availability and load. */
 struct pool {
 	const char *name;
@@ -641,18 +638,6 @@ set_mode(struct opts *o, const char *arg)
 	}
 }
 
-/* --team, trimmed; a bad name exits RX_INVALID. */
-static void
-set_team(struct opts *o, const char *arg)
-{
-	free(teamname);
-	if (team_name(arg, &teamname) != 0) {
-		err_print();
-		exit(RX_INVALID);
-	}
-	o->team = teamname;
-}
-
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
@@ -713,7 +698,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->queue = 1;
 			break;
 		case O_TEAM:
-			set_team(o, optarg);
+			o->team = cmd_team(optarg);
 			break;
 		default:
 			cmd_opt(&cmd, ch);
