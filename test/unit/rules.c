@@ -482,12 +482,16 @@ mkstore(char *dir, struct store *st)
 static void
 t_store_rules(void)
 {
-	char dir[] = "/tmp/roster-unit-rules.XXXXXX", *cmd;
+	const char *tmp = getenv("TMPDIR");
+	char *dir, *cmd;
 	struct store st;
 	struct user u;
 
+	dir = xasprintf("%s/roster-unit-rules.XXXXXX", tmp && *tmp ? tmp :
+	    "/tmp");
 	if (!check_int(mkstore(dir, &st), ==, 0)) {
 		test_note("store", err_msg());
+		free(dir);
 		return;
 	}
 	check_int(team_unknown(&st, "Support"), ==, 0);
@@ -512,6 +516,7 @@ t_store_rules(void)
 	cmd = xasprintf("rm -rf '%s'", dir);
 	check_int(system(cmd), ==, 0);
 	free(cmd);
+	free(dir);
 }
 
 int
