@@ -112,6 +112,41 @@ open_err(const char *rel, int forwrite)
 	return fail_errno(RX_STORE, "%s", rel);
 }
 
+/* The mode and group a new file (dir 0) or directory (dir 1) takes:
+ * existing's when it replaces that file, else the directory dsb's (a file
+ * gets its read and write bits, a directory all of its bits, setgid
+ * included). */
+static void
+wanted_mode(int dir, const struct stat *existing, const struct stat *dsb,
+    mode_t *mode, gid_t *gid)
+{
+	if (existing != NULL) {
+		*mode = existing->st_mode & 0777;
+		*gid = existing->st_gid;
+	} else {
+		*mode = dir ? dsb->st_mode & 07777 : dsb->st_mode & 0666;
+		*gid = dsb->st_gid;
+	}
+}
+
+/* Give fd (whose stat is sb) mode and gid; a call only for what differs:
+ * on a network file system each is a round trip. */
+static int
+set_mode(int fd, const struct stat *sb, mode_t mode, gid_t gid,
+    int replaces)
+{
+	if ((sb->st_mode & 07777) != mode && fchmod(fd, mode) != 0)
+		return -1;
+	if (sb->st_gid != gid && fchown(fd, (uid_t)-1, gid) != 0) {
+		/* A new file simply keeps the group the system gave it
+		 * (the directory's when it is setgid); a replacement that
+		 * cannot keep its group would lock the others out. */
+		if (replaces)
+			return -1;
+	}
+	return 0;
+}
+
 int
 file_create_mode(int fd, int dirfd, const struct stat *existing)
 {
@@ -123,18 +158,9 @@ file_create_mode(int fd, int dirfd, const struct stat *existing)
 	 * trip. */
 	if (fstat(fd, &sb) != 0)
 		return -1;
-	if (existing != NULL) {
-		mode = existing->st_mode & 0777;
-		gid = existing->st_gid;
-	} else {
-		if (fstat(dirfd, &dsb) != 0)
-			return -1;
-		/* A file gets the directory's read and write bits, a
-		 * directory all of its bits, setgid included. */
-		mode = S_ISDIR(sb.st_mode) ? dsb.st_mode & 07777 :
-		    dsb.st_mode & 0666;
-		gid = dsb.st_gid;
-	}
+	if (existing == NULL && fstat(dirfd, &dsb) != 0)
+		return -1;
+	wanted_mode(S_ISDIR(sb.st_mode), existing, &dsb, &mode, &gid);
 	/* Set explicitly: each admin's umask does not matter. */
 	if (fchmod(fd, mode) != 0)
 		return -1;
@@ -146,6 +172,40 @@ file_create_mode(int fd, int dirfd, const struct stat *existing)
 			return -1;
 	}
 	return 0;
+}
+
+int
+file_create_at(int dirfd, const char *name, int flags,
+    const struct stat *existing, const struct stat *dsb)
+{
+	struct stat own, sb;
+	mode_t mode, mask;
+	gid_t gid;
+	int fd;
+
+	if (existing == NULL && dsb == NULL) {
+		if (fstat(dirfd, &own) != 0)
+			return -1;
+		dsb = &own;
+	}
+	wanted_mode(0, existing, dsb, &mode, &gid);
+	/* Made with its mode at once (the umask cleared for the one call),
+	 * so that the fchmod is needed only where a default ACL or an old
+	 * file of the name gave it another. */
+	mask = umask(0);
+	fd = openat(dirfd, name, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    mode);
+	umask(mask);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || set_mode(fd, &sb, mode, gid,
+	    existing != NULL) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 int

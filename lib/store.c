@@ -528,7 +528,6 @@ store_ini_default(void)
 static int
 open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 {
-	struct stat sb;
 	double wait;
 	int rc, have_ini;
 
@@ -555,7 +554,7 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 			return fail(RX_STORE, "%s: not a directory", st->path);
 		return fail_errno(RX_STORE, "%s", st->path);
 	}
-	if (fstat(st->dfd, &sb) != 0)
+	if (fstat(st->dfd, &st->sb) != 0)
 		return fail_errno(RX_STORE, "%s", st->path);
 	rc = lock_take(st->dfd, ".lock", mode != STORE_READ, wait,
 	    ".lock", &st->lockfd);

@@ -846,24 +846,22 @@ check_targets(int dfd, struct txn *t, size_t nrows)
 }
 
 /* Write name in dirfd with the mode and group of the file it will replace
- * (old, when it exists: NULL else), else of the directory
- * (file_create_mode). */
+ * (old, when it exists: NULL else), else of the directory (dsb, its stat;
+ * NULL: not known yet) (file_create_at). */
 static int
 write_file(int dirfd, const char *name, const struct stat *old,
-    const char *shown, const char *data, size_t len)
+    const struct stat *dsb, const char *shown, const char *data, size_t len)
 {
 	int fd;
 
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC | O_NONBLOCK, 0600);
+	fd = file_create_at(dirfd, name, O_WRONLY | O_TRUNC | O_NONBLOCK, old,
+	    dsb);
+	if (fd < 0 && (errno == EPERM || errno == EACCES) &&
+	    faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return fail_errno(RX_STORE, "%s: cannot keep its mode and "
+		    "group", shown);
 	if (fd < 0)
 		return fail_errno(RX_STORE, "%s", shown);
-	if (file_create_mode(fd, dirfd, old) != 0) {
-		fail_errno(RX_STORE, "%s: cannot keep its mode and group",
-		    shown);
-		close(fd);
-		return RX_STORE;
-	}
 	if (file_write_all(fd, data, len) != 0) {
 		fail_errno(RX_STORE, "%s", shown);
 		close(fd);
@@ -875,7 +873,7 @@ write_file(int dirfd, const char *name, const struct stat *old,
 }
 
 static int
-write_temps(int dfd, const struct txn *t)
+write_temps(int dfd, const struct stat *dsb, const struct txn *t)
 {
 	const char *name;
 	char *tmp;
@@ -890,7 +888,8 @@ write_temps(int dfd, const struct txn *t)
 			return fail_errno(RX_STORE, "%s", t->e[i].rel);
 		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
 		rc = write_file(pfd, tmp, t->e[i].have ? &t->e[i].old : NULL,
-		    t->e[i].rel, t->e[i].data, t->e[i].len);
+		    pfd == dfd ? dsb : NULL, t->e[i].rel, t->e[i].data,
+		    t->e[i].len);
 		free(tmp);
 	}
 	return rc;
@@ -908,10 +907,10 @@ prepare(struct store *st, const char *jtext, size_t jlen, struct plan *p)
 		return fail(RX_STORE, "internal: journal does not read back");
 	if ((rc = check_targets(st->dfd, st->txn, p->nrows)) != 0)
 		return rc;
-	rc = write_file(st->dfd, TXN_JOURNAL_TMP, NULL, TXN_JOURNAL_TMP, jtext,
-	    jlen);
+	rc = write_file(st->dfd, TXN_JOURNAL_TMP, NULL, &st->sb,
+	    TXN_JOURNAL_TMP, jtext, jlen);
 	if (rc == 0)
-		rc = write_temps(st->dfd, st->txn);
+		rc = write_temps(st->dfd, &st->sb, st->txn);
 	if (rc == 0)
 		rc = sync_store(st->dfd);
 	if (rc == 0 && signal_pending())

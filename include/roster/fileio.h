@@ -54,6 +54,15 @@ int file_exists(int dfd, const char *rel);
  * directory below the store calls this, staged temporaries included. */
 int file_create_mode(int fd, int dirfd, const struct stat *existing);
 
+/* Open (flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC) name in dirfd with the
+ * mode and group file_create_mode() gives, made with that mode at once:
+ * one fstat to see what the system gave it, and fchmod or fchown only
+ * when that differs (each a round trip on a network file system).  dsb:
+ * the directory's stat when the caller has it (NULL: fstat'd when
+ * existing is NULL).  The descriptor, or -1 with errno set. */
+int file_create_at(int dirfd, const char *name, int flags,
+    const struct stat *existing, const struct stat *dsb);
+
 /* Refuse to write through a second hard link (the other name may be
  * outside the store): 0, or RX_STORE naming shown when sb has more than
  * one link. */
