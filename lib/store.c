@@ -419,19 +419,21 @@ store_ini_parse(struct store *st, const char *text, size_t len)
 	return 0;
 }
 
-/* Read roster.ini, if there is one. */
+/* Read roster.ini, if there is one (*found 1 then). */
 static int
-read_ini(struct store *st)
+read_ini(struct store *st, int *found)
 {
 	char *text;
 	size_t len;
 	int rc;
 
+	*found = 0;
 	rc = file_read(st->dfd, "roster.ini", &text, &len);
 	if (rc == RX_NOTFOUND)
 		return 0;
 	if (rc)
 		return rc;
+	*found = 1;
 	rc = store_ini_parse(st, text, len);
 	free(text);
 	return rc;
@@ -529,7 +531,7 @@ static int
 open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 {
 	double wait;
-	int rc, have_ini;
+	int rc, have_ini, found;
 
 	memset(st, 0, sizeof *st);
 	st->dfd = st->lockfd = -1;
@@ -565,10 +567,15 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 	if (mode == STORE_READ && txn_pending(st) &&
 	    (rc = reader_recover(st, wait)) != 0)
 		return rc;
-	if (mode != STORE_READ && ((rc = store_files_ok(st, &have_ini)) != 0 ||
+	rc = read_ini(st, &found);
+	/* A store with roster.ini has its layout: what a change writes is
+	 * looked at by the commit (a file's kind and links, a missing
+	 * directory made), each look a round trip on a network file
+	 * system.  A new one is laid out now. */
+	if (mode != STORE_READ && !found && rc == 0 &&
+	    ((rc = store_files_ok(st, &have_ini)) != 0 ||
 	    (rc = create_layout(st, have_ini)) != 0))
 		return rc;
-	rc = read_ini(st);
 	if (rc && ini_rc == NULL)
 		return rc;
 	if (ini_rc)

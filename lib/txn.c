@@ -479,6 +479,19 @@ parent_drop(void)
 	parent.dir = NULL;
 }
 
+/* 1 if rel[0..n) is one of the directories of a store's layout. */
+static int
+layout_dir(const char *rel, size_t n)
+{
+	static const char *const dirs[] = { "users", "removed", "outbox" };
+	size_t i;
+
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (strlen(dirs[i]) == n && memcmp(rel, dirs[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 /* file_parent(), but the descriptor is borrowed: the caller does not
  * close it. */
 static int
@@ -503,6 +516,18 @@ parent_of(int dfd, const char *rel, const char **name)
 	}
 	parent_drop();
 	parent.fd = file_parent(dfd, rel, name);
+	if (parent.fd < 0 && errno == ENOENT && layout_dir(rel, n)) {
+		/* store_open does not look for the store's directories
+		 * (round trips): one is made when a change first needs it. */
+		char *dir = xstrndup(rel, n);
+		int rc = dir_ensure(dfd, dir);
+		free(dir);
+		if (rc != 0) {
+			errno = errno == ENOENT || errno == 0 ? ENOTDIR : errno;
+			return -1;
+		}
+		parent.fd = file_parent(dfd, rel, name);
+	}
 	if (parent.fd < 0)
 		return -1;
 	parent.dfd = dfd;
@@ -817,9 +842,9 @@ audit_size(int dfd, struct auditfd *af)
 	if (af->fd < 0 && errno == ELOOP)
 		return fail(RX_STORE, AUDIT_FILE ": is a symbolic link; "
 		    "nothing written"), -1;
-	if (af->fd < 0)
+	if (af->fd < 0 && errno != EISDIR && errno != ENXIO)
 		return fail_errno(RX_STORE, AUDIT_FILE), -1;
-	if (!S_ISREG(af->sb.st_mode))
+	if (af->fd < 0 || !S_ISREG(af->sb.st_mode))
 		return fail(RX_STORE, AUDIT_FILE ": not a regular file; "
 		    "nothing written"), -1;
 	if (file_links_ok(&af->sb, AUDIT_FILE) != 0)
