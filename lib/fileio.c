@@ -302,21 +302,21 @@ read_all(int fd, size_t hint, char **data, size_t *len)
 /* One attempt of file_read_as(); *stale set when it failed with ESTALE. */
 static int
 read_once(int dfd, const char *rel, const char *shown, char **data,
-    size_t *len, int *stale)
+    size_t *len, int *stale, struct stat *sbp)
 {
-	struct stat sb;
+	struct stat own, *sb = sbp ? sbp : &own;
 	size_t n = 0;
 	int fd, rc;
 
-	fd = open_stat_once(dfd, rel, O_RDONLY, &sb);
+	fd = open_stat_once(dfd, rel, O_RDONLY, sb);
 	*stale = fd < 0 && errno == ESTALE;
 	if (fd < 0)
 		return open_err(shown, 0);
-	if (!S_ISREG(sb.st_mode)) {
+	if (!S_ISREG(sb->st_mode)) {
 		close(fd);
 		return fail(RX_STORE, "%s: not a regular file", shown);
 	}
-	rc = read_all(fd, (size_t)sb.st_size, data, &n);
+	rc = read_all(fd, (size_t)sb->st_size, data, &n);
 	*stale = rc != 0 && errno == ESTALE;
 	if (rc != 0)
 		rc = fail_errno(RX_STORE, "%s", shown);
@@ -332,11 +332,18 @@ int
 file_read_as(int dfd, const char *rel, const char *shown, char **data,
     size_t *len)
 {
+	return file_read_stat(dfd, rel, shown, data, len, NULL);
+}
+
+int
+file_read_stat(int dfd, const char *rel, const char *shown, char **data,
+    size_t *len, struct stat *sb)
+{
 	int rc, stale = 0;
 
-	rc = read_once(dfd, rel, shown, data, len, &stale);
+	rc = read_once(dfd, rel, shown, data, len, &stale, sb);
 	if (rc != 0 && stale)
-		rc = read_once(dfd, rel, shown, data, len, &stale);
+		rc = read_once(dfd, rel, shown, data, len, &stale, sb);
 	return rc;
 }
 

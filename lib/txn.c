@@ -711,8 +711,16 @@ gen_text(struct store *st, size_t *len)
 	char *text;
 	size_t n;
 
+	struct stat sb;
+	int rc;
+
 	if (!gen_memo.known) {
-		if (file_read_as(st->dfd, TXN_GEN, NULL, &text, &n) != 0) {
+		rc = file_read_stat(st->dfd, TXN_GEN, NULL, &text, &n, &sb);
+		/* What was seen is what the commit that replaces it needs
+		 * to know (one round trip fewer). */
+		if (rc == 0 || rc == RX_NOTFOUND)
+			txn_seen(st, TXN_GEN, rc == 0, &sb);
+		if (rc != 0) {
 			text = xstrdup("");
 			n = 0;
 		}

@@ -31,6 +31,10 @@ int file_read(int dfd, const char *rel, char **data, size_t *len);
  * which may be a subdirectory of the store). */
 int file_read_as(int dfd, const char *rel, const char *shown, char **data,
     size_t *len);
+/* The same, with the stat of the file read in *sb (sb may be NULL): a
+ * writer that replaces it later need not look at it again. */
+int file_read_stat(int dfd, const char *rel, const char *shown, char **data,
+    size_t *len, struct stat *sb);
 
 /* Open rel below dfd (flags: O_RDONLY, O_WRONLY or O_RDWR, with O_APPEND
  * if wanted; its last component not followed, O_NONBLOCK, O_CLOEXEC) and
