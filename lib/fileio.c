@@ -299,6 +299,49 @@ read_all(int fd, size_t hint, char **data, size_t *len)
 	return 0;
 }
 
+/* The stats of the last few files read directly below a directory, by
+ * the descriptor it was read through: a writer under the exclusive lock
+ * need not look again at a file it read before it replaces it (a round
+ * trip on a network file system).  Forgotten by file_seen_forget(). */
+static struct {
+	int dfd;
+	char name[16];
+	struct stat sb;
+} seen[8];
+static size_t nseen;
+
+static void
+seen_add(int dfd, const char *rel, const struct stat *sb)
+{
+	if (strchr(rel, '/') != NULL || strlen(rel) >= sizeof seen[0].name ||
+	    nseen == sizeof seen / sizeof seen[0])
+		return;
+	seen[nseen].dfd = dfd;
+	strcpy(seen[nseen].name, rel);
+	seen[nseen].sb = *sb;
+	nseen++;
+}
+
+int
+file_seen(int dfd, const char *name, struct stat *sb)
+{
+	size_t i;
+
+	/* The last read counts: one file may be read more than once. */
+	for (i = nseen; i-- > 0;)
+		if (seen[i].dfd == dfd && strcmp(seen[i].name, name) == 0) {
+			*sb = seen[i].sb;
+			return 0;
+		}
+	return -1;
+}
+
+void
+file_seen_forget(void)
+{
+	nseen = 0;
+}
+
 /* One attempt of file_read_as(); *stale set when it failed with ESTALE. */
 static int
 read_once(int dfd, const char *rel, const char *shown, char **data,
@@ -320,6 +363,8 @@ read_once(int dfd, const char *rel, const char *shown, char **data,
 	*stale = rc != 0 && errno == ESTALE;
 	if (rc != 0)
 		rc = fail_errno(RX_STORE, "%s", shown);
+	else
+		seen_add(dfd, rel, sb);
 	close(fd);
 	if (rc == 0 && len)
 		*len = n;

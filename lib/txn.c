@@ -294,6 +294,7 @@ txn_clear(struct store *st, int ok)
 	t->n = 0;
 	/* A commit replaces files: what was seen of them no longer holds. */
 	t->nseen = 0;
+	file_seen_forget();
 }
 
 void
@@ -307,6 +308,7 @@ void
 txn_end(struct store *st)
 {
 	parent_drop();
+	file_seen_forget();
 	/* The store's lock goes next: what we know of .generation with it. */
 	free(gen_memo.text);
 	memset(&gen_memo, 0, sizeof gen_memo);
@@ -885,7 +887,8 @@ check_targets(int dfd, struct txn *t)
 	int pfd, r;
 
 	for (i = 0; i < t->n; i++) {
-		if (seen_get(t, t->e[i].rel, &r, &sb) != 0) {
+		if (seen_get(t, t->e[i].rel, &r, &sb) != 0 &&
+		    (r = file_seen(dfd, t->e[i].rel, &sb)) != 0) {
 			pfd = parent_of(dfd, t->e[i].rel, &name);
 			if (pfd < 0)
 				return fail_errno(RX_STORE, "%s", t->e[i].rel);
@@ -1132,5 +1135,6 @@ txn_recover(struct store *st, int tmp_too)
 	int rc = recover(st, tmp_too);
 
 	parent_drop();
+	file_seen_forget();
 	return rc;
 }

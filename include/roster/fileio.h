@@ -36,6 +36,14 @@ int file_read_as(int dfd, const char *rel, const char *shown, char **data,
 int file_read_stat(int dfd, const char *rel, const char *shown, char **data,
     size_t *len, struct stat *sb);
 
+/* The stat a read above gave of the file name read directly below dfd (a
+ * name without "/"), the last read of it: 0, or -1 when none is kept (a
+ * few are).  Only for a writer under the exclusive lock, before it
+ * changes anything: file_seen_forget() forgets them all, and every
+ * commit, recovery and store_close() calls it. */
+int file_seen(int dfd, const char *name, struct stat *sb);
+void file_seen_forget(void);
+
 /* Open rel below dfd (flags: O_RDONLY, O_WRONLY or O_RDWR, with O_APPEND
  * if wanted; its last component not followed, O_NONBLOCK, O_CLOEXEC) and
  * fstat it into *sb.  An open or fstat that fails with ESTALE is done
