@@ -366,3 +366,13 @@ copy() {
 	run ooo-add nobody@x.org --ics "$DATA/google.ics"
 	assert_failure 4
 }
+
+@test "a calendar that cannot be read is 7, as a CSV file is; nothing written" {
+	sum=$(store_sum)
+	mkdir "$BATS_TEST_TMPDIR/dir.ics"
+	run --separate-stderr ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/dir.ics"
+	assert_failure 7
+	assert_equal "$stderr" "ooo-add: $BATS_TEST_TMPDIR/dir.ics: Is a directory"
+	assert_output ""
+	[ "$(store_sum)" = "$sum" ]
+}
