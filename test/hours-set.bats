@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # hours-set: specs, --add, --clear, --timezone, printing, errors.
 load helpers/common
+bats_require_minimum_version 1.5.0
 
 @test "an address alone prints the store zone and no hours" {
 	add_users a@x.org

@@ -5,6 +5,7 @@
 # events as VALUE=DATE, UTC times, a weekly series with an EXDATE and a
 # moved occurrence.  The clock is 2026-11-23T10:00:00Z throughout.
 load helpers/common
+bats_require_minimum_version 1.5.0
 
 local_setup() {
 	user-add --no-welcome --timezone Europe/Amsterdam a@x.org >/dev/null
