@@ -659,21 +659,6 @@ restore(struct store *st, const struct opts *o, time_t now, int *first)
 	return rc;
 }
 
-/* A --team name, trimmed; a bad one ends the command (5). */
-static void
-add_team(struct strv *sv, const char *arg)
-{
-	char *t;
-
-	if (team_name(arg, &t) != 0) {
-		err_print();
-		exit(RX_INVALID);
-	}
-	if (!strv_has(sv, t))
-		strv_add(sv, t);
-	free(t);
-}
-
 /* The options into o; the addresses are what is left of argv. */
 static void
 parse_args(int argc, char **argv, struct opts *o)
@@ -738,7 +723,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->p.super_admin = 1;
 			break;
 		case O_TEAM:
-			add_team(&o->p.teams, optarg);
+			cmd_team(&o->p.teams, optarg);
 			break;
 		case O_ZONE:
 			o->p.zone = optarg;

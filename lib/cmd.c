@@ -4,6 +4,7 @@
 
 #include "roster/cmd.h"
 #include "roster/err.h"
+#include "roster/rules.h"
 #include "roster/store.h"
 
 void
@@ -34,6 +35,20 @@ cmd_badopt(const struct cmd *c)
 	err_print();
 	c->usage(RX_USAGE);
 	exit(RX_USAGE);
+}
+
+void
+cmd_team(struct strv *sv, const char *arg)
+{
+	char *t;
+
+	if (team_name(arg, &t) != 0) {
+		err_print();
+		exit(RX_INVALID);
+	}
+	if (!strv_has(sv, t))
+		strv_add(sv, t);
+	free(t);
 }
 
 int

@@ -57,6 +57,12 @@ void cmd_opt(struct cmd *c, int ch);
 /* A bad option value: print the recorded reason, then usage, exit 2. */
 void cmd_badopt(const struct cmd *c) __attribute__((noreturn));
 
+/* A --team or --no-team value: trimmed (team_name(), rules.h) and added
+ * to sv unless it is there; a bad name prints the reason and exits 5
+ * (RX_INVALID). */
+struct strv;
+void cmd_team(struct strv *sv, const char *arg);
+
 /* The end of every command: print the recorded error if rc is set and
  * not yet printed (printed: 1 when the failure was already reported, as
  * batch_fail() does), close st (NULL: none; a closed or never opened
