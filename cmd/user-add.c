@@ -629,7 +629,6 @@ restore_all(struct store *st, const struct opts *o, struct user *users,
 	return 0;
 }
 
-
 /* user-add --restore EMAIL...: all or nothing, as an add. */
 static int
 restore(struct store *st, const struct opts *o, time_t now, int *first)

@@ -248,27 +248,22 @@ check_rules(struct store *st, const struct opts *o, struct userlist *others,
 /* --rename: one change, under the exclusive lock (a dry run stages it
  * under the shared lock and drops it). */
 static int
-do_rename(const char *store, const char *to, const char *from, int dry_run)
+do_rename(const struct opts *o, const char *from)
 {
 	struct renamed r;
 	struct store st;
 	time_t now;
 	int rc;
 
-	if ((rc = clock_now(&now)) != 0) {
-		err_print();
-		return rc;
-	}
-	if ((rc = store_open(&st, store, dry_run ? STORE_READ :
-	    STORE_WRITE)) != 0) {
-		err_print();
-		store_close(&st);
-		return rc;
-	}
-	if (dry_run)
+	if ((rc = clock_now(&now)) != 0)
+		return cmd_end(NULL, rc, 0);
+	if ((rc = store_open(&st, o->store, o->dry_run ? STORE_READ :
+	    STORE_WRITE)) != 0)
+		return cmd_end(&st, rc, 0);
+	if (o->dry_run)
 		txn_begin(&st);
-	rc = user_rename(&st, from, to, now, &r);
-	if (rc == 0 && dry_run) {
+	rc = user_rename(&st, from, o->rename_to, now, &r);
+	if (rc == 0 && o->dry_run) {
 		printf("%s: email %s -> %s (%zu record%s, %zu rotation "
 		    "pool%s%s)\n", r.from, r.from, r.to, r.records,
 		    r.records == 1 ? "" : "s", r.pools,
@@ -277,13 +272,9 @@ do_rename(const char *store, const char *to, const char *from, int dry_run)
 		audit_drop();
 	} else if (rc == 0)
 		rc = txn_commit(&st, now);
-	if (rc)
-		err_print();
 	renamed_free(&r);
-	store_close(&st);
-	return rc;
+	return cmd_end(&st, rc, 0);
 }
-
 
 /* Load each address of argv as a target (a copy to change, the options
  * applied); a failure is printed and kept in *first. */
@@ -549,8 +540,7 @@ main(int argc, char **argv)
 	argv += optind;
 	check_args(argc, &o);
 	if (o.rename_to)
-		rc = out_close(do_rename(o.store, o.rename_to, argv[0],
-		    o.dry_run));
+		rc = do_rename(&o, argv[0]);
 	else
 		rc = modify(&o, argc, argv);
 	opts_free(&o);
