@@ -8,10 +8,9 @@
 
 #include "roster/audit.h"
 #include "roster/cmd.h"
-#include "roster/csvio.h"
 #include "roster/email.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
+#include "roster/import.h"
 #include "roster/out.h"
 #include "roster/profile.h"
 #include "roster/removed.h"
@@ -42,183 +41,14 @@ usage(int rc)
 	exit(rc);
 }
 
-/* One address to add, and where it came from. */
-struct cand {
-	char *email;		/* as given */
-	char *first, *last, *team;
-	long line;		/* CSV line, 0 for an argument */
-	int skip;		/* --skip-existing: an active user already */
-};
-
 struct opts {
 	const char *store, *csv;
 	struct profile p;	/* what every new user gets */
 	int no_welcome, dry_run, restore, skip_existing;
 };
 
-/* The addresses to add, kept to the end (cands_free()). */
-static struct cand *cands;
-static size_t ncands;
-static size_t import_rows;	/* non-blank rows of the CSV file */
-
-static void
-add_cand(const char *email, const char *first, const char *last,
-    const char *team, long line)
-{
-	struct cand *c;
-
-	cands = xrealloc(cands, (ncands + 1) * sizeof *cands);
-	c = &cands[ncands++];
-	c->email = xstrdup(email);
-	c->first = first && *first ? xstrdup(first) : NULL;
-	c->last = last && *last ? xstrdup(last) : NULL;
-	c->team = team && *team ? xstrdup(team) : NULL;
-	c->line = line;
-	c->skip = 0;
-}
-
-static const char *const email_cols[] = { "Email", "E-mail",
-	"Email address", "E-mail address", "E-mailadres", NULL };
-static const char *const first_cols[] = { "First Name", "First_name",
-	"Firstname", "Voornaam", "Prénom", NULL };
-static const char *const last_cols[] = { "Last Name", "Last_name",
-	"Lastname", "Achternaam", "Nom", NULL };
-static const char *const team_cols[] = { "Team", "Teams", NULL };
-
-static const char *
-cell(const struct csvrow *r, int col)
-{
-	return col >= 0 && (size_t)col < r->n ? r->f[col] : NULL;
-}
-
-/* Trim blanks in place (spreadsheets leave them around addresses). */
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	return s;
-}
-
-/* Name on stderr each header column that is not read. */
-static void
-unused_columns(const struct csvrow *hdr, const char *shown, const int *used)
-{
-	size_t k;
-
-	for (k = 0; k < hdr->n; k++) {
-		if ((int)k == used[0] || (int)k == used[1] ||
-		    (int)k == used[2] || (int)k == used[3] || !*hdr->f[k])
-			continue;
-		warnmsg("%s:%ld: column '%s' is not imported (read: Email, "
-		    "First Name, Last Name, Team)", shown, hdr->line, hdr->f[k]);
-	}
-}
-
-/* The rows after the header with a cell that is not blank, for the cap
- * (each cell loses its trailing blanks on the way). */
-static size_t
-rows_filled(const struct csvdoc *doc)
-{
-	size_t i, n, rows = 0;
-	int filled;
-
-	for (i = 1; i < doc->n; i++) {
-		const struct csvrow *r = &doc->rows[i];
-		filled = 0;
-		for (n = 0; n < r->n; n++)
-			if (*trim(r->f[n]))
-				filled = 1;
-		rows += filled;
-	}
-	return rows;
-}
-
-/* 1 if every cell of r is empty. */
-static int
-row_blank(const struct csvrow *r)
-{
-	size_t n;
-
-	for (n = 0; n < r->n; n++)
-		if (*r->f[n])
-			return 0;
-	return 1;
-}
-
-/* The candidates of the rows after the header; a row without an
- * address is a failure of the batch (*first). */
-static void
-cands_of_rows(const struct csvdoc *doc, const char *shown, const int *col,
-    int *first)
-{
-	size_t i;
-
-	for (i = 1; i < doc->n; i++) {
-		const struct csvrow *r = &doc->rows[i];
-		const char *e = cell(r, col[0]);
-		if (row_blank(r))
-			continue;
-		if (e == NULL || *e == '\0') {
-			batch_fail(first, fail_at(RX_INVALID, shown, r->line,
-			    "no address in the Email column"));
-			continue;
-		}
-		add_cand(e, cell(r, col[1]), cell(r, col[2]), cell(r, col[3]),
-		    r->line);
-	}
-}
-
-/* The header's columns into col[4] (Email, First Name, Last Name, Team),
- * the others named on stderr.  0, or RX_INVALID without an Email one. */
-static int
-columns(const struct csvdoc *doc, const char *shown, int *col)
-{
-	if (doc->n == 0)
-		return fail(RX_INVALID, "%s: empty file: want a header row with "
-		    "an Email column", shown);
-	col[0] = csv_column(&doc->rows[0], email_cols);
-	if (col[0] < 0)
-		return fail_at(RX_INVALID, shown, doc->rows[0].line, "no Email "
-		    "column in the header row (also accepted: E-mail, Email "
-		    "address, E-mailadres)");
-	col[1] = csv_column(&doc->rows[0], first_cols);
-	col[2] = csv_column(&doc->rows[0], last_cols);
-	col[3] = csv_column(&doc->rows[0], team_cols);
-	unused_columns(&doc->rows[0], shown, col);
-	return 0;
-}
-
-/* --csv: the candidates of the file ("-": stdin).  The cap is checked
- * with the rows (check_cap()), so that one run reports every problem of
- * a long file. */
-static int
-read_csv(const char *path, int *first)
-{
-	const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	struct csvdoc doc;
-	char *data;
-	size_t len;
-	int rc, col[4] = { -1, -1, -1, -1 };
-
-	if ((rc = file_input(path, 0, &data, &len)) != 0)
-		return rc;
-	rc = csv_read(data, len, shown, 1, &doc);
-	free(data);
-	if (rc)
-		return rc;
-	if ((rc = columns(&doc, shown, col)) == 0) {
-		import_rows = rows_filled(&doc);
-		cands_of_rows(&doc, shown, col, first);
-	}
-	csvdoc_free(&doc);
-	return rc;
-}
+/* The addresses to add, kept to the end. */
+static struct import adds;
 
 /* At most IMPORT_MAX rows per import (rules.h): 3, with a
  * recipe that splits the file and keeps its header in every part. */
@@ -227,19 +57,19 @@ check_cap(const struct opts *o, int *first)
 {
 	const char *f = strcmp(o->csv, "-") == 0 ? "FILE" : o->csv;
 
-	if (import_fits(import_rows))
+	if (import_fits(adds.rows))
 		return;
 	batch_fail(first, fail(RX_RULE, "%s: %zu users: at most %d can be "
 	    "imported at once; split the file keeping its header, then "
 	    "import each part: tail -n +2 '%s' | split -l %d "
 	    "--filter='{ head -n 1 \"%s\"; cat; } >\"$FILE.csv\"' - part-",
-	    strcmp(o->csv, "-") == 0 ? "<stdin>" : o->csv, import_rows,
+	    strcmp(o->csv, "-") == 0 ? "<stdin>" : o->csv, adds.rows,
 	    IMPORT_MAX, f, IMPORT_MAX, f));
 }
 
 /* Where a candidate came from, for messages. */
 static void
-where(const struct opts *o, const struct cand *c, char *buf, size_t n)
+where(const struct opts *o, const struct import_row *c, char *buf, size_t n)
 {
 	if (c->line > 0)
 		snprintf(buf, n, "%s:%ld: ", strcmp(o->csv, "-") == 0 ?
@@ -268,14 +98,14 @@ check_options(struct store *st, struct opts *o)
 
 	if ((rc = profile_check(st, &o->p, 0)) != 0)
 		return rc;
-	if (o->p.super_admin && !super_admin_grant_fits(ncands))
+	if (o->p.super_admin && !super_admin_grant_fits(adds.n))
 		return fail(RX_RULE, "--super-admin is granted to one new user "
 		    "at a time; add the users, then give it with user-mod "
 		    "--super-admin EMAIL");
 	return 0;
 }
 
-static void build_user(const struct opts *, const struct cand *, time_t,
+static void build_user(const struct opts *, const struct import_row *, time_t,
     struct user *);
 
 /* 1 if address a, once normalised, is norm. */
@@ -314,14 +144,14 @@ given_before(size_t i, const char *norm)
 	size_t j;
 
 	for (j = 0; j < i; j++)
-		if (same_address(cands[j].email, norm))
+		if (same_address(adds.v[j].email, norm))
 			break;
 	return j;
 }
 
 /* 0 if the user candidate c makes can be written, else RX_INVALID. */
 static int
-text_ok(const struct opts *o, const struct cand *c)
+text_ok(const struct opts *o, const struct import_row *c)
 {
 	struct user u;
 	int rc;
@@ -339,14 +169,14 @@ static void
 check_cand(struct store *st, const struct opts *o, size_t i,
     const char *norm, const char *at, int *first)
 {
-	struct cand *c = &cands[i];
+	struct import_row *c = &adds.v[i];
 	size_t j = given_before(i, norm);
 	int active = j == i && st->dfd >= 0 &&
 	    user_exists(st, norm, USER_ACTIVE);
 
-	if (j < i && cands[j].line > 0)
+	if (j < i && adds.v[j].line > 0)
 		batch_fail(first, fail(RX_RULE, "%s%s is given twice (first "
-		    "on line %ld)", at, norm, cands[j].line));
+		    "on line %ld)", at, norm, adds.v[j].line));
 	else if (j < i)
 		batch_fail(first, fail(RX_RULE, "%s%s is given twice", at,
 		    norm));
@@ -371,15 +201,15 @@ check_cands(struct store *st, const struct opts *o, int *first)
 	char *norm;
 	size_t i;
 
-	for (i = 0; i < ncands; i++) {
-		where(o, &cands[i], at, sizeof at);
-		if ((why = email_invalid(cands[i].email)) != NULL)
+	for (i = 0; i < adds.n; i++) {
+		where(o, &adds.v[i], at, sizeof at);
+		if ((why = email_invalid(adds.v[i].email)) != NULL)
 			batch_fail(first, fail(RX_INVALID, "%sbad address "
-			    "'%s': %s", at, cands[i].email, why));
-		else if (email_storable(cands[i].email) != 0)
+			    "'%s': %s", at, adds.v[i].email, why));
+		else if (email_storable(adds.v[i].email) != 0)
 			fail_where(at, RX_INVALID, first);
 		else {
-			norm = email_norm(cands[i].email);
+			norm = email_norm(adds.v[i].email);
 			check_cand(st, o, i, norm, at, first);
 			free(norm);
 		}
@@ -389,7 +219,7 @@ check_cands(struct store *st, const struct opts *o, int *first)
 /* The new user of candidate c: the options, with the row's names and
  * teams first. */
 static void
-build_user(const struct opts *o, const struct cand *c, time_t now,
+build_user(const struct opts *o, const struct import_row *c, time_t now,
     struct user *u)
 {
 	struct profile p = o->p;	/* a shallow copy: names per row */
@@ -413,10 +243,10 @@ add_all(struct store *st, const struct opts *o, time_t now)
 	size_t i;
 	int rc;
 
-	for (i = 0; i < ncands; i++) {
-		if (cands[i].skip)
+	for (i = 0; i < adds.n; i++) {
+		if (adds.v[i].skip)
 			continue;
-		build_user(o, &cands[i], now, &u);
+		build_user(o, &adds.v[i], now, &u);
 		if (!o->dry_run) {
 			rc = user_save(st, &u, USER_ACTIVE);
 			if (rc == 0 && !o->no_welcome)
@@ -443,10 +273,10 @@ print_all(void)
 	char *norm;
 	size_t i;
 
-	for (i = 0; i < ncands; i++) {
-		if (cands[i].skip)
+	for (i = 0; i < adds.n; i++) {
+		if (adds.v[i].skip)
 			continue;
-		norm = email_norm(cands[i].email);
+		norm = email_norm(adds.v[i].email);
 		printf("%s\n", norm);
 		free(norm);
 	}
@@ -459,8 +289,8 @@ say_queued(void)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < ncands; i++)
-		n += !cands[i].skip;
+	for (i = 0; i < adds.n; i++)
+		n += !adds.v[i].skip;
 	fflush(stdout);	/* after the addresses, when both go to one place */
 	if (n > 0)
 		warnmsg("%zu welcome message%s queued in outbox/ (sent by the "
@@ -482,11 +312,11 @@ print_parsed(const struct opts *o)
 	size_t i, k;
 
 	out_init(&out, FMT_TSV, 1, cols, 5, types);
-	for (i = 0; i < ncands; i++) {
+	for (i = 0; i < adds.n; i++) {
 		char *teams, *t;
-		if (cands[i].skip)
+		if (adds.v[i].skip)
 			continue;
-		build_user(o, &cands[i], 0, &u);
+		build_user(o, &adds.v[i], 0, &u);
 		teams = xstrdup("");
 		for (k = 0; k < u.teams.n; k++) {
 			t = xasprintf("%s%s%s", teams, k ? "," : "",
@@ -494,7 +324,7 @@ print_parsed(const struct opts *o)
 			free(teams);
 			teams = t;
 		}
-		snprintf(line, sizeof line, "%ld", cands[i].line);
+		snprintf(line, sizeof line, "%ld", adds.v[i].line);
 		out_row(&out, (const char *const[]){ line, u.email,
 		    u.first_name, u.last_name, teams });
 		free(teams);
@@ -570,10 +400,10 @@ check_restore(struct store *st, size_t i, struct user *u, char **from)
 	char *norm;
 	int rc;
 
-	if ((why = email_invalid(cands[i].email)) != NULL)
-		return fail(RX_INVALID, "bad address '%s': %s", cands[i].email,
+	if ((why = email_invalid(adds.v[i].email)) != NULL)
+		return fail(RX_INVALID, "bad address '%s': %s", adds.v[i].email,
 		    why);
-	norm = email_norm(cands[i].email);
+	norm = email_norm(adds.v[i].email);
 	if (given_before(i, norm) < i)
 		rc = fail(RX_RULE, "%s is given twice", norm);
 	else if (st->dfd >= 0 && user_exists(st, norm, USER_ACTIVE))
@@ -596,14 +426,14 @@ check_restores(struct store *st, struct user *users, char **from,
 	size_t i, sa = 0;
 	int rc;
 
-	for (i = 0; i < ncands; i++) {
+	for (i = 0; i < adds.n; i++) {
 		user_init(&users[i], NULL);
 		if ((rc = check_restore(st, i, &users[i], &from[i])) != 0)
 			batch_fail(first, rc);
 		else
 			sa += users[i].super_admin;
 	}
-	if (sa > 0 && !super_admin_grant_fits(ncands))
+	if (sa > 0 && !super_admin_grant_fits(adds.n))
 		batch_fail(first, fail(RX_RULE, "super admin is granted to one "
 		    "new user at a time: restore a super admin on their own"));
 }
@@ -616,7 +446,7 @@ restore_all(struct store *st, const struct opts *o, struct user *users,
 	size_t i;
 	int rc;
 
-	for (i = 0; i < ncands; i++) {
+	for (i = 0; i < adds.n; i++) {
 		removed_revive(&users[i], now, !o->no_welcome);
 		if (!o->dry_run) {
 			if ((rc = user_save(st, &users[i], USER_ACTIVE)) != 0 ||
@@ -633,8 +463,8 @@ restore_all(struct store *st, const struct opts *o, struct user *users,
 static int
 restore(struct store *st, const struct opts *o, time_t now, int *first)
 {
-	struct user *users = xcalloc(ncands, sizeof *users);
-	char **from = xcalloc(ncands, sizeof *from);
+	struct user *users = xcalloc(adds.n, sizeof *users);
+	char **from = xcalloc(adds.n, sizeof *from);
 	size_t i;
 	int rc;
 
@@ -644,12 +474,12 @@ restore(struct store *st, const struct opts *o, time_t now, int *first)
 		if (rc == 0 && !o->dry_run)
 			rc = txn_commit(st, now);
 		if (rc == 0)
-			for (i = 0; i < ncands; i++)
+			for (i = 0; i < adds.n; i++)
 				printf("%s\n", users[i].email);
 		else
 			err_print();
 	}
-	for (i = 0; i < ncands; i++) {
+	for (i = 0; i < adds.n; i++) {
 		user_free(&users[i]);
 		free(from[i]);
 	}
@@ -787,29 +617,15 @@ run(struct opts *o, int argc, char **argv)
 	int rc, i, first = 0;
 
 	if ((rc = clock_now(&now)) != 0 ||
-	    (o->csv && (rc = read_csv(o->csv, &first)) != 0))
+	    (o->csv && (rc = import_read(o->csv, &adds, &first)) != 0))
 		return cmd_end(NULL, rc, 0);
 	for (i = 0; i < argc; i++)
-		add_cand(argv[i], NULL, NULL, NULL, 0);
+		import_add(&adds, argv[i], NULL, NULL, NULL, 0);
 	if ((rc = open_store(&st, o)) != 0)
 		return cmd_end(&st, rc, 0);
 	rc = o->restore ? restore(&st, o, now, &first) :
 	    add(&st, o, now, &first);
 	return cmd_end(&st, rc, 1);
-}
-
-static void
-cands_free(void)
-{
-	size_t i;
-
-	for (i = 0; i < ncands; i++) {
-		free(cands[i].email);
-		free(cands[i].first);
-		free(cands[i].last);
-		free(cands[i].team);
-	}
-	free(cands);
 }
 
 int
@@ -823,7 +639,7 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	check_args(argc - optind, &o);
 	rc = run(&o, argc - optind, argv + optind);
-	cands_free();
+	import_free(&adds);
 	profile_free(&o.p);
 	return rc;
 }
