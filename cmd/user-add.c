@@ -20,7 +20,6 @@
 #include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/welcome.h"
-#include "roster/zone.h"
 
 static void
 usage(int rc)
@@ -333,27 +332,6 @@ print_parsed(const struct opts *o)
 	return out_flush(&out);
 }
 
-/* An archive to restore names a role roster.ini defines and a zone that
- * exists, and holds text that can be written: 0, or the code. */
-static int
-check_archive(struct store *st, const struct user *u, const char *from)
-{
-	char *msg;
-	int rc;
-
-	if (u->role && store_role(st, u->role) == NULL)
-		return fail(RX_NOTFOUND, "%s: role '%s' is not defined in "
-		    "roster.ini (add a [role \"%s\"] section first)", from,
-		    u->role, u->role);
-	if (u->timezone && (rc = zone_check(u->timezone)) != 0) {
-		msg = xstrdup(err_msg());
-		fail(rc, "%s: %s", from, msg);
-		free(msg);
-		return rc;
-	}
-	return user_check_text(u) != 0 ? RX_INVALID : 0;
-}
-
 /* Make the checked change (or only print it, with --dry-run). */
 static int
 add_checked(struct store *st, const struct opts *o, time_t now)
@@ -412,7 +390,7 @@ check_restore(struct store *st, size_t i, struct user *u, char **from)
 	else if ((rc = removed_latest(st, norm, u, from)) != 0)
 		user_init(u, NULL);
 	else
-		rc = check_archive(st, u, *from);
+		rc = removed_restorable(st, u, *from);
 	free(norm);
 	return rc;
 }
