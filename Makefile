@@ -224,8 +224,8 @@ proptest: all
 sharedtest: all
 	@bash share/sharedtest.sh test "$(CURDIR)/$(O)/bin"
 
-# Benchmarks of SPEC 7 (by hand, never part of check), then local against
-# shared times when the shared test bed can run.
+# Benchmarks of README.md, Performance (by hand, never part of check),
+# then local against shared times when the shared test bed can run.
 bench: all
 	@sh share/bench/run.sh "$(CURDIR)/$(O)/bin"
 	@bash share/sharedtest.sh bench "$(CURDIR)/$(O)/bin"

@@ -17,6 +17,7 @@
 #include "roster/txn.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 static void
@@ -44,7 +45,7 @@ static char *teamname;
 /* The pool: its users, their availability and load. */
 struct pool {
 	const char *name;
-	struct userlist ul;
+	struct brieflist ul;	/* the scan's users */
 	struct user **u;	/* members, sorted by address */
 	struct member *m;
 	struct avail *av;
@@ -80,7 +81,7 @@ load_pool(struct store *st, const struct opts *o, time_t at, struct pool *p)
 	p->m = xcalloc(p->ul.n, sizeof *p->m);
 	p->av = xcalloc(p->ul.n, sizeof *p->av);
 	for (i = 0; i < p->ul.n; i++) {
-		struct user *u = &p->ul.u[i];
+		struct user *u = &p->ul.b[i].u;
 		int rc;
 		if (o->team && !strv_has(&u->teams, o->team))
 			continue;
@@ -173,7 +174,7 @@ static void
 pool_free(struct pool *p)
 {
 	free(p->chosen);
-	userlist_free(&p->ul);
+	brieflist_free(&p->ul);
 	free(p->u);
 	free(p->m);
 	free(p->av);
@@ -543,7 +544,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now, at;
 	int ch, rc;
 

@@ -13,6 +13,7 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* --team as given, trimmed (team_name()); kept to the end. */
@@ -259,14 +260,13 @@ run(const struct opts *o)
 	struct members mb;
 	struct spans *av = NULL, *hr = NULL;
 	struct cell *cells = NULL;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct zone *tz;
 	long monday, step;
 	size_t i, nc;
 	int rc, bad = 0, shown = 0;
 
 	memset(&mb, 0, sizeof mb);
-	memset(&st, 0, sizeof st);
 	if ((tz = sched_zone(o->tz)) == NULL) {
 		rc = err_code();
 		goto out;

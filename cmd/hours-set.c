@@ -17,6 +17,7 @@
 #include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/userset.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 static void
@@ -221,7 +222,7 @@ static int
 run(struct opts *o)
 {
 	struct userlist ul = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	int rc, unread = 0;
 
 	if ((rc = store_open(&st, o->store, o->writing && !o->dry ?

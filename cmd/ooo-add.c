@@ -19,6 +19,7 @@
 #include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/userset.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* --team as given, trimmed (team_name()); kept to the end. */
@@ -193,7 +194,7 @@ static int
 run_add(const struct opts *o, int n, char **argv)
 {
 	struct strv emails = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc, i;
 
@@ -239,7 +240,7 @@ static int
 expand_ics(const struct opts *o, const char *email, time_t now,
     struct ical *cal, struct ical_plan **plan)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	struct user u;
 	int rc;
 
@@ -488,7 +489,7 @@ static int
 run_user(const struct opts *o, const char *email, time_t now,
     struct ical *cal, struct ical_plan **plan)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	struct user u;
 	int rc;
 

@@ -12,9 +12,7 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
-
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -69,24 +67,11 @@ rows_of(struct out *out, const struct store *st, const struct user *u,
 	}
 }
 
-/* 0 if some user of ul is in team, else team_unknown()'s answer. */
-static int
-team_members_any(struct store *st, const struct userlist *ul,
-    const char *team)
-{
-	size_t i;
-
-	for (i = 0; i < ul->n; i++)
-		if (strv_has(&ul->u[i].teams, team))
-			return 0;
-	return team_unknown(st, team);
-}
-
 static int
 list(const struct opts *o, int n, char **emails)
 {
 	struct userlist ul;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct out out;
 	time_t from, to;
 	size_t i;
@@ -116,8 +101,11 @@ list(const struct opts *o, int n, char **emails)
 		}
 	}
 	/* A team nobody is in: a misspelt name (4, with the closest). */
-	if (rc == 0 && o->team && (rc = team_members_any(&st, &ul,
-	    o->team)) != 0)
+	for (i = 0; rc == 0 && o->team && i < ul.n; i++)
+		if (strv_has(&ul.u[i].teams, o->team))
+			break;
+	if (rc == 0 && o->team && i == ul.n &&
+	    (rc = team_unknown(&st, o->team)) != 0)
 		bad = 0;
 	if (rc)
 		err_print();
@@ -165,12 +153,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->header = 0;
 			break;
 		case O_TEAM:
-			free(teamname);
-			if (team_name(optarg, &teamname) != 0) {
-				err_print();
-				exit(RX_INVALID);
-			}
-			o->team = teamname;
+			o->team = cmd_team(optarg);
 			break;
 		case O_TO:
 			o->to = optarg;

@@ -13,6 +13,7 @@
 #include "roster/txn.h"
 #include "roster/user.h"
 #include "roster/userset.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -125,7 +126,7 @@ static int
 run(const struct opts *o, int n, char **emails)
 {
 	struct userlist ul = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc, unread = 0;
 

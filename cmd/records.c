@@ -16,6 +16,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -126,7 +127,7 @@ change(const char *storeopt, int op, const char *owner, char **refs,
     int nrefs)
 {
 	struct records rs = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	char *type = NULL, *id = NULL, *own = NULL, *was = NULL;
 	struct record *r;
 	time_t now;
@@ -203,7 +204,7 @@ main(int argc, char **argv)
 	struct records rs = { 0 };
 	struct record **rows = NULL;
 	struct owner *cache = NULL;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct out o;
 	size_t i, n = 0, ncache = 0;
 	int ch, rc, fmt = FMT_TABLE, header = 1, bad = 0, op = -1, listing = 0;

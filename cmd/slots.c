@@ -14,6 +14,7 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* --team as given, trimmed (team_name()); kept to the end. */
@@ -69,21 +70,20 @@ static void
 on_slot(time_t start, const size_t *who, size_t k, void *arg)
 {
 	struct found *f = arg;
-	size_t i, len = 0;
+	struct strv sv = { 0 };
+	size_t i;
 	char *s;
 
 	memcpy(f->tmp, who, k * sizeof *who);
 	qsort_r(f->tmp, k, sizeof *f->tmp, cmp_rank, f->rank);
+	/* The addresses are borrowed: free the array, not strv_free(). */
+	sv.v = xcalloc(k ? k : 1, sizeof *sv.v);
 	for (i = 0; i < k; i++) {
-		len += strlen(f->m->u[f->tmp[i]].email) + 1;
+		sv.v[sv.n++] = f->m->u[f->tmp[i]].email;
 		f->listed[f->tmp[i]]++;
 	}
-	s = xcalloc(1, len + 1);
-	for (i = 0; i < k; i++) {
-		if (i)
-			strcat(s, ",");
-		strcat(s, f->m->u[f->tmp[i]].email);
-	}
+	s = strv_join(&sv, ",");
+	free(sv.v);
 	if (f->n == f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 64;
 		f->v = xrealloc(f->v, f->cap * sizeof *f->v);
@@ -383,7 +383,7 @@ run(const struct opts *o, int argc, char **argv)
 	struct slotreq rq;
 	struct found f;
 	struct spans *sp = NULL;
-	struct store st;
+	struct store st = STORE_INIT;
 	struct zone *tz;
 	time_t now, lo, hi;
 	size_t i;
@@ -391,7 +391,6 @@ run(const struct opts *o, int argc, char **argv)
 
 	memset(&m, 0, sizeof m);
 	memset(&f, 0, sizeof f);
-	memset(&st, 0, sizeof st);
 	if ((tz = sched_zone(o->tz)) == NULL) {
 		rc = err_code();
 		goto out;

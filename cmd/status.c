@@ -8,15 +8,18 @@
 #include "roster/audit.h"
 #include "roster/avail.h"
 #include "roster/check.h"
+#include "roster/cmd.h"
 #include "roster/err.h"
+#include "roster/listing.h"
 #include "roster/out.h"
-#include "roster/removed.h"
 #include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/userset.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 static void
@@ -34,8 +37,20 @@ usage(int rc)
 	exit(rc);
 }
 
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
+struct opts {
+	const char *store, *at, *team, *set, *until;
+	int fmt, header, quiet, removed, end_ooo, check, clear;
+	int only;		/* --away 1, --available 0, neither -1 */
+	int away;		/* --set: 1 away, 0 available; --clear: -1 */
+};
+
+/* A usage error with its reason: exit 2. */
+static void
+misuse(const char *why)
+{
+	warnmsg("%s", why);
+	usage(RX_USAGE);
+}
 
 static struct zone *
 zone_of(struct store *st, const struct user *u)
@@ -70,101 +85,61 @@ do_check(const char *store)
 	return rc;
 }
 
-/* --- --set -------------------------------------------------------------- */
+/* --- --set ------------------------------------------------------------ */
 
-/* --set away|available (what), or --clear (what NULL): the rules are
- * avail_override() and avail_clear(). */
+/* Load one user of --set or --clear into u and change it in memory: the
+ * rules are avail_end_absence(), avail_override() and avail_clear(). */
 static int
-do_set(const char *store, const char *what, const char *untilopt,
-    int end_ooo, int n, char **emails)
+set_one(struct store *st, const struct opts *o, const char *email,
+    time_t now, time_t until, struct user *u)
 {
-	struct store st;
+	struct zone *z;
+	int rc;
+
+	if ((rc = user_load(st, email, USER_ACTIVE, u)) != 0) {
+		user_init(u, NULL);
+		return rc;
+	}
+	if ((z = zone_of(st, u)) == NULL)
+		return RX_STORE;
+	if (o->away < 0) {
+		if (!avail_clear(u, "back to the schedule"))
+			warnmsg("%s has no override", u->email);
+		return 0;
+	}
+	if ((rc = avail_end_absence(u, o->away, now, o->end_ooo)) != 0)
+		return rc;
+	return avail_override(u, z, o->away, now, until);
+}
+
+/* --set away|available, or --clear: each address that fails is reported;
+ * nothing is written unless every one succeeds. */
+static int
+do_set(const struct opts *o, int n, char **emails)
+{
+	struct store st = STORE_INIT;
 	struct user *us;
 	time_t now, until = -1;
-	int i, rc, first = 0, away = 0;
-	size_t k;
+	int i, rc, first = 0;
 
-	if (what == NULL)
-		away = -1;
-	else if (strcmp(what, "away") == 0)
-		away = 1;
-	else if (strcmp(what, "available") == 0)
-		away = 0;
-	else {
-		warnmsg("--set takes away or available, not %s", what);
-		usage(RX_USAGE);
-	}
-	if ((rc = clock_now(&now)) != 0 || (untilopt &&
-	    (rc = time_parse(untilopt, NULL, 1, &until)) != 0)) {
+	if ((rc = clock_now(&now)) != 0 || (o->until &&
+	    (rc = time_parse(o->until, NULL, 1, &until)) != 0)) {
 		err_print();
 		return rc;
 	}
-	if ((rc = store_open(&st, store, STORE_WRITE)) != 0) {
+	if ((rc = store_open(&st, o->store, STORE_WRITE)) != 0) {
 		err_print();
 		store_close(&st);
 		return rc;
 	}
 	us = xcalloc((size_t)n, sizeof *us);
-	for (i = 0; i < n; i++) {
-		struct zone *z;
-		rc = user_load(&st, emails[i], USER_ACTIVE, &us[i]);
-		if (rc) {
-			user_init(&us[i], NULL);
-			goto bad;
-		}
-		if ((z = zone_of(&st, &us[i])) == NULL) {
-			rc = RX_STORE;
-			goto bad;
-		}
-		if (away < 0) {
-			if (!avail_clear(&us[i], "back to the schedule"))
-				warnmsg("%s has no override", us[i].email);
-			continue;
-		}
-		for (k = 0; k < us[i].nooo; k++) {
-			struct period *p = &us[i].ooo[k];
-			if (away || !(p->start <= now && now < p->end))
-				continue;
-			if (!end_ooo) {
-				rc = fail(RX_RULE, "%s is out of office until "
-				    "%s: give --end-ooo to end the period now",
-				    us[i].email, time_utc(p->end, (char[32]){0}));
-				goto bad;
-			}
-			p->end = now;
-			audit_add("ooo-end", us[i].email, "%s",
-			    time_utc(p->start, (char[32]){0}));
-		}
-		if (end_ooo) {
-			/* Drop periods that are now empty. */
-			size_t j = 0;
-			for (k = 0; k < us[i].nooo; k++) {
-				if (us[i].ooo[k].end <= us[i].ooo[k].start) {
-					free(us[i].ooo[k].source);
-					free(us[i].ooo[k].uid);
-					continue;
-				}
-				us[i].ooo[j++] = us[i].ooo[k];
-			}
-			us[i].nooo = j;
-		}
-		if ((rc = avail_override(&us[i], z, away, now, until)) != 0)
-			goto bad;
-		continue;
-bad:
+	for (i = 0; i < n; i++)
+		if ((rc = set_one(&st, o, emails[i], now, until, &us[i])) != 0)
+			batch_fail(&first, rc);
+	if (first != 0)
+		audit_drop();	/* nothing is written */
+	else if ((first = users_save(&st, us, (size_t)n, NULL, now)) != 0)
 		err_print();
-		if (first == 0)
-			first = rc;
-	}
-	if (first == 0) {
-		for (i = 0; i < n && first == 0; i++)
-			first = user_save(&st, &us[i], USER_ACTIVE);
-		if (first == 0)
-			first = txn_commit(&st, now);
-		if (first)
-			err_print();
-	} else
-		audit_drop();
 	for (i = 0; i < n; i++)
 		user_free(&us[i]);
 	free(us);
@@ -177,77 +152,58 @@ bad:
 static const char *const removed_cols[] = { "email", "removed_at", "teams" };
 static const int removed_types[] = { OUT_STR, OUT_STR, OUT_LIST };
 
-/* Report an archive that does not load; the listing goes on. */
-static void
-bad_archive(int code, void *arg)
-{
-	err_print();
-	if (*(int *)arg == 0)
-		*(int *)arg = code;
-}
-
-/* One row per removal of the users that are not active now (of the
- * addresses given, else of all), oldest first within an address. */
 static int
-list_removed(struct store *st, int n, char **emails, const char *team,
-    int fmt, int header)
+removed_rows(const struct brieflist *bl, const struct opts *o)
 {
-	struct userlist ul, one;
-	struct out o;
+	int rc;
+
+	struct out out;
 	char at[32], *teams;
 	const char *cells[3];
 	size_t i;
-	int rc = 0, bad = 0, r;
 
-	memset(&ul, 0, sizeof ul);
-	if (n == 0 && (rc = removed_list(st, NULL, &ul, bad_archive,
-	    &bad)) != 0)
-		err_print();	/* removed/ itself cannot be read */
-	for (i = 0; i < (size_t)n; i++) {
-		if ((r = removed_list(st, emails[i], &one, bad_archive,
-		    &bad)) != 0) {
-			err_print();
-			if (rc == 0)
-				rc = r;
-			continue;
-		}
-		ul.u = xrealloc(ul.u, (ul.n + one.n + 1) * sizeof *ul.u);
-		memcpy(ul.u + ul.n, one.u, one.n * sizeof *ul.u);
-		ul.n += one.n;
-		free(one.u);
-	}
-	if (rc) {
-		/* As for active users: an address that is not there lists
-		 * nothing. */
-		userlist_free(&ul);
-		return rc;
-	}
-	for (i = 0; team && i < ul.n && !strv_has(&ul.u[i].teams, team); i++)
-		;
-	/* No removal in a team no active user is in either: a misspelt
-	 * name (4, with the closest). */
-	if (team && i == ul.n && (r = team_unknown(st, team)) != 0) {
-		err_print();
-		userlist_free(&ul);
-		return r;
-	}
-	out_init(&o, fmt, header, removed_cols, 3, removed_types);
-	for (i = 0; i < ul.n; i++) {
-		struct user *u = &ul.u[i];
-		if (team && !strv_has(&u->teams, team))
+	out_init(&out, o->fmt, o->header, removed_cols, 3, removed_types);
+	for (i = 0; i < bl->n; i++) {
+		const struct user *u = &bl->b[i].u;
+		if (o->team && !strv_has(&u->teams, o->team))
 			continue;
 		teams = out_list(&u->teams);
 		cells[0] = u->email;
 		cells[1] = u->removed_at != -1 ? time_utc(u->removed_at, at) :
 		    NULL;
 		cells[2] = teams;
-		out_row(&o, cells);
+		out_row(&out, cells);
 		free(teams);
 	}
-	r = out_flush(&o);
-	out_free(&o);
-	userlist_free(&ul);
-	return r ? r : bad;
+	rc = out_flush(&out);
+	out_free(&out);
+	return rc;
+}
+
+/* One row per removal of the users that are not active now (of the
+ * addresses given, else of all), oldest first within an address. */
+static int
+list_removed(struct store *st, const struct opts *o, int n, char **emails)
+{
+	struct brieflist bl;
+	int rc, bad = 0, missing = 0;
+
+	if ((rc = listing_users(st, 1, NULL, n, emails, &bl, &bad,
+	    &missing)) != 0)
+		err_print();	/* removed/ itself cannot be read */
+	/* As for active users: an address that is not there lists
+	 * nothing. */
+	if (rc == 0 && missing)
+		rc = missing;
+	/* No removal in a team no active user is in either: a misspelt
+	 * name (4, with the closest). */
+	else if (rc == 0 && o->team &&
+	    (rc = listing_team_known(st, &bl, o->team)) != 0)
+		err_print();
+	if (rc == 0)
+		rc = removed_rows(&bl, o);
+	brieflist_free(&bl);
+	return rc ? rc : bad;
 }
 
 /* --- listing ------------------------------------------------------------ */
@@ -268,231 +224,266 @@ warn_wall(const char *at, time_t t)
 	free(note);
 }
 
-int
-main(int argc, char **argv)
+static void
+avail_row(struct out *out, const struct user *u, const struct avail *a,
+    time_t t)
 {
-	enum { O_AT = 256, O_TEAM, O_AVAIL, O_AWAY, O_REMOVED, O_FORMAT,
-	    O_NOHEADER, O_SET, O_ENDOOO, O_CHECK, O_VERSION, O_CLEAR, O_UNTIL };
-	static const struct option longopts[] = {
-		{ "at", required_argument, NULL, O_AT },
-		{ "available", no_argument, NULL, O_AVAIL },
-		{ "away", no_argument, NULL, O_AWAY },
-		{ "check", no_argument, NULL, O_CHECK },
-		{ "clear", no_argument, NULL, O_CLEAR },
-		{ "end-ooo", no_argument, NULL, O_ENDOOO },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "no-header", no_argument, NULL, O_NOHEADER },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "removed", no_argument, NULL, O_REMOVED },
-		{ "set", required_argument, NULL, O_SET },
-		{ "store", required_argument, NULL, 'd' },
-		{ "team", required_argument, NULL, O_TEAM },
-		{ "until", required_argument, NULL, O_UNTIL },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *store = NULL, *at = NULL, *team = NULL, *set = NULL;
-	const char *until = NULL;
-	int ch, rc, fmt = FMT_TABLE, header = 1, quiet = 0, only = -1;
-	int removed = 0, end_ooo = 0, check = 0, where, bad = 0, clear = 0;
-	struct userlist ul;
-	struct store st;
-	struct out o;
-	time_t t;
+	char until[32] = "", *teams, atstr[32];
+	const char *cells[6];
+
+	if (a->until != -1)
+		time_utc(a->until, until);
+	teams = out_list(&u->teams);
+	cells[0] = u->email;
+	cells[1] = a->away ? "away" : "available";
+	cells[2] = avail_reasons[a->reason];
+	cells[3] = a->until != -1 ? until : NULL;
+	cells[4] = teams;
+	cells[5] = time_utc(t, atstr);
+	out_row(out, cells);
+	free(teams);
+}
+
+/* The rows of bl at t; with -q, the exit code of its one user instead.
+ * A user whose status cannot be told is reported and counted in *bad. */
+static int
+avail_rows(struct store *st, const struct opts *o, time_t t,
+    struct brieflist *bl, int *bad)
+{
+	struct out out;
+	struct avail a;
 	size_t i;
+	int rc = 0;
 
-	prog_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "d:hq", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			if (store_optarg(optarg) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			store = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case O_AT:
-			at = optarg;
-			break;
-		case O_AVAIL:
-		case O_AWAY:
-			if (only != -1 && only != (ch == O_AWAY)) {
-				warnmsg("give --available or --away, not both");
-				usage(RX_USAGE);
-			}
-			only = ch == O_AWAY;
-			break;
-		case O_CLEAR:
-			clear = 1;
-			break;
-		case O_UNTIL:
-			until = optarg;
-			break;
-		case O_CHECK:
-			check = 1;
-			break;
-		case O_ENDOOO:
-			end_ooo = 1;
-			break;
-		case O_FORMAT:
-			if (out_format(optarg, &fmt) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			break;
-		case O_NOHEADER:
-			header = 0;
-			break;
-		case O_REMOVED:
-			removed = 1;
-			break;
-		case O_SET:
-			set = optarg;
-			break;
-		case O_TEAM:
-			free(teamname);
-			if (team_name(optarg, &teamname) != 0) {
-				err_print();
-				return RX_INVALID;
-			}
-			team = teamname;
-			break;
-		case O_VERSION:
-			puts("status (roster) " ROSTER_VERSION);
-			return 0;
-		default:
-			usage(RX_USAGE);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (check) {
-		if (argc || set || quiet || at)
-			usage(RX_USAGE);
-		return out_close(do_check(store));
-	}
-	if (set || clear) {
-		if (argc == 0 || quiet || at || (set && clear) ||
-		    (clear && (end_ooo || until))) {
-			warnmsg(set && clear ?
-			    "give --set or --clear, not both" :
-			    clear && (end_ooo || until) ?
-			    "--clear takes addresses only" :
-			    "--set and --clear need addresses "
-			    "(and no -q or --at)");
-			usage(RX_USAGE);
-		}
-		return out_close(do_set(store, set, until, end_ooo, argc, argv));
-	}
-	if (until) {
-		warnmsg("--until goes with --set");
-		usage(RX_USAGE);
-	}
-	if (end_ooo) {
-		warnmsg("--end-ooo goes with --set available");
-		usage(RX_USAGE);
-	}
-	if (removed && (quiet || only != -1 || at)) {
-		warnmsg("--removed lists removals: no -q, --available, --away "
-		    "or --at");
-		usage(RX_USAGE);
-	}
-	if (quiet && argc != 1) {
-		warnmsg("-q takes one address");
-		usage(RX_USAGE);
-	}
-	rc = at ? time_parse(at, NULL, 0, &t) : clock_now(&t);
-	if (rc) {
-		err_print();
-		return rc;
-	}
-	warn_wall(at, t);
-	if ((rc = store_open(&st, store, STORE_READ)) != 0) {
-		err_print();
-		store_close(&st);
-		return rc;
-	}
-	if (removed) {
-		rc = list_removed(&st, argc, argv, team, fmt, header);
-		store_close(&st);
-		return out_close(rc);
-	}
-	where = USER_ACTIVE;
-	memset(&ul, 0, sizeof ul);
-	/* A file that cannot be read is reported where it is met; the
-	 * others are listed, and the exit status says so at the end. */
-	if (argc > 0) {
-		ul.u = xcalloc((size_t)argc, sizeof *ul.u);
-		for (i = 0; i < (size_t)argc; i++) {
-			int r = user_load(&st, argv[i], where, &ul.u[ul.n]);
-			if (r)
-				err_tally(r, &bad);
-			else
-				ul.n++;
-		}
-	} else if (where == USER_ACTIVE) {
-		rc = user_scan(&st, team, &ul, err_tally, &bad);
-		/* An empty team listing is a misspelt team more often than
-		 * not: 4, as in every command, and not an empty table. */
-		if (rc == 0 && team && ul.n == 0 && bad == 0)
-			rc = team_unknown(&st, team);
-	} else
-		rc = user_list(&st, where, &ul, err_tally, &bad);
-	if (rc) {
-		err_print();
-		goto out;
-	}
-	if (quiet && ul.n == 0) {
-		rc = bad;
-		goto out;
-	}
 	/* json also carries the instant evaluated (--at, or now). */
-	out_init(&o, fmt, header, cols, fmt == FMT_JSON ? 6 : 5, col_types);
-	for (i = 0; i < ul.n; i++) {
-		struct user *u = &ul.u[i];
-		struct avail a;
-		char until[32] = "", *teams, atstr[32];
-		const char *cells[6];
-
-		if (team && !strv_has(&u->teams, team))
+	out_init(&out, o->fmt, o->header, cols, o->fmt == FMT_JSON ? 6 : 5,
+	    col_types);
+	for (i = 0; i < bl->n; i++) {
+		struct user *u = &bl->b[i].u;
+		if (o->team && !strv_has(&u->teams, o->team))
 			continue;
-		if (avail_user(&st, u, t, &a) != 0) {
+		if (avail_user(st, u, t, &a) != 0) {
 			/* Report it and list the others. */
-			err_tally(RX_STORE, &bad);
+			err_tally(RX_STORE, bad);
 			continue;
 		}
-		if (quiet) {
+		if (o->quiet) {
 			rc = a.away ? RX_NO : 0;
 			break;
 		}
-		if (only != -1 && a.away != only)
-			continue;
-		if (a.until != -1)
-			time_utc(a.until, until);
-		teams = out_list(&u->teams);
-		cells[0] = u->email;
-		cells[1] = a.away ? "away" : "available";
-		cells[2] = avail_reasons[a.reason];
-		cells[3] = a.until != -1 ? until : NULL;
-		cells[4] = teams;
-		cells[5] = time_utc(t, atstr);
-		out_row(&o, cells);
-		free(teams);
+		if (o->only == -1 || a.away == o->only)
+			avail_row(&out, u, &a, t);
 	}
-	if (!quiet && rc == 0)
-		rc = out_flush(&o);
+	if (!o->quiet && rc == 0)
+		rc = out_flush(&out);
 	if (rc == 0)
+		rc = *bad;
+	out_free(&out);
+	return rc;
+}
+
+/* The active users (of the addresses given, else all) at t.  A file that
+ * cannot be read is reported where it is met; the others are listed, and
+ * the exit status says so at the end. */
+static int
+list_active(struct store *st, const struct opts *o, time_t t, int n,
+    char **emails)
+{
+	struct brieflist bl;
+	int rc, bad = 0;
+
+	rc = listing_users(st, 0, o->team, n, emails, &bl, &bad, &bad);
+	/* An empty team listing is a misspelt team more often than not:
+	 * 4, as in every command, and not an empty table. */
+	if (rc == 0 && n == 0 && o->team && bl.n == 0 && bad == 0)
+		rc = team_unknown(st, o->team);
+	if (rc)
+		err_print();
+	else if (o->quiet && bl.n == 0)
 		rc = bad;
-	out_free(&o);
-out:
-	userlist_free(&ul);
+	else
+		rc = avail_rows(st, o, t, &bl, &bad);
+	brieflist_free(&bl);
+	return rc;
+}
+
+static int
+do_list(const struct opts *o, int n, char **emails)
+{
+	struct store st = STORE_INIT;
+	time_t t;
+	int rc;
+
+	rc = o->at ? time_parse(o->at, NULL, 0, &t) : clock_now(&t);
+	if (rc) {
+		err_print();
+		return rc;
+	}
+	warn_wall(o->at, t);
+	if ((rc = store_open(&st, o->store, STORE_READ)) != 0) {
+		err_print();
+		store_close(&st);
+		return rc;
+	}
+	rc = o->removed ? list_removed(&st, o, n, emails) :
+	    list_active(&st, o, t, n, emails);
 	store_close(&st);
-	return out_close(rc);
+	return rc;
+}
+
+/* --- the options --------------------------------------------------------- */
+
+/* --set and --clear: addresses, and no option of the other forms. */
+static void
+check_set(struct opts *o, int n)
+{
+	if (n == 0 || o->quiet || o->at || (o->set && o->clear) ||
+	    (o->clear && (o->end_ooo || o->until)))
+		misuse(o->set && o->clear ? "give --set or --clear, not both" :
+		    o->clear && (o->end_ooo || o->until) ?
+		    "--clear takes addresses only" :
+		    "--set and --clear need addresses (and no -q or --at)");
+	if (o->clear)
+		o->away = -1;
+	else if (strcmp(o->set, "away") == 0)
+		o->away = 1;
+	else if (strcmp(o->set, "available") == 0)
+		o->away = 0;
+	else {
+		warnmsg("--set takes away or available, not %s", o->set);
+		usage(RX_USAGE);
+	}
+}
+
+/* The listing: none of --set's options; --removed and -q as they allow. */
+static void
+check_list(const struct opts *o, int n)
+{
+	if (o->until)
+		misuse("--until goes with --set");
+	if (o->end_ooo)
+		misuse("--end-ooo goes with --set available");
+	if (o->removed && (o->quiet || o->only != -1 || o->at))
+		misuse("--removed lists removals: no -q, --available, --away "
+		    "or --at");
+	if (o->quiet && n != 1)
+		misuse("-q takes one address");
+}
+
+/* Which of the three programs (--check, --set/--clear, the listing) the
+ * options ask for, and whether they fit it. */
+static void
+check_args(struct opts *o, int n)
+{
+	if (o->check) {
+		if (n || o->set || o->quiet || o->at)
+			usage(RX_USAGE);
+	} else if (o->set || o->clear)
+		check_set(o, n);
+	else
+		check_list(o, n);
+}
+
+static void
+set_only(struct opts *o, int away)
+{
+	if (o->only != -1 && o->only != away)
+		misuse("give --available or --away, not both");
+	o->only = away;
+}
+
+/* The options of status: its own, then those of every command. */
+enum { O_AT = 256, O_TEAM, O_AVAIL, O_AWAY, O_REMOVED, O_FORMAT,
+    O_NOHEADER, O_SET, O_ENDOOO, O_CHECK, O_CLEAR, O_UNTIL };
+static const struct option longopts[] = {
+	{ "at", required_argument, NULL, O_AT },
+	{ "available", no_argument, NULL, O_AVAIL },
+	{ "away", no_argument, NULL, O_AWAY },
+	{ "check", no_argument, NULL, O_CHECK },
+	{ "clear", no_argument, NULL, O_CLEAR },
+	{ "end-ooo", no_argument, NULL, O_ENDOOO },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "no-header", no_argument, NULL, O_NOHEADER },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "removed", no_argument, NULL, O_REMOVED },
+	{ "set", required_argument, NULL, O_SET },
+	{ "team", required_argument, NULL, O_TEAM },
+	{ "until", required_argument, NULL, O_UNTIL },
+	CMD_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Parse the options into o; the addresses are what is left of argv. */
+static void
+parse_args(int argc, char **argv, struct opts *o)
+{
+	struct cmd cmd = { "status", usage, NULL };
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS "q", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'q':
+			o->quiet = 1;
+			break;
+		case O_AT:
+			o->at = optarg;
+			break;
+		case O_AVAIL:
+		case O_AWAY:
+			set_only(o, ch == O_AWAY);
+			break;
+		case O_CLEAR:
+			o->clear = 1;
+			break;
+		case O_UNTIL:
+			o->until = optarg;
+			break;
+		case O_CHECK:
+			o->check = 1;
+			break;
+		case O_ENDOOO:
+			o->end_ooo = 1;
+			break;
+		case O_FORMAT:
+			if (out_format(optarg, &o->fmt) != 0)
+				cmd_badopt(&cmd);
+			break;
+		case O_NOHEADER:
+			o->header = 0;
+			break;
+		case O_REMOVED:
+			o->removed = 1;
+			break;
+		case O_SET:
+			o->set = optarg;
+			break;
+		case O_TEAM:
+			o->team = cmd_team(optarg);
+			break;
+		default:
+			cmd_opt(&cmd, ch);
+		}
+	}
+	o->store = cmd.store;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .fmt = FMT_TABLE, .header = 1, .only = -1 };
+	int n, rc;
+
+	prog_init(argv[0]);
+	parse_args(argc, argv, &o);
+	n = argc - optind;
+	argv += optind;
+	check_args(&o, n);
+	if (o.check)
+		rc = do_check(o.store);
+	else if (o.set || o.clear)
+		rc = do_set(&o, n, argv);
+	else
+		rc = do_list(&o, n, argv);
+	return cmd_end(NULL, rc, 1);
 }

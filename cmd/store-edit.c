@@ -11,13 +11,13 @@
 
 #include "roster/audit.h"
 #include "roster/check.h"
+#include "roster/cmd.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
+#include "roster/handedit.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
-#include "roster/uindex.h"
-#include "roster/user.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -133,24 +133,6 @@ temp_read(const char *path, char **text, size_t *len)
 	return 0;
 }
 
-/* The file as it is now; a missing one starts empty (roster.ini: as a
- * new store's), but a user is made with user-add. */
-static int
-current(struct store *st, const char *rel, char **text, size_t *len)
-{
-	int rc = file_read(st->dfd, rel, text, len);
-
-	if (rc != RX_NOTFOUND)
-		return rc;
-	if (strncmp(rel, "users/", 6) == 0)
-		return fail(RX_NOTFOUND, "%s: no such user file (add users "
-		    "with user-add)", rel);
-	*text = xstrdup(strcmp(rel, "roster.ini") == 0 ?
-	    store_ini_default() : "");
-	*len = strlen(*text);
-	return 0;
-}
-
 /* After findings: 1 to edit again, 0 to quit without saving. */
 static int
 ask_again(void)
@@ -211,23 +193,10 @@ edit_loop(struct store *st, const char *rel, const char *path, char **text,
 	}
 }
 
-/* After a change to users/: the index follows at once. */
-static void
-refresh(struct store *st, const char *rel)
-{
-	struct userlist ul;
-
-	if (strncmp(rel, "users/", 6) != 0)
-		return;
-	memset(&ul, 0, sizeof ul);
-	(void)user_scan(st, NULL, &ul, NULL, NULL);
-	userlist_free(&ul);
-}
-
 static int
 edit_file(const char *store, const char *arg)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	char *rel = NULL, *old = NULL, *text = NULL, *path = NULL;
 	size_t oldlen = 0, len = 0;
 	time_t now;
@@ -237,12 +206,10 @@ edit_file(const char *store, const char *arg)
 		err_print();
 		usage(rc);
 	}
-	memset(&st, 0, sizeof st);	/* store_close() is safe on it */
-	st.dfd = st.lockfd = -1;
 	/* roster.ini that does not read is one this command repairs. */
 	if ((rc = clock_now(&now)) != 0 ||
 	    (rc = store_open_raw(&st, store, STORE_WRITE, &ini_rc)) != 0 ||
-	    (rc = current(&st, rel, &old, &oldlen)) != 0 ||
+	    (rc = handedit_text(&st, rel, &old, &oldlen)) != 0 ||
 	    (rc = temp_write(rel, old, oldlen, &path)) != 0)
 		goto out;
 	if ((rc = edit_loop(&st, rel, path, &text, &len)) != 0)
@@ -254,7 +221,7 @@ edit_file(const char *store, const char *arg)
 	audit_add("edit", rel, "%zu bytes", len);
 	if ((rc = txn_put(&st, rel, text, len)) == 0 &&
 	    (rc = txn_commit(&st, now)) == 0)
-		refresh(&st, rel);
+		handedit_done(&st, rel);
 out:
 	if (rc)
 		err_print();
@@ -272,7 +239,7 @@ static int
 exec_locked(const char *store, char **argv)
 {
 	struct strv probs = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc, status;
 
@@ -308,48 +275,43 @@ exec_locked(const char *store, char **argv)
 	return status ? status : rc;
 }
 
+/* Parse the options: the store (NULL: the default); *exec for --exec.
+ * The operands are what is left of argv. */
+static const char *
+parse_args(int argc, char **argv, int *exec)
+{
+	enum { O_EXEC = 256 };
+	static const struct option longopts[] = {
+		{ "exec", no_argument, NULL, O_EXEC },
+		CMD_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cmd cmd = { "store-edit", usage, NULL };
+	int ch;
+
+	/* "+": the options of --exec's command are its own. */
+	while ((ch = getopt_long(argc, argv, "+" CMD_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (ch == O_EXEC)
+			*exec = 1;
+		else
+			cmd_opt(&cmd, ch);
+	}
+	return cmd.store;
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { O_EXEC = 256, O_VERSION };
-	static const struct option longopts[] = {
-		{ "exec", no_argument, NULL, O_EXEC },
-		{ "help", no_argument, NULL, 'h' },
-		{ "store", required_argument, NULL, 'd' },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *store = NULL;
-	int ch, exec = 0;
+	const char *store;
+	int exec = 0, rc;
 
 	prog_init(argv[0]);
-	/* "+": the options of --exec's command are its own. */
-	while ((ch = getopt_long(argc, argv, "+d:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			if (store_optarg(optarg) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			store = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
-		case O_EXEC:
-			exec = 1;
-			break;
-		case O_VERSION:
-			puts("store-edit (roster) " ROSTER_VERSION);
-			return 0;
-		default:
-			usage(RX_USAGE);
-		}
-	}
+	store = parse_args(argc, argv, &exec);
 	argc -= optind;
 	argv += optind;
 	if (exec ? argc < 1 : argc != 1)
 		usage(RX_USAGE);
-	return out_close(exec ? exec_locked(store, argv) :
-	    edit_file(store, argv[0]));
+	rc = exec ? exec_locked(store, argv) : edit_file(store, argv[0]);
+	return cmd_end(NULL, rc, 1);
 }

@@ -19,6 +19,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/welcome.h"
 
 static void
@@ -530,7 +531,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->p.super_admin = 1;
 			break;
 		case O_TEAM:
-			cmd_team(&o->p.teams, optarg);
+			cmd_team_add(&o->p.teams, optarg);
 			break;
 		case O_ZONE:
 			o->p.zone = optarg;
@@ -578,8 +579,7 @@ open_store(struct store *st, const struct opts *o)
 	    STORE_WRITE : STORE_CREATE);
 	if (rc == RX_NOTFOUND && o->dry_run && !o->restore) {
 		store_close(st);
-		memset(st, 0, sizeof *st);
-		st->dfd = st->lockfd = -1;
+		*st = (struct store)STORE_INIT;
 		rc = 0;
 	}
 	return rc;
@@ -590,7 +590,7 @@ open_store(struct store *st, const struct opts *o)
 static int
 run(struct opts *o, int argc, char **argv)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc, i, first = 0;
 

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "roster/cmd.h"
 #include "roster/err.h"
+#include "roster/listing.h"
 #include "roster/out.h"
 #include "roster/removed.h"
 #include "roster/rules.h"
@@ -12,9 +14,7 @@
 #include "roster/timefmt.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
-
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -91,78 +91,44 @@ add_row(struct out *o, const struct store *st, const struct user *u)
 	free(contacts);
 }
 
-/* Append the users of more to ul (moved, not copied). */
-static void
-take_all(struct userlist *ul, struct userlist *more)
-{
-	ul->u = xrealloc(ul->u, (ul->n + more->n + 1) * sizeof *ul->u);
-	memcpy(ul->u + ul->n, more->u, more->n * sizeof *ul->u);
-	ul->n += more->n;
-	free(more->u);
-	memset(more, 0, sizeof *more);
-}
-
-/* The users to list: the addresses given, else every active user (through
- * the index) or every removal.  A file that does not load is reported and
- * counted in *bad; the others are listed. */
-static int
-collect(struct store *st, int removed, int n, char **emails,
-    const char *team, struct userlist *ul, int *bad)
-{
-	struct userlist one;
-	int i, r;
-
-	memset(ul, 0, sizeof *ul);
-	if (n == 0)
-		return removed ? removed_list(st, NULL, ul, err_tally, bad) :
-		    user_scan(st, team, ul, err_tally, bad);
-	for (i = 0; i < n; i++) {
-		memset(&one, 0, sizeof one);
-		if (removed)
-			r = removed_list(st, emails[i], &one, err_tally, bad);
-		else {
-			one.u = xcalloc(1, sizeof *one.u);
-			if ((r = user_load(st, emails[i], USER_ACTIVE,
-			    one.u)) == 0)
-				one.n = 1;
-		}
-		if (r)
-			err_tally(r, bad);
-		take_all(ul, &one);
-	}
-	return 0;
-}
+struct opts {
+	struct filter f;
+	const char *store;
+	int fmt, header, removed, lng, filtered;
+};
 
 static int
-list(struct store *st, const struct filter *f, int removed, int n,
-    char **emails, int fmt, int header)
+list(struct store *st, const struct opts *o, int n, char **emails)
 {
-	struct userlist ul;
-	struct out o;
+	const struct filter *f = &o->f;
+	struct brieflist bl;
+	struct out out;
 	size_t i, k;
 	int rc, bad = 0;
 
-	if ((rc = collect(st, removed, n, emails, f->team, &ul, &bad)) != 0) {
+	if ((rc = listing_users(st, o->removed, f->team, n, emails, &bl, &bad,
+	    &bad)) != 0) {
 		err_print();
-		userlist_free(&ul);
+		brieflist_free(&bl);
 		return rc;
 	}
-	for (i = k = 0; i < ul.n; i++)
-		k += wanted(&ul.u[i], f);
+	for (i = k = 0; i < bl.n; i++)
+		k += wanted(&bl.b[i].u, f);
 	/* No row for a team nobody is in: a misspelt name, not an empty
 	 * team (4, with the closest name). */
 	if (k == 0 && f->team && (rc = team_unknown(st, f->team)) != 0) {
 		err_print();
-		userlist_free(&ul);
+		brieflist_free(&bl);
 		return rc;
 	}
-	out_init(&o, fmt, header, cols, removed ? NCOLS : NCOLS - 1, types);
-	for (i = 0; i < ul.n; i++)
-		if (wanted(&ul.u[i], f))
-			add_row(&o, st, &ul.u[i]);
-	rc = out_flush(&o);
-	out_free(&o);
-	userlist_free(&ul);
+	out_init(&out, o->fmt, o->header, cols, o->removed ? NCOLS : NCOLS - 1,
+	    types);
+	for (i = 0; i < bl.n; i++)
+		if (wanted(&bl.b[i].u, f))
+			add_row(&out, st, &bl.b[i].u);
+	rc = out_flush(&out);
+	out_free(&out);
+	brieflist_free(&bl);
 	return rc ? rc : bad;
 }
 
@@ -313,47 +279,39 @@ long_view(struct store *st, const char *email, int removed)
 
 /* --- main ---------------------------------------------------------------- */
 
-int
-main(int argc, char **argv)
-{
-	enum { O_CONTACT = 256, O_FORMAT, O_NOHEADER, O_REMOVED, O_ROLE,
-	    O_SEAT, O_SUPER, O_TEAM, O_VERSION };
-	static const struct option longopts[] = {
-		{ "contact", required_argument, NULL, O_CONTACT },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "long", no_argument, NULL, 'l' },
-		{ "no-header", no_argument, NULL, O_NOHEADER },
-		{ "removed", no_argument, NULL, O_REMOVED },
-		{ "role", required_argument, NULL, O_ROLE },
-		{ "seat", required_argument, NULL, O_SEAT },
-		{ "store", required_argument, NULL, 'd' },
-		{ "super-admin", no_argument, NULL, O_SUPER },
-		{ "team", required_argument, NULL, O_TEAM },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct filter f = { 0 };
-	const char *store = NULL;
-	int ch, rc, fmt = FMT_TABLE, header = 1, removed = 0, lng = 0;
-	int filtered = 0;
-	struct store st;
+/* The options of user-list: its own, then those of every command. */
+enum { O_CONTACT = 256, O_FORMAT, O_NOHEADER, O_REMOVED, O_ROLE,
+    O_SEAT, O_SUPER, O_TEAM };
+static const struct option longopts[] = {
+	{ "contact", required_argument, NULL, O_CONTACT },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "long", no_argument, NULL, 'l' },
+	{ "no-header", no_argument, NULL, O_NOHEADER },
+	{ "removed", no_argument, NULL, O_REMOVED },
+	{ "role", required_argument, NULL, O_ROLE },
+	{ "seat", required_argument, NULL, O_SEAT },
+	{ "super-admin", no_argument, NULL, O_SUPER },
+	{ "team", required_argument, NULL, O_TEAM },
+	CMD_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
 
-	prog_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "d:hl", longopts, NULL)) != -1) {
+/* Parse the options into o; the addresses are what is left of argv. */
+static void
+parse_args(int argc, char **argv, struct opts *o)
+{
+	struct cmd cmd = { "user-list", usage, NULL };
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS "l", longopts,
+	    NULL)) != -1) {
+		/* Every option but -l, --format, --no-header and
+		 * --removed filters the rows. */
+		o->filtered |= ch == O_CONTACT || ch == O_ROLE ||
+		    ch == O_SEAT || ch == O_SUPER || ch == O_TEAM;
 		switch (ch) {
-		case 'd':
-			if (store_optarg(optarg) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			store = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
 		case 'l':
-			lng = 1;
+			o->lng = 1;
 			break;
 		case O_CONTACT:
 			if (!contact_role_valid(optarg)) {
@@ -361,62 +319,55 @@ main(int argc, char **argv)
 				    "technical, not %s", optarg);
 				usage(RX_USAGE);
 			}
-			f.contact = optarg;
-			filtered = 1;
+			o->f.contact = optarg;
 			break;
 		case O_FORMAT:
-			if (out_format(optarg, &fmt) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
+			if (out_format(optarg, &o->fmt) != 0)
+				cmd_badopt(&cmd);
 			break;
 		case O_NOHEADER:
-			header = 0;
+			o->header = 0;
 			break;
 		case O_REMOVED:
-			removed = 1;
+			o->removed = 1;
 			break;
 		case O_ROLE:
-			f.role = optarg;
-			filtered = 1;
+			o->f.role = optarg;
 			break;
 		case O_SEAT:
-			f.seat = optarg;
-			filtered = 1;
+			o->f.seat = optarg;
 			break;
 		case O_SUPER:
-			f.super_admin = 1;
-			filtered = 1;
+			o->f.super_admin = 1;
 			break;
 		case O_TEAM:
-			free(teamname);
-			if (team_name(optarg, &teamname) != 0) {
-				err_print();
-				exit(RX_INVALID);
-			}
-			f.team = teamname;
-			filtered = 1;
+			o->f.team = cmd_team(optarg);
 			break;
-		case O_VERSION:
-			puts("user-list (roster) " ROSTER_VERSION);
-			return 0;
 		default:
-			usage(RX_USAGE);
+			cmd_opt(&cmd, ch);
 		}
 	}
+	o->store = cmd.store;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .fmt = FMT_TABLE, .header = 1 };
+	struct store st = STORE_INIT;
+	int rc;
+
+	prog_init(argv[0]);
+	parse_args(argc, argv, &o);
 	argc -= optind;
 	argv += optind;
-	if (lng && (argc != 1 || filtered)) {
+	if (o.lng && (argc != 1 || o.filtered)) {
 		warnmsg("-l shows one user: one address, no filters");
 		usage(RX_USAGE);
 	}
-	if ((rc = store_open(&st, store, STORE_READ)) != 0) {
-		err_print();
-		store_close(&st);
-		return rc;
-	}
-	rc = lng ? long_view(&st, argv[0], removed) :
-	    list(&st, &f, removed, argc, argv, fmt, header);
-	store_close(&st);
-	return out_close(rc);
+	if ((rc = store_open(&st, o.store, STORE_READ)) != 0)
+		return cmd_end(&st, rc, 0);
+	rc = o.lng ? long_view(&st, argv[0], o.removed) :
+	    list(&st, &o, argc, argv);
+	return cmd_end(&st, rc, 1);
 }

@@ -16,6 +16,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 static void
 usage(int rc)
@@ -112,21 +113,6 @@ diff_str(char **buf, const char *name, const char *a, const char *b)
 	*buf = n;
 }
 
-/* A list as "a,b" (malloc'd). */
-static char *
-join(const struct strv *sv)
-{
-	char *s = xstrdup(""), *n;
-	size_t i;
-
-	for (i = 0; i < sv->n; i++) {
-		n = xasprintf("%s%s%s", s, i ? "," : "", sv->v[i]);
-		free(s);
-		s = n;
-	}
-	return s;
-}
-
 /* What changed from a to b, malloc'd, or NULL if nothing did. */
 static char *
 describe(const struct user *a, const struct user *b)
@@ -136,8 +122,8 @@ describe(const struct user *a, const struct user *b)
 	diff_str(&d, "first_name", a->first_name, b->first_name);
 	diff_str(&d, "last_name", a->last_name, b->last_name);
 	diff_str(&d, "role", a->role, b->role);
-	x = join(&a->perms);
-	y = join(&b->perms);
+	x = strv_join(&a->perms, ",");
+	y = strv_join(&b->perms, ",");
 	if (a->has_perms != b->has_perms && !*x && !*y)
 		diff_str(&d, "permissions", "(role)", "(empty)");
 	else
@@ -146,8 +132,8 @@ describe(const struct user *a, const struct user *b)
 	free(y);
 	diff_str(&d, "super_admin", a->super_admin ? "true" : "false",
 	    b->super_admin ? "true" : "false");
-	x = join(&a->teams);
-	y = join(&b->teams);
+	x = strv_join(&a->teams, ",");
+	y = strv_join(&b->teams, ",");
 	diff_str(&d, "teams", x, y);
 	free(x);
 	free(y);
@@ -156,8 +142,8 @@ describe(const struct user *a, const struct user *b)
 	snprintf(cb, sizeof cb, "%ld", b->capacity);
 	diff_str(&d, "capacity", a->capacity < 0 ? NULL : ca,
 	    b->capacity < 0 ? NULL : cb);
-	x = join(&a->contacts);
-	y = join(&b->contacts);
+	x = strv_join(&a->contacts, ",");
+	y = strv_join(&b->contacts, ",");
 	diff_str(&d, "contact_roles", x, y);
 	free(x);
 	free(y);
@@ -251,7 +237,7 @@ static int
 do_rename(const struct opts *o, const char *from)
 {
 	struct renamed r;
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc;
 
@@ -374,7 +360,7 @@ static int
 modify(struct opts *o, int argc, char **argv)
 {
 	struct userlist others = { 0 };
-	struct store st;
+	struct store st = STORE_INIT;
 	time_t now;
 	int rc, first = 0;
 
@@ -452,7 +438,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->p.no_super_admin = 1;
 			break;
 		case O_NOTEAM:
-			cmd_team(&o->p.noteams, optarg);
+			cmd_team_add(&o->p.noteams, optarg);
 			break;
 		case O_PERM:
 			o->p.has_perms = 1;
@@ -471,7 +457,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->p.super_admin = 1;
 			break;
 		case O_TEAM:
-			cmd_team(&o->p.teams, optarg);
+			cmd_team_add(&o->p.teams, optarg);
 			break;
 		default:
 			cmd_opt(&cmd, ch);

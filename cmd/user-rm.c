@@ -8,13 +8,13 @@
 #include "roster/audit.h"
 #include "roster/email.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
 #include "roster/records.h"
 #include "roster/rules.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/welcome.h"
 
 static void
@@ -157,7 +157,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct store st;
+	struct store st = STORE_INIT;
 	struct records rs;
 	const char *storeopt = NULL, *to = NULL, *why;
 	char *tonorm = NULL, *fname, *rel;

@@ -9,6 +9,7 @@
 #include "roster/csvio.h"
 #include "roster/err.h"
 #include "roster/timefmt.h"
+#include "roster/util.h"
 
 struct row {
 	char *action, *subject, *detail;

@@ -1,4 +1,4 @@
-/* avail.c — the availability model of SPEC 4. */
+/* avail.c — the availability model of status(1), DESCRIPTION. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,6 +259,45 @@ avail_clear(struct user *u, const char *why)
 	u->override_until = -1;
 	audit_add("status", u->email, "override cleared: %s", why);
 	return 1;
+}
+
+/* Drop u's periods that are empty (ended before they began). */
+static void
+drop_empty(struct user *u)
+{
+	size_t j = 0, k;
+
+	for (k = 0; k < u->nooo; k++) {
+		if (u->ooo[k].end <= u->ooo[k].start) {
+			free(u->ooo[k].source);
+			free(u->ooo[k].uid);
+			continue;
+		}
+		u->ooo[j++] = u->ooo[k];
+	}
+	u->nooo = j;
+}
+
+int
+avail_end_absence(struct user *u, int away, time_t now, int end_ooo)
+{
+	char ts[32];
+	size_t k;
+
+	for (k = 0; k < u->nooo; k++) {
+		struct period *p = &u->ooo[k];
+		if (away || !(p->start <= now && now < p->end))
+			continue;
+		if (!end_ooo)
+			return fail(RX_RULE, "%s is out of office until %s: "
+			    "give --end-ooo to end the period now", u->email,
+			    time_utc(p->end, ts));
+		p->end = now;
+		audit_add("ooo-end", u->email, "%s", time_utc(p->start, ts));
+	}
+	if (end_ooo)
+		drop_empty(u);
+	return 0;
 }
 
 int

@@ -15,6 +15,7 @@
 #include "roster/check.h"
 #include "roster/csvio.h"
 #include "roster/email.h"
+#include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/inied.h"
 #include "roster/portal.h"
@@ -26,7 +27,9 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
+#include "csvfile.h"
 
 struct chk {
 	struct store *st;
@@ -689,6 +692,7 @@ check_removed(struct chk *c)
 static int
 csv_file(struct chk *c, const char *rel, struct csvdoc *doc)
 {
+	struct csvfile cf;
 	char *buf;
 	size_t len;
 	int rc;
@@ -696,16 +700,13 @@ csv_file(struct chk *c, const char *rel, struct csvdoc *doc)
 	rc = chk_read(c, rel, &buf, &len);
 	if (rc == RX_NOTFOUND)
 		return 0;
-	if (rc) {
+	if (rc || csvfile_parse(rel, buf, len, &cf) != 0) {
 		problem_recorded(c);
 		return 0;
 	}
-	rc = csv_read(buf, len, rel, 0, doc);
-	free(buf);
-	if (rc) {
-		problem_recorded(c);
-		return 0;
-	}
+	*doc = cf.doc;		/* the rows are all a check looks at */
+	memset(&cf.doc, 0, sizeof cf.doc);
+	csvfile_free(&cf);
 	return 1;
 }
 
@@ -957,7 +958,7 @@ check_all(struct chk *c)
 int
 store_check(const char *opt, struct strv *probs)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	struct chk c;
 	int rc, journal;
 
@@ -1032,10 +1033,8 @@ check_primary_taken(struct chk *c, const char *rel)
 static void
 check_ini_text(struct chk *c, const char *text, size_t len)
 {
-	struct store scratch;
+	struct store scratch = STORE_INIT;
 
-	memset(&scratch, 0, sizeof scratch);
-	scratch.dfd = scratch.lockfd = -1;
 	if (store_ini_parse(&scratch, text, len) != 0)
 		problem_recorded(c);
 	store_close(&scratch);

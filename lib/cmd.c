@@ -6,6 +6,7 @@
 #include "roster/err.h"
 #include "roster/rules.h"
 #include "roster/store.h"
+#include "roster/util.h"
 
 void
 cmd_opt(struct cmd *c, int ch)
@@ -29,6 +30,20 @@ cmd_opt(struct cmd *c, int ch)
 	exit(RX_USAGE);		/* usage() exits; this keeps the promise */
 }
 
+const char *
+cmd_team(const char *arg)
+{
+	static char *team;
+
+	free(team);
+	team = NULL;
+	if (team_name(arg, &team) != 0) {
+		err_print();
+		exit(RX_INVALID);
+	}
+	return team;
+}
+
 void
 cmd_badopt(const struct cmd *c)
 {
@@ -38,17 +53,12 @@ cmd_badopt(const struct cmd *c)
 }
 
 void
-cmd_team(struct strv *sv, const char *arg)
+cmd_team_add(struct strv *sv, const char *arg)
 {
-	char *t;
+	const char *t = cmd_team(arg);
 
-	if (team_name(arg, &t) != 0) {
-		err_print();
-		exit(RX_INVALID);
-	}
 	if (!strv_has(sv, t))
 		strv_add(sv, t);
-	free(t);
 }
 
 int

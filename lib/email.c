@@ -18,6 +18,7 @@
 
 #include "roster/email.h"
 #include "roster/err.h"
+#include "roster/util.h"
 
 /* RFC 5322 atext, less nothing: letters, digits and !#$%&'*+-/=?^_`{|}~ */
 static int

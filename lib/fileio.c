@@ -10,6 +10,7 @@
 
 #include "roster/err.h"
 #include "roster/fileio.h"
+#include "roster/util.h"
 
 /* 1 if every component of rel is a plain name: no "", ".", ".." and no
  * leading "/". */

@@ -5,6 +5,7 @@
 #include "roster/err.h"
 #include "roster/hours.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 static int
 weekday(const char *s, size_t n)

@@ -17,6 +17,7 @@
 #include "roster/ooo.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* A rule that yields more occurrences than this before the horizon is

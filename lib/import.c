@@ -6,6 +6,7 @@
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/import.h"
+#include "roster/util.h"
 
 /* The header's names of each column read, NULL-terminated. */
 static const char *const email_cols[] = { "Email", "E-mail",

@@ -4,6 +4,7 @@
 
 #include "roster/err.h"
 #include "roster/inied.h"
+#include "roster/util.h"
 
 static int
 blank(char c)
@@ -128,7 +129,9 @@ ini_load(struct inidoc *d, const char *text, const char *shown)
 	return 0;
 }
 
-int
+/* Split "sec.key" at its first dot into malloc'd parts; -1 if no dot or an
+ * empty part. */
+static int
 ini_split(const char *name, char **sec, char **key)
 {
 	const char *dot = strchr(name, '.');

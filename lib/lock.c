@@ -11,7 +11,7 @@
 
 #include "roster/err.h"
 #include "roster/fileio.h"
-#include "roster/lock.h"
+#include "lock.h"
 
 static volatile sig_atomic_t timed_out;
 

@@ -7,6 +7,7 @@
 #include "roster/out.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 int
 ooo_cmp(const void *a, const void *b)

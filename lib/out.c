@@ -7,6 +7,7 @@
 #include "roster/csvio.h"
 #include "roster/err.h"
 #include "roster/out.h"
+#include "roster/util.h"
 
 int
 out_format(const char *s, int *fmt)
@@ -175,18 +176,7 @@ print_csv(struct out *o)
 char *
 out_list(const struct strv *sv)
 {
-	size_t i, len = 1;
-	char *s;
-
-	for (i = 0; i < sv->n; i++)
-		len += strlen(sv->v[i]) + 1;
-	s = xcalloc(1, len);
-	for (i = 0; i < sv->n; i++) {
-		if (i)
-			strcat(s, OUT_SEP);
-		strcat(s, sv->v[i]);
-	}
-	return s;
+	return strv_join(sv, OUT_SEP);
 }
 
 /* A list cell's items, split at OUT_SEP, as a json array; NULL when one

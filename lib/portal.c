@@ -8,6 +8,7 @@
 #include "roster/inied.h"
 #include "roster/portal.h"
 #include "roster/store.h"
+#include "roster/util.h"
 
 enum { T_TEXT, T_BOOL, T_SLUG, T_HOST, T_LANG, T_INBOX, T_ENUM, T_COLS,
 	T_VIS, T_LIST, T_MINUTES, T_COLOR, T_STAGE };
@@ -249,25 +250,6 @@ check_vis(const char *v)
 	return ok ? 0 : RX_INVALID;
 }
 
-/* Join sv with ", ". */
-static char *
-join(const struct strv *sv)
-{
-	size_t i, n = 1;
-	char *s;
-
-	for (i = 0; i < sv->n; i++)
-		n += strlen(sv->v[i]) + 2;
-	s = xmalloc(n);
-	s[0] = '\0';
-	for (i = 0; i < sv->n; i++) {
-		if (i)
-			strcat(s, ", ");
-		strcat(s, sv->v[i]);
-	}
-	return s;
-}
-
 static int
 check_cols(const char *v, char **norm)
 {
@@ -294,7 +276,7 @@ check_cols(const char *v, char **norm)
 		rc = fail(RX_RULE, "tickets.columns: %zu columns: at most %d "
 		    "can be shown; remove one first", sv.n, PORTAL_MAX_COLUMNS);
 	if (rc == 0)
-		*norm = join(&sv);
+		*norm = strv_join(&sv, ", ");
 	strv_free(&sv);
 	strv_free(&seen);
 	return rc;
@@ -312,7 +294,7 @@ check_stage(const struct store *st, const char *name, const char *v)
 		    name, name + 13);
 	if (strv_has(&p->closed, v))
 		return 0;
-	list = join(&p->closed);
+	list = strv_join(&p->closed, ", ");
 	rc = fail(RX_INVALID, "%s: '%s' is not a closed stage of pipeline "
 	    "'%s' (%s)", name, v, name + 13, list);
 	free(list);
@@ -386,7 +368,7 @@ check_typed(const struct store *st, const struct keydef *k, const char *name,
 		strv_split(&sv, v);
 		if (sv.n == 0)
 			return fail(RX_INVALID, "%s: no group given", name);
-		*norm = join(&sv);
+		*norm = strv_join(&sv, ", ");
 		strv_free(&sv);
 		return 0;
 	case T_MINUTES:
@@ -513,7 +495,7 @@ stage_rules(const struct store *st, const struct inidoc *d, struct issues *is)
 	for (i = 0; i < st->npipes; i++) {
 		name = xasprintf("closed_stage.%s", st->pipes[i].name);
 		if (portal_effective(st, d, name) == NULL) {
-			list = join(&st->pipes[i].closed);
+			list = strv_join(&st->pipes[i].closed, ", ");
 			issue_add(is, RX_RULE, line_of(d,
 			    "actions.close_from_portal"), xasprintf(
 			    "actions.close_from_portal requires %s: pipeline "
@@ -595,4 +577,37 @@ issues_free(struct issues *is)
 	free(is->v);
 	is->v = NULL;
 	is->n = 0;
+}
+
+/* 1 if portal.enabled of d is set and true. */
+static int
+enabled(const struct inidoc *d)
+{
+	const char *v = ini_get(d, "portal.enabled", NULL);
+	int on = 0;
+
+	if (v != NULL)
+		portal_bool(v, &on);
+	return on;
+}
+
+void
+portal_edit_rules(const struct store *st, const struct inidoc *before,
+    const struct inidoc *after, long line, struct issues *bad,
+    struct issues *left)
+{
+	struct issues old = { 0 }, now = { 0 };
+	int turned_on = enabled(after) && !enabled(before);
+	size_t i;
+
+	portal_rules(st, before, &old);
+	portal_rules(st, after, &now);
+	for (i = 0; i < now.n; i++) {
+		const struct issue *it = &now.v[i];
+		issue_add(turned_on || (line > 0 && it->line == line) ||
+		    !issues_has(&old, it->msg) ? bad : left, it->code,
+		    it->line, xstrdup(it->msg));
+	}
+	issues_free(&old);
+	issues_free(&now);
 }

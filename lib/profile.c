@@ -8,6 +8,7 @@
 #include "roster/profile.h"
 #include "roster/store.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* The permissions a role may grant, for the message of a bad one. */

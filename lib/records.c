@@ -7,12 +7,13 @@
 #include <sys/stat.h>
 
 #include "roster/csvio.h"
-#include "roster/cache.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
 #include "roster/records.h"
 #include "roster/store.h"
 #include "roster/txn.h"
+#include "roster/util.h"
+#include "cache.h"
+#include "csvfile.h"
 
 static const char *const cols[] = { "type", "id", "owner", "state" };
 
@@ -93,56 +94,15 @@ records_add(struct records *rs, const char *type, const char *id,
 	return r;
 }
 
-/* The offset of the start of each line of data (n lines, plus len). */
-static size_t *
-line_starts(const char *data, size_t len, size_t *n)
-{
-	size_t *at = xmalloc(sizeof *at * 2), cap = 2, k = 0, i;
-
-	at[k++] = 0;
-	for (i = 0; i < len; i++)
-		if (data[i] == '\n' && i + 1 < len) {
-			if (k + 1 >= cap)
-				at = xrealloc(at, (cap *= 2) * sizeof *at);
-			at[k++] = i + 1;
-		}
-	*n = k;
-	at[k] = len;
-	return at;
-}
-
-/* The text of the row on lines from..to (1-based, to included), without
- * the blank lines the parser skipped after it and without its last LF:
- * records_save() writes it back with one, so a CRLF stays one. */
-static char *
-row_text(const char *data, const size_t *at, size_t nl, long from, long to)
-{
-	size_t k = (size_t)to < nl ? (size_t)to : nl, i, e;
-
-	for (; k > (size_t)from; k--) {
-		for (i = at[k - 1]; i < at[k]; i++)
-			if (strchr(" \t\r\n", data[i]) == NULL)
-				break;
-		if (i < at[k])
-			break;	/* not blank */
-	}
-	e = at[k];
-	if (e > at[from - 1] && data[e - 1] == '\n')
-		e--;
-	return xstrndup(data + at[from - 1], e - at[from - 1]);
-}
-
-/* Keep row i of doc as a malformed row, with why it is one. */
+/* Keep row i of cf as a malformed row, with why it is one. */
 static void
-keep_malformed(struct records *rs, const struct csvdoc *doc, size_t i,
-    const char *data, const size_t *at, size_t nl)
+keep_malformed(struct records *rs, struct csvfile *cf, size_t i)
 {
-	const struct csvrow *row = &doc->rows[i];
-	long to = i + 1 < doc->n ? doc->rows[i + 1].line - 1 : (long)nl;
+	const struct csvrow *row = &cf->doc.rows[i];
 	struct record *r = records_add(rs, NULL, NULL, NULL, NULL);
 
 	r->line = row->line;
-	r->raw = row_text(data, at, nl, row->line, to);
+	r->raw = csvfile_raw(cf, i);
 	if (row->n != 4)
 		r->why = xasprintf("%s:%ld: want 4 fields (type,id,owner,"
 		    "state), found %zu", RECORDS_FILE, row->line, row->n);
@@ -157,54 +117,37 @@ keep_malformed(struct records *rs, const struct csvdoc *doc, size_t i,
 int
 records_load(struct store *st, struct records *rs)
 {
-	struct csvdoc doc;
-	char *data = NULL;
-	size_t len = 0, i, j, nl, *at;
+	struct csvfile cf;
+	const struct csvdoc *doc = &cf.doc;
+	size_t i, j;
 	int rc;
 
 	memset(rs, 0, sizeof *rs);
-	rc = file_read(st->dfd, RECORDS_FILE, &data, &len);
+	rc = csvfile_load(st->dfd, RECORDS_FILE, &cf);
 	if (rc == RX_NOTFOUND)
 		return 0;
 	if (rc)
 		return rc;
-	rc = csv_read(data, len, RECORDS_FILE, 0, &doc);
-	if (rc) {
-		char *m = xstrdup(err_msg());
-		free(data);
-		rc = fail(RX_STORE, "%s", m);
-		free(m);
-		return rc;
-	}
-	if (doc.n == 0) {
-		free(data);
-		csvdoc_free(&doc);
-		return 0;
-	}
-	for (j = 0; j < 4; j++)
-		if (doc.rows[0].n != 4 ||
-		    strcasecmp(doc.rows[0].f[j], cols[j]) != 0) {
-			rc = fail_at(RX_STORE, RECORDS_FILE, doc.rows[0].line,
+	for (j = 0; doc->n > 0 && j < 4; j++)
+		if (doc->rows[0].n != 4 ||
+		    strcasecmp(doc->rows[0].f[j], cols[j]) != 0) {
+			rc = fail_at(RX_STORE, RECORDS_FILE, doc->rows[0].line,
 			    "want the header type,id,owner,state");
-			free(data);
-			csvdoc_free(&doc);
+			csvfile_free(&cf);
 			return rc;
 		}
-	at = line_starts(data, len, &nl);
-	for (i = 1; i < doc.n; i++) {
-		const struct csvrow *row = &doc.rows[i];
+	for (i = 1; i < doc->n; i++) {
+		const struct csvrow *row = &doc->rows[i];
 		if (row->n != 4 || row->f[0][0] == '\0' ||
 		    row->f[1][0] == '\0' || record_state(row->f[3]) == NULL) {
 			/* One bad row stops only itself. */
-			keep_malformed(rs, &doc, i, data, at, nl);
+			keep_malformed(rs, &cf, i);
 			continue;
 		}
 		records_add(rs, row->f[0], row->f[1], row->f[2],
 		    record_state(row->f[3]))->line = row->line;
 	}
-	free(at);
-	free(data);
-	csvdoc_free(&doc);
+	csvfile_free(&cf);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "roster/removed.h"
 #include "roster/store.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 #define STAMP_LEN 16		/* YYYYMMDDTHHMMSSZ */
@@ -229,7 +230,10 @@ removed_of(struct store *st, const char *email, struct archlist *al)
 	return rc;
 }
 
-int
+/* Every archive in removed/, by address, each address's oldest first.
+ * Names that are not archives are left out (status --check reports
+ * them). */
+static int
 removed_all(struct store *st, struct archlist *al)
 {
 	struct dirent *de;

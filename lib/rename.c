@@ -12,6 +12,7 @@
 #include "roster/store.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/welcome.h"
 
 static int

@@ -5,11 +5,12 @@
 
 #include "roster/csvio.h"
 #include "roster/err.h"
-#include "roster/fileio.h"
 #include "roster/rotation.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
+#include "roster/util.h"
+#include "csvfile.h"
 
 /* The first index whose address sorts after last (0 when none do). */
 static size_t
@@ -66,29 +67,18 @@ rotation_choose(const struct member *m, size_t n, const char *last, int mode)
 int
 rotation_load(struct store *st, struct rotation *rot)
 {
-	struct csvdoc doc;
-	char *data;
-	size_t len, i;
+	struct csvfile cf;
+	size_t i;
 	int rc;
 
 	memset(rot, 0, sizeof *rot);
-	rc = file_read(st->dfd, "rotation.csv", &data, &len);
+	rc = csvfile_load(st->dfd, "rotation.csv", &cf);
 	if (rc == RX_NOTFOUND)
 		return 0;
 	if (rc)
 		return rc;
-	rc = csv_read(data, len, "rotation.csv", 0, &doc);
-	free(data);
-	if (rc) {
-		/* Keep csv_read()'s message as a store error; a copy, since
-		 * fail() writes the buffer err_msg() points to. */
-		char *m = xstrdup(err_msg());
-		rc = fail(RX_STORE, "%s", m);
-		free(m);
-		return rc;
-	}
-	for (i = 0; i < doc.n; i++) {
-		struct csvrow *r = &doc.rows[i];
+	for (i = 0; i < cf.doc.n; i++) {
+		struct csvrow *r = &cf.doc.rows[i];
 		if (i == 0 && r->n > 0 && strcmp(r->f[0], "pool") == 0)
 			continue;
 		if (r->n != 3) {
@@ -100,7 +90,7 @@ rotation_load(struct store *st, struct rotation *rot)
 		free(rot->updated[rot->n - 1]);
 		rot->updated[rot->n - 1] = xstrdup(r->f[2]);
 	}
-	csvdoc_free(&doc);
+	csvfile_free(&cf);
 	if (rc)
 		rotation_free(rot);
 	return rc;

@@ -10,6 +10,7 @@
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 #define FIRST_IDS 5
 
@@ -173,7 +174,7 @@ ignore_bad(int code, void *arg)
 int
 team_unknown(struct store *st, const char *team)
 {
-	struct userlist ul;
+	struct brieflist ul;
 	const char *best = NULL;
 	size_t i, k, d, bestd = (size_t)-1, near;
 	int rc;
@@ -181,10 +182,10 @@ team_unknown(struct store *st, const char *team)
 	if ((rc = user_scan(st, NULL, &ul, ignore_bad, NULL)) != 0)
 		return rc;
 	for (i = 0; i < ul.n; i++)
-		for (k = 0; k < ul.u[i].teams.n; k++) {
-			const char *t = ul.u[i].teams.v[k];
+		for (k = 0; k < ul.b[i].u.teams.n; k++) {
+			const char *t = ul.b[i].u.teams.v[k];
 			if (strcmp(t, team) == 0) {
-				userlist_free(&ul);
+				brieflist_free(&ul);
 				return 0;
 			}
 			if ((d = distance(t, team)) < bestd ||
@@ -199,7 +200,7 @@ team_unknown(struct store *st, const char *team)
 		    best);
 	else
 		rc = fail(RX_NOTFOUND, "no team %s", team);
-	userlist_free(&ul);
+	brieflist_free(&ul);
 	return rc;
 }
 

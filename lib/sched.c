@@ -8,6 +8,7 @@
 #include "roster/err.h"
 #include "roster/sched.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 #define DAY	86400L
@@ -222,7 +223,8 @@ sched_away(const struct user *u, struct zone *z, time_t lo, time_t hi,
 	}
 }
 
-int
+/* 1 if [a, b) lies inside one span of s. */
+static int
 spans_cover(const struct spans *s, time_t a, time_t b)
 {
 	size_t lo = 0, hi = s->n, mid;
@@ -272,7 +274,10 @@ floordiv(long long a, long b)
 	return (long)(a >= 0 ? a / b : -((-a + b - 1) / b));
 }
 
-size_t
+/* The instants t, lo <= t < hi, whose wall clock in z reads a whole
+ * multiple of step seconds after that day's midnight (step need not
+ * divide a day: each day starts again at 00:00).  malloc'd, sorted. */
+static size_t
 sched_starts(struct zone *z, time_t lo, time_t hi, long step, time_t **out)
 {
 	struct seg *sg;

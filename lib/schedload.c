@@ -10,6 +10,7 @@
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 void
@@ -47,7 +48,7 @@ static int
 load_team(struct store *st, const char *team, struct members *m,
     void (*bad)(int code, void *arg), void *arg)
 {
-	struct userlist ul;
+	struct brieflist ul;
 	size_t i;
 	int rc;
 
@@ -57,12 +58,12 @@ load_team(struct store *st, const char *team, struct members *m,
 	m->u = xcalloc(ul.n + 1, sizeof *m->u);
 	m->z = xcalloc(ul.n + 1, sizeof *m->z);
 	for (i = 0; i < ul.n; i++) {
-		if (strv_has(&ul.u[i].teams, team))
-			keep(st, m, &ul.u[i], bad, arg);
+		if (strv_has(&ul.b[i].u.teams, team))
+			keep(st, m, &ul.b[i].u, bad, arg);
 		else
-			user_free(&ul.u[i]);
+			user_free(&ul.b[i].u);
 	}
-	free(ul.u);
+	free(ul.b);
 	return 0;
 }
 

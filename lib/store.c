@@ -12,11 +12,12 @@
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/hours.h"
-#include "roster/lock.h"
 #include "roster/store.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
+#include "lock.h"
 
 const char *const store_permissions[] = {
 	"contacts", "companies", "deals", "tickets", "conversations",
@@ -72,7 +73,11 @@ store_optarg(const char *arg)
 	return 0;
 }
 
-char *
+/* Resolve the store directory: opt (from --store), else the environment.
+ * Returns a malloc'd path, or NULL with the error recorded: RX_USAGE for
+ * an empty opt, RX_INVALID for an empty $ROSTER_DIR (set from an unset
+ * variable, most likely: never taken as the default), else RX_STORE. */
+static char *
 store_locate(const char *opt)
 {
 	const char *s;
@@ -532,8 +537,8 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 	double wait;
 	int rc, have_ini;
 
-	memset(st, 0, sizeof *st);
-	st->dfd = st->lockfd = -1;
+	*st = (struct store)STORE_INIT;
+	st->fds_owned = 1;
 	st->mode = mode;
 	st->path = store_locate(opt);
 	if (st->path == NULL)
@@ -597,11 +602,12 @@ store_close(struct store *st)
 	size_t i;
 
 	txn_end(st);
-	if (st->lockfd >= 0)
+	if (st->fds_owned && st->lockfd >= 0)
 		close(st->lockfd);
-	if (st->dfd >= 0)
+	if (st->fds_owned && st->dfd >= 0)
 		close(st->dfd);
 	st->lockfd = st->dfd = -1;
+	st->fds_owned = 0;
 	for (i = 0; i < st->nroles; i++) {
 		free(st->roles[i].name);
 		strv_free(&st->roles[i].perms);

@@ -8,6 +8,7 @@
 #include "roster/store.h"
 #include "roster/user.h"
 #include "roster/storecfg.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 #define ROLE_PRE	"role."
@@ -195,20 +196,6 @@ storecfg_name(const char *sec, const char *key)
 	return NULL;
 }
 
-static char *
-join(const struct strv *sv)
-{
-	char *s = xstrdup(""), *t;
-	size_t i;
-
-	for (i = 0; i < sv->n; i++) {
-		t = xasprintf("%s%s%s", s, i ? ", " : "", sv->v[i]);
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
 static int
 check_perms(const char *name, const struct strv *sv)
 {
@@ -291,7 +278,7 @@ storecfg_value(const char *name, const char *val, char **norm)
 	else
 		rc = check_perms(name, &sv);
 	if (rc == 0)
-		*norm = join(&sv);
+		*norm = strv_join(&sv, ", ");
 	strv_free(&sv);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* timefmt.c — the input time syntax of SPEC 3, RFC 3339 output. */
+/* timefmt.c — the input time syntax of roster(5), Times; RFC 3339 output. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +6,7 @@
 
 #include "roster/err.h"
 #include "roster/timefmt.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 /* Read exactly n digits at *p; -1 if they are not there. */

@@ -10,12 +10,13 @@
 #include <unistd.h>
 
 #include "roster/audit.h"
-#include "roster/cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
+#include "roster/util.h"
+#include "cache.h"
 
 #define JOURNAL_MAGIC	"roster-journal 1"
 
@@ -296,7 +297,8 @@ txn_clear(struct store *st, int ok)
 	t->nseen = 0;
 }
 
-void
+/* Drop everything staged and every queued audit row. */
+static void
 txn_abort(struct store *st)
 {
 	txn_clear(st, 0);

@@ -8,12 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "roster/cache.h"
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/store.h"
 #include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/util.h"
+#include "cache.h"
 
 #define INDEX_NAME	"users.idx"
 #define INDEX_MAGIC	"roster-users-index 4"
@@ -1383,7 +1384,7 @@ user_walk(struct store *st, const char *after,
     int (*pick)(const struct user *u, void *arg),
     void (*badf)(int, void *), void *arg)
 {
-	struct userlist ul;
+	struct brieflist ul;
 	struct stat dsb;
 	size_t i, s;
 	int dfd, rc = 0;
@@ -1396,25 +1397,68 @@ user_walk(struct store *st, const char *after,
 	}
 	close(dfd);
 	if ((rc = user_scan(st, NULL, &ul, badf, arg)) != 0) {
-		userlist_free(&ul);
+		brieflist_free(&ul);
 		return rc;
 	}
-	for (s = 0; after && s < ul.n && strcmp(ul.u[s].email, after) <= 0; s++)
+	for (s = 0; after && s < ul.n && strcmp(ul.b[s].u.email, after) <= 0;
+	    s++)
 		;
 	if (s == ul.n)
 		s = 0;
 	for (i = 0; i < ul.n; i++)
-		if (pick(&ul.u[(s + i) % ul.n], arg))
+		if (pick(&ul.b[(s + i) % ul.n].u, arg))
 			break;
-	userlist_free(&ul);
+	brieflist_free(&ul);
 	return 0;
 }
 
+/* A brief is a struct user in a wrapper of the same size, so that the
+ * users a scan made become briefs without a copy. */
+_Static_assert(sizeof(struct user_brief) == sizeof(struct user),
+    "a brief is a user");
+
+void
+brieflist_add_users(struct brieflist *bl, struct userlist *ul)
+{
+	if (bl->n == 0) {
+		free(bl->b);
+		bl->b = (struct user_brief *)ul->u;
+		bl->n = ul->n;
+		bl->cap = ul->cap;
+	} else {
+		if (bl->n + ul->n > bl->cap) {
+			bl->cap = bl->n + ul->n;
+			bl->b = xrealloc(bl->b, bl->cap * sizeof *bl->b);
+		}
+		memcpy(bl->b + bl->n, ul->u, ul->n * sizeof *ul->u);
+		bl->n += ul->n;
+		free(ul->u);
+	}
+	memset(ul, 0, sizeof *ul);
+}
+
+void
+brieflist_free(struct brieflist *bl)
+{
+	size_t i;
+
+	for (i = 0; i < bl->n; i++)
+		user_free(&bl->b[i].u);
+	free(bl->b);
+	memset(bl, 0, sizeof *bl);
+}
+
 int
-user_scan(struct store *st, const char *team, struct userlist *ul,
+user_scan(struct store *st, const char *team, struct brieflist *bl,
     void (*badf)(int, void *), void *arg)
 {
-	return scan(st, team, ul, badf, arg, 0);
+	struct userlist ul;
+	int rc;
+
+	memset(bl, 0, sizeof *bl);
+	rc = scan(st, team, &ul, badf, arg, 0);
+	brieflist_add_users(bl, &ul);
+	return rc;
 }
 
 int

@@ -20,6 +20,7 @@
 #include "roster/timefmt.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 const char *const weekday_names[7] = {
 	"mon", "tue", "wed", "thu", "fri", "sat", "sun"
@@ -54,21 +55,6 @@ hours_free(struct hours *h)
 		free(h->r[d]);
 		h->r[d] = NULL;
 		h->n[d] = 0;
-	}
-}
-
-void
-hours_copy(struct hours *dst, const struct hours *src)
-{
-	int d;
-
-	for (d = 0; d < 7; d++) {
-		dst->n[d] = src->n[d];
-		dst->r[d] = NULL;
-		if (src->n[d] == 0)
-			continue;
-		dst->r[d] = xmalloc(src->n[d] * sizeof *src->r[d]);
-		memcpy(dst->r[d], src->r[d], src->n[d] * sizeof *src->r[d]);
 	}
 }
 

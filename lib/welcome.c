@@ -10,6 +10,7 @@
 #include "roster/store.h"
 #include "roster/txn.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/welcome.h"
 
 /* RFC 5322 date in UTC: Mon, 23 Nov 2026 10:00:00 +0000 */

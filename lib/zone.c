@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "roster/err.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 
 #define DAY	86400L

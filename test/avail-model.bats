@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # avail-model: random users, their status at random instants from status(1),
-# compared row by row with an independent model of SPEC 4
+# compared row by row with an independent model of status(1), DESCRIPTION
 # (helpers/availref.py, Python's zoneinfo over the system tzdata).
 #
 # Seeded and reproducible.  ROSTER_MODEL_SEED, ROSTER_MODEL_USERS and

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Crash safety (SPEC 5): the writers killed with SIGKILL, and interrupted
+# Crash safety (roster(5), Changes: all or nothing): the writers killed with SIGKILL, and interrupted
 # with SIGINT, at random points,
 # then the store checked (test/helpers/crashloop.py says what).  make check
 # runs a short loop in the normal build; make crashtest a longer one.

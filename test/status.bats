@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# status: the availability model of SPEC 4, the override, --check.
+# status: the availability model of status(1), the override, --check.
 bats_require_minimum_version 1.5.0
 load helpers/common
 

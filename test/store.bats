@@ -160,3 +160,25 @@ load helpers/common
 	assert_success
 	assert_output ""
 }
+
+@test "a command that stops before opening the store closes no descriptor of its caller" {
+	user-add --no-welcome ada@example.org >/dev/null
+	cp -a "$ROSTER_DIR" "$BATS_TEST_TMPDIR/before"
+	for cmd in coverage "slots --duration 30m"; do
+		name=${cmd%% *}
+		# LeakSanitizer cannot run under ptrace: off for this one run
+		# of a sanitizer build (the rest of the suite checks leaks).
+		# shellcheck disable=SC2086
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		    run strace -qq -e trace=close \
+		    -o "$BATS_TEST_TMPDIR/$name.trace" \
+		    "$ROSTER_BIN"/$cmd --team a --tz Bad/Zone
+		[ "$status" -eq 5 ]
+		assert_output "$name: --tz: unknown time zone Bad/Zone"
+		# Standard input is the caller's: a store never opened owns
+		# no descriptor, fd 0 least of all.
+		run grep -c '^close(0)' "$BATS_TEST_TMPDIR/$name.trace"
+		assert_output 0
+	done
+	diff -r "$BATS_TEST_TMPDIR/before" "$ROSTER_DIR"
+}

@@ -1,5 +1,5 @@
 /*
- * avail.h — the availability model of SPEC 4.
+ * avail.h — the availability model of status(1), DESCRIPTION.
  *
  * avail_at() decides a user's status at an instant: a manual override whose
  * until is later than t (or that has no until: it holds until it is set
@@ -62,6 +62,12 @@ int avail_override(struct user *u, struct zone *z, int away, time_t now,
 
 /* Drop u's override, if any (status --clear); 1 if there was one. */
 int avail_clear(struct user *u, const char *why);
+
+/* Before an override is set at now (status --set): for available (away
+ * 0), an absence under way is RX_RULE unless end_ooo (--end-ooo) is
+ * given, and with it ends at now (audit row queued); with end_ooo the
+ * periods left empty are dropped. */
+int avail_end_absence(struct user *u, int away, time_t now, int end_ooo);
 
 /* A new absence [start, end) that overlaps the span of u's override
  * (from now to its until) ends the override: the newer intent wins.

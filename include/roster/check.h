@@ -43,7 +43,7 @@
 #ifndef ROSTER_CHECK_H
 #define ROSTER_CHECK_H
 
-#include "roster/err.h"
+struct strv;
 
 int store_check(const char *opt, struct strv *probs);
 

@@ -54,14 +54,18 @@ struct cmd {
  * Returns only after -d. */
 void cmd_opt(struct cmd *c, int ch);
 
+/* --team's value as team_name() (rules.h) takes it: trimmed, kept to
+ * the end of the run (a second --team replaces it).  A bad one: the
+ * reason on stderr and exit 5 (RX_INVALID). */
+const char *cmd_team(const char *arg);
+
 /* A bad option value: print the recorded reason, then usage, exit 2. */
 void cmd_badopt(const struct cmd *c) __attribute__((noreturn));
 
-/* A --team or --no-team value: trimmed (team_name(), rules.h) and added
- * to sv unless it is there; a bad name prints the reason and exits 5
- * (RX_INVALID). */
+/* A --team or --no-team that may be given again: cmd_team()'s value
+ * added to sv unless it is there. */
 struct strv;
-void cmd_team(struct strv *sv, const char *arg);
+void cmd_team_add(struct strv *sv, const char *arg);
 
 /* The end of every command: print the recorded error if rc is set and
  * not yet printed (printed: 1 when the failure was already reported, as

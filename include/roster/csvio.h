@@ -49,7 +49,7 @@ int csv_column(const struct csvrow *hdr, const char *const names[]);
 
 /* Write one record of n cells (NULL cells are empty), quoted only where
  * needed.  guard 0: a store file (LF); 1: LF with the formula guard of
- * SPEC 2; 2: the same ending in CRLF, as RFC 4180 has it. */
+ * roster(5), Messages and output; 2: the same ending in CRLF, as RFC 4180 has it. */
 void csv_row_write(FILE *fp, const char *const *cells, size_t n, int guard);
 
 #endif

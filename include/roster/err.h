@@ -5,11 +5,11 @@
  * in a per-process error record (fail(), fail_at()).  Only cmd/ prints it
  * (err_print()) and decides the exit status.  Messages name the file and,
  * where known, the line: "users/ada@x.org.yaml:7: expected a mapping".
+ * Allocation, string lists, numbers and escapes are in util.h.
  */
 #ifndef ROSTER_ERR_H
 #define ROSTER_ERR_H
 
-#include <stddef.h>
 
 #define ROSTER_VERSION "0.1.0"
 
@@ -60,48 +60,8 @@ void err_tally(int code, void *arg);
 /* Print "PROG: message" to stderr (a warning, not recorded), escaped. */
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* s with every byte a terminal would obey written as \xNN (lower-case
- * hex): C0 controls (LF, ESC...), DEL, the C1 controls U+0080-U+009F and
- * every byte that is not part of valid UTF-8.  Printable ASCII, the
- * backslash included, and UTF-8 letters (Zoë, 日本) are kept.  malloc'd. */
-char *esc_str(const char *s);
-
-/* 1 if s is shown as it is by esc_str(): valid UTF-8 with no control
- * character (C0, DEL, C1). */
-int text_printable(const char *s);
-
 /* Flush and close stdout; on failure print why and return RX_STORE.
  * Every binary that prints ends with: return out_close(rc). */
 int out_close(int rc);
-
-/* Allocation that does not fail: on exhaustion print and exit 7. */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* A growable list of strings. */
-struct strv {
-	char **v;
-	size_t n, cap;
-};
-void strv_add(struct strv *sv, const char *s);	/* appends a copy */
-int strv_has(const struct strv *sv, const char *s);
-int strv_remove(struct strv *sv, const char *s);	/* 1 if removed */
-void strv_sort(struct strv *sv);
-void strv_free(struct strv *sv);
-
-/* Split "a, b,c" on commas, trimming blanks, dropping empty items. */
-void strv_split(struct strv *sv, const char *list);
-
-/* Bounded integer conversion: 0 and *out on success, -1 if s is not a whole
- * decimal number in [min, max]. */
-int parse_long(const char *s, long min, long max, long *out);
-
-/* s[0..len) with each %XX (hex digits) turned into its byte, malloc'd;
- * NULL if a % is not followed by two hex digits. */
-char *pct_decode(const char *s, size_t len);
 
 #endif

@@ -60,10 +60,6 @@ int ini_unset(struct inidoc *d, const char *name);
 /* The whole text, malloc'd, and its length. */
 char *ini_text(const struct inidoc *d, size_t *len);
 
-/* Split "sec.key" at its first dot into malloc'd parts; -1 if no dot or an
- * empty part. */
-int ini_split(const char *name, char **sec, char **key);
-
 void ini_free(struct inidoc *d);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * out.h — rows out as table, tsv, csv or json (SPEC 2).
+ * out.h — rows out as table, tsv, csv or json (roster(5), Messages and
+ * output).
  *
  * A command declares its columns, adds rows of strings (NULL = absent),
  * then out_flush() prints them all to stdout in the chosen format: table

@@ -1,7 +1,7 @@
 /*
  * portal.h — the customer portal's settings (portal.ini) and their rules.
  *
- * The key table of SPEC 6 (portal-config): each key's syntax, its default
+ * The key table of portal-config(1), Settings: each key's syntax, its default
  * and the rules between keys.  portal_value() checks and normalises one
  * value (RX_INVALID when malformed, RX_RULE when well-formed but against a
  * rule of its own key).  portal_rules() lists every broken rule of a whole
@@ -58,6 +58,17 @@ const char *portal_effective(const struct store *st, const struct inidoc *d,
 /* Every broken rule of d, appended to is. */
 void portal_rules(const struct store *st, const struct inidoc *d,
     struct issues *is);
+
+/* The broken rules of an edit of the file from before to after (line:
+ * the line it wrote, 0 none), each appended (copied) to bad or left.  In
+ * bad, what refuses the edit: a rule that held before, any rule on the
+ * line written, every rule of a portal the edit turns on.  In left, the
+ * rules broken before and not by this edit: they do not block it, so
+ * that two keys broken by hand in a live portal can be fixed one at a
+ * time (portal-config(1)). */
+void portal_edit_rules(const struct store *st, const struct inidoc *before,
+    const struct inidoc *after, long line, struct issues *bad,
+    struct issues *left);
 
 /* 1 if is holds an issue with message msg (its line is ignored). */
 int issues_has(const struct issues *is, const char *msg);

@@ -16,7 +16,7 @@
 #ifndef ROSTER_PROFILE_H
 #define ROSTER_PROFILE_H
 
-#include "roster/err.h"
+#include "roster/util.h"
 
 struct store;
 struct user;

@@ -102,7 +102,7 @@ int records_save(struct store *st, const struct records *rs);
  * Open records per owner, for routing.  Counting 100,000 rows costs more
  * than a team's whole choice, so the counts are kept in
  * STORE/.cache/open.idx with the identity of the records.csv they were
- * counted from (see cache.h); records_open() uses them while that holds,
+ * counted from (see lib/cache.h); records_open() uses them while that holds,
  * else counts the file and caches the result.  Owners are compared
  * without regard to ASCII case.
  */

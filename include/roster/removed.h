@@ -60,11 +60,6 @@ int removed_new(struct store *st, const char *email, time_t t, char **rel);
 /* The archives of one address, oldest first (none: al->n == 0). */
 int removed_of(struct store *st, const char *email, struct archlist *al);
 
-/* Every archive in removed/, by address, each address's oldest first.
- * Names that are not archives are left out (status --check reports
- * them). */
-int removed_all(struct store *st, struct archlist *al);
-
 /* Load archive a into u; its email must be the one of its name (an
  * archive without email: takes it from the name). */
 int removed_load(struct store *st, const struct archive *a, struct user *u);

@@ -1,5 +1,6 @@
 /*
- * sched.h — scheduling and coverage over the availability model of SPEC 4.
+ * sched.h — scheduling and coverage over the availability model of
+ * status(1), DESCRIPTION.
  *
  * Everything here is a sweep over the instants at which a member's
  * availability changes, found by avail.c (avail_sched_change()): a member
@@ -53,9 +54,10 @@ int sched_duration(const char *s, const char *opt, long min, long max,
  * RX_INVALID recorded: "--tz: unknown time zone NAME") if it is none. */
 struct zone *sched_zone(const char *name);
 
-/* The spans of [lo, hi) in which u is available (steps 2-4 of SPEC 4,
- * an override only until its until).  hours_only: working hours alone,
- * absences and overrides left out (the team's business window). */
+/* The spans of [lo, hi) in which u is available (steps 2-4 of status(1),
+ * DESCRIPTION, an override only until its until).  hours_only: working
+ * hours alone, absences and overrides left out (the team's business
+ * window). */
 void sched_spans(const struct user *u, struct zone *z, time_t lo, time_t hi,
     int hours_only, struct spans *out);
 
@@ -63,15 +65,6 @@ void sched_spans(const struct user *u, struct zone *z, time_t lo, time_t hi,
  * secs[AV_OOO], secs[AV_OFFHOURS] (the others stay 0). */
 void sched_away(const struct user *u, struct zone *z, time_t lo, time_t hi,
     long secs[5]);
-
-/* 1 if [a, b) lies inside one span of s. */
-int spans_cover(const struct spans *s, time_t a, time_t b);
-
-/* The instants t, lo <= t < hi, whose wall clock in z reads a whole
- * multiple of step seconds after that day's midnight (step need not
- * divide a day: each day starts again at 00:00).  malloc'd, sorted. */
-size_t sched_starts(struct zone *z, time_t lo, time_t hi, long step,
-    time_t **out);
 
 /* A slot request: starts in [from, to), none before earliest, on
  * multiples of step in tz; members available over [start - buffer,

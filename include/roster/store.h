@@ -21,7 +21,7 @@
 #define ROSTER_STORE_H
 
 #include <stddef.h>
-#include "roster/err.h"
+#include "roster/util.h"
 
 #define STORE_VERSION 1
 
@@ -54,6 +54,7 @@ struct store {
 	char *path;		/* the store directory as resolved */
 	int dfd;		/* open on path */
 	int lockfd;
+	int fds_owned;		/* dfd and lockfd are store_open()'s to close */
 	int mode;		/* STORE_READ, STORE_WRITE or STORE_CREATE */
 	char *tz;		/* [store] timezone, default "UTC" */
 	struct role *roles;
@@ -68,11 +69,10 @@ struct store {
 	size_t nhdefs;
 };
 
-/* Resolve the store directory: opt (from --store), else the environment.
- * Returns a malloc'd path, or NULL with the error recorded: RX_USAGE for
- * an empty opt, RX_INVALID for an empty $ROSTER_DIR (set from an unset
- * variable, most likely: never taken as the default), else RX_STORE. */
-char *store_locate(const char *opt);
+/* A store that holds nothing: what store_close() may be called on before
+ * store_open() (so may a zeroed struct store: only descriptors that
+ * store_open() set are closed, never a zero that was not one). */
+#define STORE_INIT	{ .dfd = -1, .lockfd = -1 }
 
 /* Check the argument of -d/--store as the option is parsed: 0, or
  * RX_USAGE when it is empty. */

@@ -1,5 +1,5 @@
 /*
- * timefmt.h — the time syntax of SPEC 3 and RFC 3339 output.
+ * timefmt.h — the time syntax of roster(5), Times, and RFC 3339 output.
  *
  * Input: "now"; YYYY-MM-DD; YYYY-MM-DDTHH:MM[:SS] (a space may replace the
  * T); either may end in "Z" or "+HH:MM"/"-HH:MM", which makes it an

@@ -33,7 +33,7 @@
  * (the first component of a path: "users", "records.csv", ...) with 16
  * random hex digits, new for every part the change touches.  A cache on
  * a shared file system is valid only while its part's token is the one it
- * was made from (cache.h): the file is replaced by rename and read after
+ * was made from (lib/cache.h): the file is replaced by rename and read after
  * the lock is taken, so no cached attribute can hide a change.
  *
  * Errors: 0 or RX_STORE (I/O) with the message recorded.
@@ -80,9 +80,6 @@ void txn_after(struct store *st, void (*fn)(struct store *, void *, int),
  * nothing staged and no row, nothing is written.  The transaction is
  * empty afterwards, ready for the next change. */
 int txn_commit(struct store *st, time_t now);
-
-/* Drop everything staged and every queued audit row. */
-void txn_abort(struct store *st);
 
 /* End st's transaction (dropping what is staged) and restore the signals,
  * unless a change was committed: then the handler stays to the end. */

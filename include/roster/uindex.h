@@ -13,7 +13,7 @@
  * The YAML files stay the only source of truth.  user_scan() trusts an
  * entry only while the file's identity is unchanged (and, on a shared file
  * system, only while users' generation is the one the index was built
- * from: else no entry is taken over, see cache.h), re-reads the files
+ * from: else no entry is taken over, see lib/cache.h), re-reads the files
  * that changed, and rewrites the index (best effort: a read-only store is
  * simply not cached).  It runs under the store lock the caller holds, so no
  * roster writer changes users/ meanwhile.  A listing of every user checks
@@ -29,15 +29,36 @@
 #ifndef ROSTER_UINDEX_H
 #define ROSTER_UINDEX_H
 
+#include <stddef.h>
+
+#include "roster/user.h"
+
 struct store;
-struct user;
-struct userlist;
+
+/* A user as the index holds it: only the indexed fields are set.  It is
+ * a type of its own so that it cannot be given to user_save(), which would
+ * write the fields it lacks away: read it through its member u. */
+struct user_brief {
+	struct user u;
+};
+
+/* Briefs, owned: brieflist_free() frees them.  A zeroed one is empty. */
+struct brieflist {
+	struct user_brief *b;
+	size_t n, cap;
+};
+void brieflist_free(struct brieflist *bl);
+
+/* Move every user of ul to the end of bl (a listing that mixes users
+ * loaded in full with briefs shows them all as briefs); ul is left empty.
+ * There is no way back: a brief never becomes a user again. */
+void brieflist_add_users(struct brieflist *bl, struct userlist *ul);
 
 /* The active users (of team, or all when team is NULL), sorted by address,
- * as user_list() gives them but with only the indexed fields set: never
- * save them.  Files that fail to load are reported through bad() as by
+ * as user_list() gives them but with only the indexed fields set, as
+ * briefs.  Files that fail to load are reported through bad() as by
  * user_list(); without bad() the first one's code is returned. */
-int user_scan(struct store *st, const char *team, struct userlist *ul,
+int user_scan(struct store *st, const char *team, struct brieflist *bl,
     void (*bad)(int code, void *arg), void *arg);
 
 /* Round robin over everyone without reading every entry: pick() is

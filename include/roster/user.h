@@ -22,7 +22,7 @@
 
 #include <stddef.h>
 #include <time.h>
-#include "roster/err.h"
+#include "roster/util.h"
 
 struct store;
 
@@ -161,7 +161,6 @@ int range_parse(const char *s, struct range *r);
 char *range_format(const struct range *r, char *buf);
 
 void hours_free(struct hours *h);
-void hours_copy(struct hours *dst, const struct hours *src);
 int hours_empty(const struct hours *h);
 
 #endif

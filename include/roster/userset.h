@@ -18,9 +18,11 @@
 #define ROSTER_USERSET_H
 
 #include <stddef.h>
+#include <time.h>
 
 struct store;
 struct strv;
+struct user;
 struct userlist;
 
 /* Load emails[0..n) into ul (zeroed first); *first as above. */
@@ -36,5 +38,11 @@ void users_load(struct store *st, char *const *emails, size_t n,
  * not printed). */
 int users_of_team(struct store *st, const char *team, struct strv *emails,
     int *unread);
+
+/* Stage us[0..n) as active users (only those with changed[i] set;
+ * changed NULL: all) and commit at now: all of them or none.  0, or the
+ * first failure's code (recorded, not printed). */
+int users_save(struct store *st, struct user *us, size_t n,
+    const int *changed, time_t now);
 
 #endif

@@ -7,7 +7,7 @@
  * about so far, extending it in chunks when asked about instants outside
  * it.  After that, instant <-> wall clock conversions are arithmetic.
  *
- * Wall clock to instant follows SPEC 3 (RFC 5545 3.3.5, zoneinfo fold=0):
+ * Wall clock to instant follows ooo-add(1), Time (RFC 5545 3.3.5, fold=0):
  * a wall time that does not exist (spring-forward gap) uses the offset in
  * force before the gap; one that occurs twice (fall-back) is the first.
  */

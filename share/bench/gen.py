@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen.py -- build a roster store for the SPEC 7 benchmarks (stdlib only).
+"""gen.py -- build a roster store for the benchmarks of README.md, Performance (stdlib only).
 
     python3 gen.py DIR --users N [--records M] [--seed S] [--csv FILE --csv-users K]
 

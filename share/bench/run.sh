@@ -1,7 +1,8 @@
 #!/bin/sh
-# run.sh BINDIR -- the SPEC 7 benchmarks.  Generates stores on /dev/shm with
-# gen.py, measures every figure with hyperfine (median, always side by side
-# with /bin/true in the same run) and prints one line per figure:
+# run.sh BINDIR -- the benchmarks of README.md, Performance.  Generates
+# stores on /dev/shm with gen.py, measures every figure with hyperfine
+# (median, always side by side with /bin/true in the same run) and
+# prints one line per figure:
 #   figure  measured-ms  target  ratio  ok|MISS
 # Binaries not (yet) built print SKIP (binary missing).
 # The durability section runs three writers once each on a real-disk

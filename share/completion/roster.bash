@@ -16,7 +16,7 @@
 _roster_tools='user-add user-mod user-rm hours-set ooo-add ooo-rm status assign-next records portal-config'
 _roster_tools+=' slots coverage user-list store-config store-edit ooo-list'
 
-# Portal keys of SPEC 6 (used when portal-config cannot list them itself).
+# Portal keys of portal-config(1), Settings (used when portal-config cannot list them itself).
 _roster_portal_keys='portal.enabled portal.name portal.slug portal.domain
 portal.language portal.default_inbox portal.ticket_permissions
 portal.show_custom_stages form.enabled form.name form.menu_text

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "roster/err.h"
 #include "roster/ical.h"
 #include "roster/user.h"
 

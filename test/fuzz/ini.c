@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct store st;
+	struct store st = STORE_INIT;
 	char *text;
 
 	text = malloc(size + 1);
@@ -18,8 +18,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	memset(&st, 0, sizeof st);
-	st.dfd = st.lockfd = -1;
 	store_ini_parse(&st, text, size);
 	store_close(&st);
 	free(text);

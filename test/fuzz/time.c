@@ -1,4 +1,4 @@
-/* time.c — fuzz time_scan() and time_parse(), the time syntax of SPEC 3.
+/* time.c — fuzz time_scan() and time_parse(), the time syntax of roster(5), Times.
  * The first byte picks the zone and end-of-day; the rest is the text. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -11,6 +11,7 @@
 
 #include "roster/err.h"
 #include "roster/user.h"
+#include "roster/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

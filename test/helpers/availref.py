@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""availref.py - a reference model of SPEC 4 (availability), for tests.
+"""availref.py - a reference model of availability (status(1), DESCRIPTION),
+for tests.
 
-Written from SPEC 3-5 alone, with a method of its own, so that it can catch
+Written from the documented rules alone (roster(5), Times; status(1),
+DESCRIPTION; hours-set(1)), with a method of its own, so that it can catch
 the C (lib/avail.c, lib/zone.c) out:
 
   - The week is a bitmap of 10080 wall-clock minutes (Monday 00:00 first),
@@ -133,7 +135,7 @@ class User:
         for i, day in enumerate(DAYS):
             for r in d["hours"].get(day, []):
                 s, e = (minutes(x) for x in r.split("-"))
-                # SPEC 4: an end not after the start runs overnight.
+                # hours-set(1): an end not after the start runs overnight.
                 n = e - s if e > s else 1440 - s + e
                 for k in range(n):
                     bits[(i * 1440 + s + k) % WEEK] = 1

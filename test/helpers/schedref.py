@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """schedref.py - a reference model of slots(1) and coverage(1), for tests.
 
-Built on availref.py's model of SPEC 4 (zoneinfo, a bitmap of the week),
+Built on availref.py's model of status(1), DESCRIPTION (zoneinfo, a bitmap of the week),
 and with a method of its own, so that it can catch lib/sched.c out:
 
   - A candidate start is found by walking the window minute by minute and

@@ -10,6 +10,7 @@
 #include "roster/hours.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "roster/zone.h"
 #include "test-lib.h"
 

@@ -6,6 +6,7 @@
 
 #include "roster/email.h"
 #include "roster/err.h"
+#include "roster/util.h"
 #include "test-lib.h"
 
 static void

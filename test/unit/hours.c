@@ -6,6 +6,7 @@
 #include "roster/err.h"
 #include "roster/hours.h"
 #include "roster/user.h"
+#include "roster/util.h"
 #include "test-lib.h"
 
 /* The days of s as a 7-letter mask "MTWTFSS" with '.' for days not named,

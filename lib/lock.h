@@ -12,8 +12,8 @@
  * cannot open it at all reads unlocked (*fdp == -1); a writer that cannot
  * open it gets RX_STORE, "store not writable".
  */
-#ifndef ROSTER_LOCK_H
-#define ROSTER_LOCK_H
+#ifndef LIB_LOCK_H
+#define LIB_LOCK_H
 
 /* Open (creating if needed) name below dfd and lock it.  On success *fdp
  * holds the descriptor; close it to release.  exclusive: 1 for a writer. */

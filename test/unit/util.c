@@ -1,11 +1,11 @@
-/* err.c — unit tests of lib/err.c's utilities: parse_long(), pct_decode(),
- * esc_str() and text_printable(), the strv helpers. */
+/* util.c — unit tests of lib/util.c: parse_long(), pct_decode(), esc_str()
+ * and text_printable(), the strv helpers. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "roster/err.h"
+#include "roster/util.h"
 #include "test-lib.h"
 
 /* parse_long() of s in [min, max]: 1 and *v when it takes s, else 0 with
@@ -235,6 +235,33 @@ t_strv_split(void)
 	check_split("x;y, z", "x;y|z", 2);
 }
 
+/* strv_join(sv, sep) for the items of "a|b|c" (split at |, none: ""). */
+static void
+check_join(const char *items, const char *sep, const char *want)
+{
+	struct strv sv = { 0 };
+	char *copy = strdup(items), *p, *s;
+
+	for (p = strtok(copy, "|"); p; p = strtok(NULL, "|"))
+		strv_add(&sv, p);
+	s = strv_join(&sv, sep);
+	check_str(s, want);
+	free(s);
+	free(copy);
+	strv_free(&sv);
+}
+
+static void
+t_strv_join(void)
+{
+	check_join("", ", ", "");
+	check_join("a", ", ", "a");
+	check_join("a|b|c", ", ", "a, b, c");
+	check_join("a|b", ",", "a,b");
+	check_join("a|b|c", "", "abc");
+	check_join("x|y", "\x1f", "x\x1fy");
+}
+
 int
 main(void)
 {
@@ -246,5 +273,6 @@ main(void)
 	TEST(t_strv_add_has_remove(), "strv: add, has, remove keep a NULL-ended list");
 	TEST(t_strv_sort(), "strv_sort: byte order, duplicates kept");
 	TEST(t_strv_split(), "strv_split: commas, blanks trimmed, empty items dropped");
+	TEST(t_strv_join(), "strv_join: separators between items only, \"\" for none");
 	return test_done();
 }

@@ -26,11 +26,13 @@
  * store directory (file_create_mode()).  A FIFO or device in a cache
  * file's place is ignored, never waited on.
  */
-#ifndef ROSTER_CACHE_H
-#define ROSTER_CACHE_H
+#ifndef LIB_CACHE_H
+#define LIB_CACHE_H
 
 #include <stddef.h>
 #include <sys/stat.h>
+
+#include "sbuf.h"
 
 struct store;
 
@@ -41,20 +43,6 @@ struct fid {
 
 void fid_of(const struct stat *sb, struct fid *f);
 int fid_eq(const struct fid *a, const struct fid *b);
-
-/* A growing text buffer. */
-struct sbuf {
-	char *p;
-	size_t n, cap;
-};
-
-void sbuf_add(struct sbuf *b, const char *s, size_t len);
-void sbuf_str(struct sbuf *b, const char *s);
-/* pre, then v in decimal. */
-void sbuf_num(struct sbuf *b, const char *pre, long long v);
-/* s with %, tab, newline, return and comma as %XX (pct_decode() reads
- * it back). */
-void sbuf_esc(struct sbuf *b, const char *s);
 
 /* A 64-bit hash of p[0..len), seeded with seed (an offset, or 0): not a
  * defence against forgery, only against damage. */
