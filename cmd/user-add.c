@@ -609,11 +609,10 @@ run(struct opts *o, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct opts o;
+	struct opts o = { 0 };
 	int rc;
 
 	prog_init(argv[0]);
-	memset(&o, 0, sizeof o);
 	parse_args(argc, argv, &o);
 	check_args(argc - optind, &o);
 	rc = run(&o, argc - optind, argv + optind);

@@ -516,19 +516,15 @@ opts_free(struct opts *o)
 int
 main(int argc, char **argv)
 {
-	struct opts o;
+	struct opts o = { 0 };
 	int rc;
 
 	prog_init(argv[0]);
-	memset(&o, 0, sizeof o);
 	parse_args(argc, argv, &o);
 	argc -= optind;
 	argv += optind;
 	check_args(argc, &o);
-	if (o.rename_to)
-		rc = do_rename(&o, argv[0]);
-	else
-		rc = modify(&o, argc, argv);
+	rc = o.rename_to ? do_rename(&o, argv[0]) : modify(&o, argc, argv);
 	opts_free(&o);
 	return rc;
 }
