@@ -119,24 +119,6 @@ same_address(const char *a, const char *norm)
 	return same;
 }
 
-/* The Team cell of an import, split at ',': each name as team_name()
- * takes a --team (no control characters, none empty). */
-static int
-teams_ok(const char *cell)
-{
-	struct strv sv = { 0 };
-	char *t;
-	size_t i;
-	int rc = 0;
-
-	strv_split(&sv, cell);
-	for (i = 0; rc == 0 && i < sv.n; i++)
-		if ((rc = team_name(sv.v[i], &t)) == 0)
-			free(t);
-	strv_free(&sv);
-	return rc;
-}
-
 /* The first candidate before i with the address norm, or i. */
 static size_t
 given_before(size_t i, const char *norm)
@@ -186,7 +168,7 @@ check_cand(struct store *st, const struct opts *o, size_t i,
 	} else if (active)
 		batch_fail(first, fail(RX_RULE, "%s%s is already a user "
 		    "(change it with user-mod)", at, norm));
-	else if (c->team && teams_ok(c->team) != 0)
+	else if (c->team && import_teams_ok(c->team) != 0)
 		fail_where(at, RX_INVALID, first);
 	else if (text_ok(o, c) != 0)
 		fail_where(at, RX_INVALID, first);

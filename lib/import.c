@@ -6,6 +6,7 @@
 #include "roster/err.h"
 #include "roster/fileio.h"
 #include "roster/import.h"
+#include "roster/rules.h"
 #include "roster/util.h"
 
 /* The header's names of each column read, NULL-terminated. */
@@ -163,6 +164,22 @@ import_add(struct import *im, const char *email, const char *first,
 	r->team = team && *team ? xstrdup(team) : NULL;
 	r->line = line;
 	r->skip = 0;
+}
+
+int
+import_teams_ok(const char *cell)
+{
+	struct strv sv = { 0 };
+	char *t;
+	size_t i;
+	int rc = 0;
+
+	strv_split(&sv, cell);
+	for (i = 0; rc == 0 && i < sv.n; i++)
+		if ((rc = team_name(sv.v[i], &t)) == 0)
+			free(t);
+	strv_free(&sv);
+	return rc;
 }
 
 void

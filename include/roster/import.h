@@ -46,6 +46,11 @@ void import_add(struct import *im, const char *email, const char *first,
  * fileio.h), RX_INVALID (recorded, not printed). */
 int import_read(const char *path, struct import *im, int *first);
 
+/* A row's Team cell, split at ',': 0 if each name is one team_name()
+ * (rules.h) takes as a --team (no control characters, none empty), else
+ * its RX_INVALID with the message recorded. */
+int import_teams_ok(const char *cell);
+
 void import_free(struct import *im);
 
 #endif
