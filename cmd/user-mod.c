@@ -52,37 +52,15 @@ struct target {
 static struct target *tg;
 static size_t ntg;
 
-/* 0 if every role of roles is a point-of-contact role. */
-static int
-contacts_check(const struct strv *roles)
-{
-	size_t i;
-
-	for (i = 0; i < roles->n; i++)
-		if (!contact_role_valid(roles->v[i]))
-			return fail(RX_INVALID, "unknown contact role '%s' "
-			    "(primary, billing, technical)", roles->v[i]);
-	return 0;
-}
-
 /* The checks that do not depend on the users. */
 static int
 check_options(struct store *st, struct opts *o)
 {
 	int rc;
 
-	if ((rc = profile_check(st, &o->p, 1)) != 0 ||
-	    (rc = contacts_check(&o->contacts)) != 0 ||
-	    (rc = contacts_check(&o->nocontacts)) != 0)
+	if ((rc = profile_check(st, &o->p, 1)) != 0)
 		return rc;
-	if (strv_has(&o->nocontacts, "primary"))
-		return fail(RX_RULE, "the primary contact cannot be removed, "
-		    "only handed on: name another user as primary instead: "
-		    "user-mod --contact primary OTHER");
-	if (strv_has(&o->contacts, "primary") && ntg > 1)
-		return fail(RX_RULE, "there is one primary contact: give "
-		    "--contact primary to one user at a time");
-	return 0;
+	return contact_change_check(&o->contacts, &o->nocontacts, ntg);
 }
 
 /* Apply the options to u. */
