@@ -11,7 +11,7 @@
 #include "roster/util.h"
 #include "roster/zone.h"
 
-/* The permissions a role may grant, for the message of a bad one. */
+/* Each permission given is one roster knows (store.h). */
 static int
 perms_check(const struct strv *perms)
 {
