@@ -33,9 +33,6 @@ usage(int rc)
 	exit(rc);
 }
 
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
-
 struct opts {
 	const char *store, *team, *zone;
 	int add, clear, dry, deflt;
@@ -293,12 +290,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->dry = 1;
 			break;
 		case O_TEAM:
-			free(teamname);
-			if (team_name(optarg, &teamname) != 0) {
-				err_print();
-				exit(RX_INVALID);
-			}
-			o->team = teamname;
+			o->team = cmd_team(optarg);
 			break;
 		case O_ZONE:
 			o->zone = optarg;

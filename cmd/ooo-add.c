@@ -22,9 +22,6 @@
 #include "roster/util.h"
 #include "roster/zone.h"
 
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
-
 /* Calendar input larger than this is refused rather than read whole. */
 #define ICS_MAX ((size_t)64 * 1024 * 1024)
 
@@ -399,12 +396,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->header = 0;
 			break;
 		case O_TEAM:
-			free(teamname);
-			if (team_name(optarg, &teamname) != 0) {
-				err_print();
-				exit(RX_INVALID);
-			}
-			o->team = teamname;
+			o->team = cmd_team(optarg);
 			break;
 		case O_TO:
 			o->to = optarg;
