@@ -8,6 +8,7 @@
 
 #include "roster/audit.h"
 #include "roster/avail.h"
+#include "roster/cmd.h"
 #include "roster/err.h"
 #include "roster/records.h"
 #include "roster/rotation.h"
@@ -38,9 +39,6 @@ struct opts {
 	int mode, json, explain, backlog, dry_run, reassign, queue;
 	long limit;
 };
-
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
 
 /* The pool: its users, their availability and load. */
 struct pool {
@@ -356,139 +354,233 @@ nobody(struct store *st, const struct opts *o, struct records *rs,
 	    "pool %s has no users", pool);
 }
 
+/* One run's state: what it loaded and what it chose; freed by finish(). */
+struct job {
+	struct pool p;
+	struct records rs;
+	struct opencounts oc;
+	struct rotation rot;
+	struct record *r;	/* --record's row, NULL: not in the file */
+	char *type, *id;	/* --record, split */
+	json_t *expl;		/* --explain with --format json */
+	int settled;		/* --record stays with its owner: done */
+};
+
+/* Load what the choice needs: --record's row (a settled one ends the
+ * run), the open counts and the rotation. */
+static int
+prepare(struct store *st, const struct opts *o, struct job *j, time_t at,
+    FILE *out)
+{
+	int rc;
+
+	if (o->record && (rc = record_ref_parse(o->record, &j->type,
+	    &j->id)) != 0)
+		return rc;
+	/* The rows only when a record changes hands; the counts are cached
+	 * against the file. */
+	if (o->record || o->backlog) {
+		if ((rc = records_load(st, &j->rs)) != 0)
+			return rc;
+		records_warn_malformed(&j->rs);
+		records_open_of(&j->rs, &j->oc);
+	} else if ((rc = records_open(st, &j->oc)) != 0)
+		return rc;
+	if (o->record) {
+		j->r = records_find(&j->rs, j->type, j->id);
+		if ((rc = record_settled(st, o, j->r, at, out)) != 0) {
+			j->settled = rc > 0;
+			return rc < 0 ? -rc : 0;
+		}
+	}
+	return rotation_load(st, &j->rot);
+}
+
+/* The whole pool, its members' availability and load. */
+static int
+load_members(struct store *st, const struct opts *o, struct job *j,
+    time_t at)
+{
+	int rc;
+
+	if ((rc = load_pool(st, o, at, &j->p)) != 0)
+		return rc;
+	/* No members: a team nobody is in, not "nobody available" (1). */
+	if (o->team && j->p.n == 0 && j->p.unreadable.n == 0 &&
+	    (rc = team_unknown(st, o->team)) != 0)
+		return rc;
+	count_open(&j->p, &j->oc);
+	return 0;
+}
+
+/* Round robin over everyone, with nothing to explain or skip: the walk
+ * from the rotation's place is enough. */
+static int
+walk_only(const struct opts *o)
+{
+	return o->team == NULL && o->mode == MODE_ROUND_ROBIN &&
+	    !o->explain && !o->backlog && !o->reassign;
+}
+
+/* Choose the member *i of the pool who takes the record or the turn;
+ * nobody is RX_NO (nobody() queues the record for --queue). */
+static int
+choose(struct store *st, const struct opts *o, struct job *j, time_t at,
+    time_t now, long *i)
+{
+	size_t members;
+	int rc;
+
+	if (walk_only(o)) {
+		if ((rc = walk_pool(st, &j->rot, &j->oc, at, &j->p)) != 0)
+			return rc;
+		*i = j->p.n ? 0 : -1;
+		members = j->p.seen;
+	} else {
+		if ((rc = load_members(st, o, j, at)) != 0)
+			return rc;
+		set_eligible(&j->p);
+		if (o->reassign)
+			skip_owner(&j->p, j->r);
+		*i = rotation_choose(j->p.m, j->p.n,
+		    rotation_last(&j->rot, j->p.name), o->mode);
+		/* Nobody chosen: no JSON is printed, so the reasons go to
+		 * stderr. */
+		if (o->explain && o->json && *i >= 0)
+			j->expl = json_array();
+		if (o->explain)
+			explain(&j->p, *i, j->expl);
+		members = j->p.n;
+	}
+	if (*i < 0)
+		return nobody(st, o, &j->rs, j->r, j->type, j->id, members,
+		    j->p.name, now);
+	return 0;
+}
+
+/* Print the choice of member i (plain or JSON, with --explain's array). */
+static void
+print_choice(const struct opts *o, struct job *j, long i, time_t at,
+    FILE *out)
+{
+	json_t *js;
+	char ts[32];
+
+	if (!o->json) {
+		fprintf(out, "%s\n", j->p.m[i].email);
+		return;
+	}
+	js = json_pack("{s:s, s:s, s:o, s:s}", "email", j->p.m[i].email,
+	    "pool", j->p.name, "record", o->record ? json_string(o->record) :
+	    json_null(), "at", time_utc(at, ts));
+	if (j->expl)
+		json_object_set_new(js, "explain", j->expl);
+	j->expl = NULL;
+	json_dumpf(js, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putc('\n', out);
+	json_decref(js);
+}
+
+/* Give the record (or the turn) to member i, with its audit row. */
+static void
+assign(const struct opts *o, struct job *j, long i, time_t at, time_t now,
+    FILE *out)
+{
+	if (o->record) {
+		if (j->r == NULL)
+			j->r = records_add(&j->rs, j->type, j->id, NULL,
+			    RECORD_OPEN);
+		give(&j->p, &j->rot, j->r, i, now);
+		audit_add("assign", j->p.m[i].email, "%s:%s pool %s", j->type,
+		    j->id, j->p.name);
+	} else {
+		rotation_set(&j->rot, j->p.name, j->p.m[i].email, now);
+		audit_add("assign", j->p.m[i].email, "pool %s", j->p.name);
+	}
+	print_choice(o, j, i, at, out);
+}
+
+/* --backlog: hand out the records that wait; RX_NO when some wait and
+ * none could be given. */
+static int
+drain(struct store *st, const struct opts *o, struct job *j, time_t at,
+    time_t now, FILE *out)
+{
+	int rc, assigned = 0, waiting = 0;
+
+	if ((rc = load_members(st, o, j, at)) != 0)
+		return rc;
+	run_backlog(&j->p, o, &j->rs, &j->rot, now, &assigned, &waiting, out);
+	/* Records left waiting: say why, also after a partial drain. */
+	if (o->explain && waiting)
+		explain(&j->p, -1, NULL);
+	if (assigned == 0 && waiting)
+		return fail(RX_NO, "records wait and nobody in pool %s can take "
+		    "one (see --explain)", j->p.name);
+	return 0;
+}
+
+/* Stage and commit the change (--dry-run: drop its audit rows).  The
+ * record first, then the position: a crash between the two leaves the
+ * record owned and the next call one step behind. */
+static int
+save(struct store *st, const struct opts *o, struct job *j, time_t now)
+{
+	int rc;
+
+	if (o->dry_run) {
+		audit_drop();
+		return 0;
+	}
+	if ((o->record || o->backlog) &&
+	    (rc = records_save(st, &j->rs)) != 0)
+		return rc;
+	if ((rc = rotation_save(st, &j->rot)) != 0)
+		return rc;
+	return txn_commit(st, now);
+}
+
+/* The end of a run: its code, the skipped files told, j freed. */
+static int
+finish(struct job *j, int rc)
+{
+	/* "Nobody" is not an answer a script may trust when files could not
+	 * be read: one of them may be the one who is free. */
+	if (rc == RX_NO && j->p.unreadable.n > 0)
+		rc = fail(RX_STORE, "%s; %zu user file%s could not be read",
+		    err_msg(), j->p.unreadable.n,
+		    j->p.unreadable.n == 1 ? "" : "s");
+	warn_unreadable(&j->p);
+	json_decref(j->expl);
+	free(j->type);
+	free(j->id);
+	records_free(&j->rs);
+	opencounts_free(&j->oc);
+	rotation_free(&j->rot);
+	pool_free(&j->p);
+	return rc;
+}
+
 /* What is printed goes to out, a buffer: it reaches stdout only once
  * the change is on disk, so that owner=$(assign-next --record ...) never
  * names a user the store does not have as the owner. */
 static int
 run(struct store *st, const struct opts *o, time_t at, time_t now, FILE *out)
 {
-	struct pool p;
-	struct records rs = { 0 };
-	struct opencounts oc = { 0 };
-	struct rotation rot = { 0 };
-	struct record *r = NULL;
-	char *type = NULL, *id = NULL, ts[32];
-	json_t *expl = NULL;
+	struct job j;
 	long i;
-	int rc, assigned = 0, waiting = 0;
+	int rc;
 
-	if (o->record && (rc = record_ref_parse(o->record, &type, &id)) != 0)
-		return rc;
-	memset(&p, 0, sizeof p);
-	/* The rows only when a record changes hands; the counts are cached
-	 * against the file. */
-	if (o->record || o->backlog) {
-		if ((rc = records_load(st, &rs)) != 0)
-			goto out;
-		records_warn_malformed(&rs);
-		records_open_of(&rs, &oc);
-	} else if ((rc = records_open(st, &oc)) != 0)
-		goto out;
-	if (o->record) {
-		r = records_find(&rs, type, id);
-		if ((rc = record_settled(st, o, r, at, out)) != 0) {
-			rc = rc < 0 ? -rc : 0;
-			goto out;
-		}
-	}
-	if ((rc = rotation_load(st, &rot)) != 0)
-		goto out;
-	if (o->team == NULL && o->mode == MODE_ROUND_ROBIN && !o->explain &&
-	    !o->backlog && !o->reassign) {
-		if ((rc = walk_pool(st, &rot, &oc, at, &p)) != 0)
-			goto out;
-		i = p.n ? 0 : -1;
-		if (i < 0) {
-			rc = nobody(st, o, &rs, r, type, id, p.seen, p.name,
-			    now);
-			goto out;
-		}
-		goto chosen;
-	}
-	if ((rc = load_pool(st, o, at, &p)) != 0)
-		goto out;
-	/* No members: a team nobody is in, not "nobody available" (1). */
-	if (o->team && p.n == 0 && p.unreadable.n == 0 &&
-	    (rc = team_unknown(st, o->team)) != 0)
-		goto out;
-	count_open(&p, &oc);
-	if (o->backlog) {
-		run_backlog(&p, o, &rs, &rot, now, &assigned, &waiting, out);
-		/* Records left waiting: say why, also after a partial drain. */
-		if (o->explain && waiting)
-			explain(&p, -1, NULL);
-		if (assigned == 0 && waiting) {
-			rc = fail(RX_NO, "records wait and nobody in pool %s can take "
-			    "one (see --explain)", p.name);
-			goto out;
-		}
-		goto write;
-	}
-	set_eligible(&p);
-	if (o->reassign)
-		skip_owner(&p, r);
-	i = rotation_choose(p.m, p.n, rotation_last(&rot, p.name), o->mode);
-	/* Nobody chosen: no JSON is printed, so the reasons go to stderr. */
-	if (o->explain && o->json && i >= 0)
-		expl = json_array();
-	if (o->explain)
-		explain(&p, i, expl);
-	if (i < 0) {
-		rc = nobody(st, o, &rs, r, type, id, p.n, p.name, now);
-		goto out;
-	}
-chosen:
-	if (o->record) {
-		if (r == NULL)
-			r = records_add(&rs, type, id, NULL, RECORD_OPEN);
-		give(&p, &rot, r, i, now);
-	} else
-		rotation_set(&rot, p.name, p.m[i].email, now);
-	if (o->record)
-		audit_add("assign", p.m[i].email, "%s:%s pool %s", type, id,
-		    p.name);
-	else
-		audit_add("assign", p.m[i].email, "pool %s", p.name);
-	if (o->json) {
-		json_t *j = json_pack("{s:s, s:s, s:o, s:s}", "email", p.m[i].email,
-		    "pool", p.name, "record", o->record ? json_string(o->record) :
-		    json_null(), "at", time_utc(at, ts));
-		if (expl)
-			json_object_set_new(j, "explain", expl);
-		expl = NULL;
-		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putc('\n', out);
-		json_decref(j);
-	} else
-		fprintf(out, "%s\n", p.m[i].email);
-write:
-	if (o->dry_run) {
-		audit_drop();
-		goto out;
-	}
-	/* The record first, then the position: a crash between the two
-	 * leaves the record owned and the next call one step behind. */
-	if (o->record || o->backlog)
-		if ((rc = records_save(st, &rs)) != 0)
-			goto out;
-	if ((rc = rotation_save(st, &rot)) != 0)
-		goto out;
-	rc = txn_commit(st, now);
-out:
-	/* "Nobody" is not an answer a script may trust when files could not
-	 * be read: one of them may be the one who is free. */
-	if (rc == RX_NO && p.unreadable.n > 0)
-		rc = fail(RX_STORE, "%s; %zu user file%s could not be read",
-		    err_msg(), p.unreadable.n, p.unreadable.n == 1 ? "" : "s");
-	warn_unreadable(&p);
-	json_decref(expl);
-	free(type);
-	free(id);
-	records_free(&rs);
-	opencounts_free(&oc);
-	rotation_free(&rot);
-	pool_free(&p);
-	return rc;
+	memset(&j, 0, sizeof j);
+	if ((rc = prepare(st, o, &j, at, out)) != 0 || j.settled)
+		return finish(&j, rc);
+	if (o->backlog)
+		rc = drain(st, o, &j, at, now, out);
+	else if ((rc = choose(st, o, &j, at, now, &i)) == 0)
+		assign(o, &j, i, at, now, out);
+	if (rc == 0)
+		rc = save(st, o, &j, now);
+	return finish(&j, rc);
 }
 
 static int
@@ -521,129 +613,136 @@ warn_wall(const char *at, time_t t)
 	free(note);
 }
 
-int
-main(int argc, char **argv)
+/* --format: plain or json. */
+static void
+set_format(struct opts *o, const char *arg)
+{
+	if (strcmp(arg, "json") == 0)
+		o->json = 1;
+	else if (strcmp(arg, "plain") != 0) {
+		warnmsg("unknown format '%s' (plain, json)", arg);
+		usage(RX_USAGE);
+	}
+}
+
+/* --mode: round-robin or balanced. */
+static void
+set_mode(struct opts *o, const char *arg)
+{
+	if (strcmp(arg, "balanced") == 0)
+		o->mode = MODE_BALANCED;
+	else if (strcmp(arg, "round-robin") == 0)
+		o->mode = MODE_ROUND_ROBIN;
+	else {
+		warnmsg("unknown mode '%s' (round-robin, balanced)", arg);
+		usage(RX_USAGE);
+	}
+}
+
+static void
+parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_AT = 256, O_BACKLOG, O_DRY, O_EXPLAIN, O_FORMAT, O_LIMIT,
-	    O_MODE, O_RECORD, O_TEAM, O_VERSION, O_REASSIGN, O_QUEUE };
+	    O_MODE, O_RECORD, O_TEAM, O_REASSIGN, O_QUEUE };
 	static const struct option longopts[] = {
 		{ "at", required_argument, NULL, O_AT },
 		{ "backlog", no_argument, NULL, O_BACKLOG },
 		{ "dry-run", no_argument, NULL, O_DRY },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
 		{ "limit", required_argument, NULL, O_LIMIT },
 		{ "mode", required_argument, NULL, O_MODE },
 		{ "queue", no_argument, NULL, O_QUEUE },
 		{ "reassign", no_argument, NULL, O_REASSIGN },
 		{ "record", required_argument, NULL, O_RECORD },
-		{ "store", required_argument, NULL, 'd' },
 		{ "team", required_argument, NULL, O_TEAM },
-		{ "version", no_argument, NULL, O_VERSION },
+		CMD_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o;
-	struct store st = STORE_INIT;
-	time_t now, at;
-	int ch, rc;
+	struct cmd cmd = { "assign-next", usage, NULL };
+	int ch;
 
-	prog_init(argv[0]);
-	memset(&o, 0, sizeof o);
-	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, CMD_SHORTOPTS, longopts,
+	    NULL)) != -1) {
 		switch (ch) {
-		case 'd':
-			if (store_optarg(optarg) != 0) {
-				err_print();
-				usage(RX_USAGE);
-			}
-			o.store = optarg;
-			break;
-		case 'h':
-			usage(0);
-			break;
 		case O_AT:
-			o.at = optarg;
+			o->at = optarg;
 			break;
 		case O_BACKLOG:
-			o.backlog = 1;
+			o->backlog = 1;
 			break;
 		case O_DRY:
-			o.dry_run = 1;
+			o->dry_run = 1;
 			break;
 		case O_EXPLAIN:
-			o.explain = 1;
+			o->explain = 1;
 			break;
 		case O_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				o.json = 1;
-			else if (strcmp(optarg, "plain") != 0) {
-				warnmsg("unknown format '%s' (plain, json)", optarg);
-				usage(RX_USAGE);
-			}
+			set_format(o, optarg);
 			break;
 		case O_LIMIT:
-			if (parse_long(optarg, 1, 1000000000, &o.limit) != 0) {
+			if (parse_long(optarg, 1, 1000000000, &o->limit) != 0) {
 				warnmsg("--limit: want a positive whole number");
 				usage(RX_USAGE);
 			}
 			break;
 		case O_MODE:
-			if (strcmp(optarg, "balanced") == 0)
-				o.mode = MODE_BALANCED;
-			else if (strcmp(optarg, "round-robin") == 0)
-				o.mode = MODE_ROUND_ROBIN;
-			else {
-				warnmsg("unknown mode '%s' (round-robin, balanced)",
-				    optarg);
-				usage(RX_USAGE);
-			}
+			set_mode(o, optarg);
 			break;
 		case O_RECORD:
-			o.record = optarg;
+			o->record = optarg;
 			break;
 		case O_REASSIGN:
-			o.reassign = 1;
+			o->reassign = 1;
 			break;
 		case O_QUEUE:
-			o.queue = 1;
+			o->queue = 1;
 			break;
 		case O_TEAM:
-			free(teamname);
-			if (team_name(optarg, &teamname) != 0) {
-				err_print();
-				return RX_INVALID;
-			}
-			o.team = teamname;
+			o->team = cmd_team(optarg);
 			break;
-		case O_VERSION:
-			puts("assign-next (roster) " ROSTER_VERSION);
-			return 0;
 		default:
-			usage(RX_USAGE);
+			cmd_opt(&cmd, ch);
 		}
 	}
-	if (optind != argc || (o.limit && !o.backlog) ||
-	    (o.backlog && o.record) || ((o.reassign || o.queue) && !o.record)) {
+	o->store = cmd.store;
+}
+
+/* The combinations of options that make sense; usage() otherwise. */
+static void
+check_args(int argc, char **argv, const struct opts *o)
+{
+	if (optind != argc || (o->limit && !o->backlog) ||
+	    (o->backlog && o->record) ||
+	    ((o->reassign || o->queue) && !o->record)) {
 		warnmsg(optind != argc ? "unexpected argument '%s'" :
-		    o.limit ? "--limit goes with --backlog" :
-		    o.backlog && o.record ?
+		    o->limit ? "--limit goes with --backlog" :
+		    o->backlog && o->record ?
 		    "--backlog and --record do not go together" :
 		    "--reassign and --queue go with --record",
 		    optind != argc ? argv[optind] : "");
 		usage(RX_USAGE);
 	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct store st = STORE_INIT;
+	time_t now, at;
+	int rc;
+
+	prog_init(argv[0]);
+	memset(&o, 0, sizeof o);
+	parse_args(argc, argv, &o);
+	check_args(argc, argv, &o);
 	if ((rc = clock_now(&now)) != 0 ||
-	    (rc = time_parse(o.at ? o.at : "now", NULL, 0, &at)) != 0) {
-		err_print();
-		return rc;
-	}
+	    (rc = time_parse(o.at ? o.at : "now", NULL, 0, &at)) != 0)
+		return cmd_end(NULL, rc, 0);
 	warn_wall(o.at, at);
 	rc = store_open(&st, o.store, o.dry_run ? STORE_READ : STORE_WRITE);
 	if (rc == 0)
 		rc = run_printed(&st, &o, at, now);
-	if (rc)
-		err_print();
-	store_close(&st);
-	return out_close(rc);
+	return cmd_end(&st, rc, 0);
 }

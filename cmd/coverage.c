@@ -16,9 +16,6 @@
 #include "roster/util.h"
 #include "roster/zone.h"
 
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
-
 #define DAY	86400L
 #define LABEL	14	/* "Mon 2026-12-21" */
 
@@ -333,12 +330,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->step = optarg;
 			break;
 		case O_TEAM:
-			free(teamname);
-			if (team_name(optarg, &teamname) != 0) {
-				err_print();
-				exit(RX_INVALID);
-			}
-			o->team = teamname;
+			o->team = cmd_team(optarg);
 			break;
 		case O_TZ:
 			o->tz = optarg;

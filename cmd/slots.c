@@ -17,9 +17,6 @@
 #include "roster/util.h"
 #include "roster/zone.h"
 
-/* --team as given, trimmed (team_name()); kept to the end. */
-static char *teamname;
-
 #define DAY	86400L
 #define FMT_ICS	100
 
@@ -486,12 +483,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->header = 0;
 			break;
 		case O_TEAM:
-			free(teamname);
-			if (team_name(optarg, &teamname) != 0) {
-				err_print();
-				exit(RX_INVALID);
-			}
-			o->team = teamname;
+			o->team = cmd_team(optarg);
 			break;
 		case O_TO:
 			o->to = optarg;

@@ -216,9 +216,9 @@ trusted(const struct stat *st, const struct stat *sb)
  * store directory's stat (one call fewer: each is a round trip on a network
  * file system). */
 static int
-cache_dir(struct store *st, const struct stat *sb, int create)
+cache_dir(struct store *st, const struct stat *sb, int create,
+    struct stat *cb)
 {
-	struct stat cb;
 	int cfd;
 
 	/* Open first: it is there nearly always, and a mkdir that fails
@@ -228,7 +228,8 @@ cache_dir(struct store *st, const struct stat *sb, int create)
 	    mkdirat(st->dfd, CACHE_DIR, 0700) == 0) {
 		if ((cfd = dir_open(st->dfd, CACHE_DIR)) < 0)
 			return -1;
-		if (file_create_mode(cfd, st->dfd, NULL) != 0) {
+		if (file_create_mode(cfd, st->dfd, NULL) != 0 ||
+		    fstat(cfd, cb) != 0) {
 			close(cfd);
 			return -1;
 		}
@@ -236,10 +237,14 @@ cache_dir(struct store *st, const struct stat *sb, int create)
 	}
 	if (cfd < 0)
 		return -1;
-	if (fstat(cfd, &cb) == 0 && trusted(&cb, sb))
+	if (fstat(cfd, cb) != 0) {
+		close(cfd);
+		return -1;
+	}
+	if (trusted(cb, sb))
 		return cfd;
-	if (create && cb.st_uid == geteuid() &&
-	    file_create_mode(cfd, st->dfd, NULL) == 0)
+	if (create && cb->st_uid == geteuid() &&
+	    file_create_mode(cfd, st->dfd, NULL) == 0 && fstat(cfd, cb) == 0)
 		return cfd;
 	close(cfd);
 	return -1;
@@ -249,13 +254,13 @@ void
 cache_write(struct store *st, const char *name, const char *buf, size_t len)
 {
 	static int swept;
-	struct stat sb;
+	struct stat cb;
 	char tmp[128];
 	size_t i;
 	ssize_t w;
 	int cfd, fd;
 
-	if (fstat(st->dfd, &sb) != 0 || (cfd = cache_dir(st, &sb, 1)) < 0)
+	if ((cfd = cache_dir(st, &st->sb, 1, &cb)) < 0)
 		return;
 	/* Once a command is enough: the lock is held to its end. */
 	if (st->mode != STORE_READ && !swept) {
@@ -265,14 +270,11 @@ cache_write(struct store *st, const char *name, const char *buf, size_t len)
 	/* 64 random bits: no other writer, on any host, makes this name at
 	 * the same time (and O_EXCL makes sure). */
 	snprintf(tmp, sizeof tmp, ".%s.%016llx.tmp", name, cache_random());
-	fd = openat(cfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC | O_NONBLOCK, 0600);
+	fd = file_create_at(cfd, tmp, O_WRONLY | O_EXCL | O_NONBLOCK, NULL, &cb);
 	if (fd >= 0) {
-		i = 0;
-		if (file_create_mode(fd, cfd, NULL) == 0)
-			for (; i < len; i += (size_t)w)
-				if ((w = write(fd, buf + i, len - i)) <= 0)
-					break;
+		for (i = 0; i < len; i += (size_t)w)
+			if ((w = write(fd, buf + i, len - i)) <= 0)
+				break;
 		/* fsync: after a power loss a file renamed in place could
 		 * read back as zero-filled blocks. */
 		if (i < len || fsync(fd) != 0 || close(fd) != 0 ||
@@ -287,17 +289,17 @@ cache_write(struct store *st, const char *name, const char *buf, size_t len)
 static int
 cache_open(struct store *st, const char *name, struct stat *fb)
 {
-	struct stat sb;
+	struct stat cb;
 	int cfd, fd;
 
-	if (fstat(st->dfd, &sb) != 0 || (cfd = cache_dir(st, &sb, 0)) < 0)
+	if ((cfd = cache_dir(st, &st->sb, 0, &cb)) < 0)
 		return -1;
 	fd = file_open_stat(cfd, name, O_RDONLY, fb);
 	close(cfd);
 	if (fd < 0)
 		return -1;
 	if (!S_ISREG(fb->st_mode) ||
-	    !trusted(fb, &sb) || fb->st_nlink != 1 || fb->st_size <= 0) {
+	    !trusted(fb, &st->sb) || fb->st_nlink != 1 || fb->st_size <= 0) {
 		close(fd);
 		return -1;
 	}

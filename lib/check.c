@@ -530,7 +530,8 @@ check_primary(struct chk *c)
 	for (i = 1; i < c->primary.n; i++)
 		problem(c, c->primary.v[i], file_item_line(c, c->primary.v[i],
 		    "contact_roles", "primary"), "a second primary contact (%s "
-		    "is one already); there is one", c->primary.v[0]);
+		    "is one already); an account has one, handed on with "
+		    "user-mod --contact primary EMAIL", c->primary.v[0]);
 }
 
 /* A store with users and no super admin is what user-add makes: no rule
@@ -1021,7 +1022,8 @@ check_primary_taken(struct chk *c, const char *rel)
 			char *ofile = email_fname(other);
 			problem(c, rel, file_item_line(c, rel, "contact_roles",
 			    "primary"), "a second primary contact (users/%s "
-			    "is one already); there is one", ofile);
+			    "is one already); an account has one, handed on "
+			    "with user-mod --contact primary EMAIL", ofile);
 			free(ofile);
 		}
 		userlist_free(&ul);

@@ -113,6 +113,41 @@ open_err(const char *rel, int forwrite)
 	return fail_errno(RX_STORE, "%s", rel);
 }
 
+/* The mode and group a new file (dir 0) or directory (dir 1) takes:
+ * existing's when it replaces that file, else the directory dsb's (a file
+ * gets its read and write bits, a directory all of its bits, setgid
+ * included). */
+static void
+wanted_mode(int dir, const struct stat *existing, const struct stat *dsb,
+    mode_t *mode, gid_t *gid)
+{
+	if (existing != NULL) {
+		*mode = existing->st_mode & 0777;
+		*gid = existing->st_gid;
+	} else {
+		*mode = dir ? dsb->st_mode & 07777 : dsb->st_mode & 0666;
+		*gid = dsb->st_gid;
+	}
+}
+
+/* Give fd (whose stat is sb) mode and gid; a call only for what differs:
+ * on a network file system each is a round trip. */
+static int
+set_mode(int fd, const struct stat *sb, mode_t mode, gid_t gid,
+    int replaces)
+{
+	if ((sb->st_mode & 07777) != mode && fchmod(fd, mode) != 0)
+		return -1;
+	if (sb->st_gid != gid && fchown(fd, (uid_t)-1, gid) != 0) {
+		/* A new file simply keeps the group the system gave it
+		 * (the directory's when it is setgid); a replacement that
+		 * cannot keep its group would lock the others out. */
+		if (replaces)
+			return -1;
+	}
+	return 0;
+}
+
 int
 file_create_mode(int fd, int dirfd, const struct stat *existing)
 {
@@ -124,18 +159,9 @@ file_create_mode(int fd, int dirfd, const struct stat *existing)
 	 * trip. */
 	if (fstat(fd, &sb) != 0)
 		return -1;
-	if (existing != NULL) {
-		mode = existing->st_mode & 0777;
-		gid = existing->st_gid;
-	} else {
-		if (fstat(dirfd, &dsb) != 0)
-			return -1;
-		/* A file gets the directory's read and write bits, a
-		 * directory all of its bits, setgid included. */
-		mode = S_ISDIR(sb.st_mode) ? dsb.st_mode & 07777 :
-		    dsb.st_mode & 0666;
-		gid = dsb.st_gid;
-	}
+	if (existing == NULL && fstat(dirfd, &dsb) != 0)
+		return -1;
+	wanted_mode(S_ISDIR(sb.st_mode), existing, &dsb, &mode, &gid);
 	/* Set explicitly: each admin's umask does not matter. */
 	if (fchmod(fd, mode) != 0)
 		return -1;
@@ -147,6 +173,40 @@ file_create_mode(int fd, int dirfd, const struct stat *existing)
 			return -1;
 	}
 	return 0;
+}
+
+int
+file_create_at(int dirfd, const char *name, int flags,
+    const struct stat *existing, const struct stat *dsb)
+{
+	struct stat own, sb;
+	mode_t mode, mask;
+	gid_t gid;
+	int fd;
+
+	if (existing == NULL && dsb == NULL) {
+		if (fstat(dirfd, &own) != 0)
+			return -1;
+		dsb = &own;
+	}
+	wanted_mode(0, existing, dsb, &mode, &gid);
+	/* Made with its mode at once (the umask cleared for the one call),
+	 * so that the fchmod is needed only where a default ACL or an old
+	 * file of the name gave it another. */
+	mask = umask(0);
+	fd = openat(dirfd, name, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    mode);
+	umask(mask);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || set_mode(fd, &sb, mode, gid,
+	    existing != NULL) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 int
@@ -240,27 +300,72 @@ read_all(int fd, size_t hint, char **data, size_t *len)
 	return 0;
 }
 
+/* The stats of the last few files read directly below a directory, by
+ * the descriptor it was read through: a writer under the exclusive lock
+ * need not look again at a file it read before it replaces it (a round
+ * trip on a network file system).  Forgotten by file_seen_forget(). */
+static struct {
+	int dfd;
+	char name[16];
+	struct stat sb;
+} seen[8];
+static size_t nseen;
+
+static void
+seen_add(int dfd, const char *rel, const struct stat *sb)
+{
+	if (strchr(rel, '/') != NULL || strlen(rel) >= sizeof seen[0].name ||
+	    nseen == sizeof seen / sizeof seen[0])
+		return;
+	seen[nseen].dfd = dfd;
+	strcpy(seen[nseen].name, rel);
+	seen[nseen].sb = *sb;
+	nseen++;
+}
+
+int
+file_seen(int dfd, const char *name, struct stat *sb)
+{
+	size_t i;
+
+	/* The last read counts: one file may be read more than once. */
+	for (i = nseen; i-- > 0;)
+		if (seen[i].dfd == dfd && strcmp(seen[i].name, name) == 0) {
+			*sb = seen[i].sb;
+			return 0;
+		}
+	return -1;
+}
+
+void
+file_seen_forget(void)
+{
+	nseen = 0;
+}
+
 /* One attempt of file_read_as(); *stale set when it failed with ESTALE. */
 static int
 read_once(int dfd, const char *rel, const char *shown, char **data,
-    size_t *len, int *stale)
+    size_t *len, int *stale, struct stat *sbp)
 {
-	struct stat sb;
+	struct stat own, *sb = sbp ? sbp : &own;
 	size_t n = 0;
 	int fd, rc;
 
-	fd = open_stat_once(dfd, rel, O_RDONLY, &sb);
+	fd = open_stat_once(dfd, rel, O_RDONLY, sb);
 	*stale = fd < 0 && errno == ESTALE;
 	if (fd < 0)
 		return open_err(shown, 0);
-	if (!S_ISREG(sb.st_mode)) {
+	if (!S_ISREG(sb->st_mode)) {
 		close(fd);
 		return fail(RX_STORE, "%s: not a regular file", shown);
 	}
-	rc = read_all(fd, (size_t)sb.st_size, data, &n);
+	rc = read_all(fd, (size_t)sb->st_size, data, &n);
 	*stale = rc != 0 && errno == ESTALE;
 	if (rc != 0)
 		rc = fail_errno(RX_STORE, "%s", shown);
+	else
+		seen_add(dfd, rel, sb);
 	close(fd);
 	if (rc == 0 && len)
 		*len = n;
@@ -273,11 +378,18 @@ int
 file_read_as(int dfd, const char *rel, const char *shown, char **data,
     size_t *len)
 {
+	return file_read_stat(dfd, rel, shown, data, len, NULL);
+}
+
+int
+file_read_stat(int dfd, const char *rel, const char *shown, char **data,
+    size_t *len, struct stat *sb)
+{
 	int rc, stale = 0;
 
-	rc = read_once(dfd, rel, shown, data, len, &stale);
+	rc = read_once(dfd, rel, shown, data, len, &stale, sb);
 	if (rc != 0 && stale)
-		rc = read_once(dfd, rel, shown, data, len, &stale);
+		rc = read_once(dfd, rel, shown, data, len, &stale, sb);
 	return rc;
 }
 

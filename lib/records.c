@@ -1,4 +1,5 @@
 /* records.c — records.csv in memory: load, change, save atomically. */
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,14 +194,17 @@ records_find_after(struct records *rs, const struct record *r)
 	return NULL;
 }
 
-void
+size_t
 records_warn_malformed(const struct records *rs)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < rs->n; i++)
-		if (rs->r[i].raw)
+		if (rs->r[i].raw) {
 			warnmsg("%s", rs->r[i].why);
+			n++;
+		}
+	return n;
 }
 
 void
@@ -227,6 +231,73 @@ records_count(const struct records *rs, const char *owner, const char *type,
 		n++;
 	}
 	return n;
+}
+
+/* Natural order: runs of digits compare as numbers (P1-9 before P1-47),
+ * the rest byte by byte. */
+static int
+cmp_id(const char *a, const char *b)
+{
+	size_t la, lb;
+	int c;
+
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			while (*a == '0' && isdigit((unsigned char)a[1]))
+				a++;
+			while (*b == '0' && isdigit((unsigned char)b[1]))
+				b++;
+			for (la = 0; isdigit((unsigned char)a[la]); la++)
+				;
+			for (lb = 0; isdigit((unsigned char)b[lb]); lb++)
+				;
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			if ((c = strncmp(a, b, la)) != 0)
+				return c;
+			a += la;
+			b += lb;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+static int
+cmp_record(const void *x, const void *y)
+{
+	const struct record *a = *(struct record *const *)x;
+	const struct record *b = *(struct record *const *)y;
+	int c = strcmp(a->type, b->type);
+
+	if (c == 0 && (c = cmp_id(a->id, b->id)) == 0)
+		c = strcmp(a->id, b->id);
+	return c;
+}
+
+struct record **
+records_select(struct records *rs, const char *type, const char *state,
+    const char *owner, size_t *n)
+{
+	struct record **rows = xcalloc(rs->n + 1, sizeof *rows);
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < rs->n; i++) {
+		struct record *r = &rs->r[i];
+		if (r->raw || (type && strcmp(r->type, type) != 0) ||
+		    (state && strcmp(r->state, state) != 0) ||
+		    (owner && strcasecmp(r->owner ? r->owner : "",
+		    owner) != 0))
+			continue;
+		rows[(*n)++] = r;
+	}
+	qsort(rows, *n, sizeof *rows, cmp_record);
+	return rows;
 }
 
 size_t

@@ -305,6 +305,13 @@ owner_deactivated(const char *owner)
 }
 
 int
+owner_active(struct store *st, const char *owner)
+{
+	return user_exists(st, owner, USER_ACTIVE) ||
+	    !user_exists(st, owner, USER_REMOVED);
+}
+
+int
 user_has_hours(const struct store *st, const struct user *u)
 {
 	const struct hoursdef *d;

@@ -424,19 +424,21 @@ store_ini_parse(struct store *st, const char *text, size_t len)
 	return 0;
 }
 
-/* Read roster.ini, if there is one. */
+/* Read roster.ini, if there is one (*found 1 then). */
 static int
-read_ini(struct store *st)
+read_ini(struct store *st, int *found)
 {
 	char *text;
 	size_t len;
 	int rc;
 
+	*found = 0;
 	rc = file_read(st->dfd, "roster.ini", &text, &len);
 	if (rc == RX_NOTFOUND)
 		return 0;
 	if (rc)
 		return rc;
+	*found = 1;
 	rc = store_ini_parse(st, text, len);
 	free(text);
 	return rc;
@@ -533,9 +535,8 @@ store_ini_default(void)
 static int
 open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 {
-	struct stat sb;
 	double wait;
-	int rc, have_ini;
+	int rc, have_ini, found;
 
 	*st = (struct store)STORE_INIT;
 	st->fds_owned = 1;
@@ -560,7 +561,7 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 			return fail(RX_STORE, "%s: not a directory", st->path);
 		return fail_errno(RX_STORE, "%s", st->path);
 	}
-	if (fstat(st->dfd, &sb) != 0)
+	if (fstat(st->dfd, &st->sb) != 0)
 		return fail_errno(RX_STORE, "%s", st->path);
 	rc = lock_take(st->dfd, ".lock", mode != STORE_READ, wait,
 	    ".lock", &st->lockfd);
@@ -571,10 +572,15 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 	if (mode == STORE_READ && txn_pending(st) &&
 	    (rc = reader_recover(st, wait)) != 0)
 		return rc;
-	if (mode != STORE_READ && ((rc = store_files_ok(st, &have_ini)) != 0 ||
+	rc = read_ini(st, &found);
+	/* A store with roster.ini has its layout: what a change writes is
+	 * looked at by the commit (a file's kind and links, a missing
+	 * directory made), each look a round trip on a network file
+	 * system.  A new one is laid out now. */
+	if (mode != STORE_READ && !found && rc == 0 &&
+	    ((rc = store_files_ok(st, &have_ini)) != 0 ||
 	    (rc = create_layout(st, have_ini)) != 0))
 		return rc;
-	rc = read_ini(st);
 	if (rc && ini_rc == NULL)
 		return rc;
 	if (ini_rc)

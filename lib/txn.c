@@ -295,6 +295,7 @@ txn_clear(struct store *st, int ok)
 	t->n = 0;
 	/* A commit replaces files: what was seen of them no longer holds. */
 	t->nseen = 0;
+	file_seen_forget();
 }
 
 /* Drop everything staged and every queued audit row. */
@@ -309,6 +310,7 @@ void
 txn_end(struct store *st)
 {
 	parent_drop();
+	file_seen_forget();
 	/* The store's lock goes next: what we know of .generation with it. */
 	free(gen_memo.text);
 	memset(&gen_memo, 0, sizeof gen_memo);
@@ -481,6 +483,19 @@ parent_drop(void)
 	parent.dir = NULL;
 }
 
+/* 1 if rel[0..n) is one of the directories of a store's layout. */
+static int
+layout_dir(const char *rel, size_t n)
+{
+	static const char *const dirs[] = { "users", "removed", "outbox" };
+	size_t i;
+
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (strlen(dirs[i]) == n && memcmp(rel, dirs[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 /* file_parent(), but the descriptor is borrowed: the caller does not
  * close it. */
 static int
@@ -505,6 +520,18 @@ parent_of(int dfd, const char *rel, const char **name)
 	}
 	parent_drop();
 	parent.fd = file_parent(dfd, rel, name);
+	if (parent.fd < 0 && errno == ENOENT && layout_dir(rel, n)) {
+		/* store_open does not look for the store's directories
+		 * (round trips): one is made when a change first needs it. */
+		char *dir = xstrndup(rel, n);
+		int rc = dir_ensure(dfd, dir);
+		free(dir);
+		if (rc != 0) {
+			errno = errno == ENOENT || errno == 0 ? ENOTDIR : errno;
+			return -1;
+		}
+		parent.fd = file_parent(dfd, rel, name);
+	}
 	if (parent.fd < 0)
 		return -1;
 	parent.dfd = dfd;
@@ -545,16 +572,52 @@ apply_del(int dfd, const char *rel)
 	return rc;
 }
 
-/* Cut audit.csv back to the size it had at the commit (what is beyond is
- * a torn or repeated tail of this very change) and append the rows. */
+/* pwrite all of p[0..n) at off. */
 static int
-apply_audit(int dfd, long long size, const char *rows, size_t n)
+pwrite_all(int fd, const char *p, size_t n, off_t off)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = pwrite(fd, p, n, off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+		off += w;
+	}
+	return 0;
+}
+
+/* audit.csv as the commit opened it (audit_size()), kept for step 4: its
+ * open and stat again would be two more round trips on a network file
+ * system.  fd -1: not open. */
+struct auditfd {
+	int fd;
+	struct stat sb;
+};
+
+/* Cut audit.csv back to the size it had at the commit (what is beyond is
+ * a torn or repeated tail of this very change) and append the rows; af:
+ * the file as the commit opened it, or NULL (a recovery opens it). */
+static int
+apply_audit(int dfd, long long size, const char *rows, size_t n,
+    const struct auditfd *af)
 {
 	struct stat sb;
 	int fd, rc = 0;
 
 	if (n == 0)
 		return 0;
+	if (af != NULL && af->fd >= 0) {
+		if (af->sb.st_size > size && ftruncate(af->fd, (off_t)size) != 0)
+			return fail_errno(RX_STORE, AUDIT_FILE);
+		if (pwrite_all(af->fd, rows, n, (off_t)size) != 0)
+			return fail_errno(RX_STORE, AUDIT_FILE);
+		return 0;
+	}
 	fd = file_open_stat(dfd, AUDIT_FILE, O_WRONLY, &sb);
 	if (fd < 0 && errno == ENOENT && (fd = openat(dfd, AUDIT_FILE,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0 &&
@@ -587,7 +650,7 @@ sync_store(int dfd)
 /* Step 4: every rename and unlink, the audit rows, one sync, and the
  * journal gone.  Each part may be done again. */
 static int
-apply_plan(int dfd, const struct plan *p)
+apply_plan(int dfd, const struct plan *p, const struct auditfd *af)
 {
 	size_t i;
 	int rc = 0;
@@ -596,7 +659,7 @@ apply_plan(int dfd, const struct plan *p)
 		rc = p->e[i].data ? apply_put(dfd, p->e[i].rel) :
 		    apply_del(dfd, p->e[i].rel);
 	if (rc == 0)
-		rc = apply_audit(dfd, p->audit_size, p->rows, p->nrows);
+		rc = apply_audit(dfd, p->audit_size, p->rows, p->nrows, af);
 	if (rc == 0)
 		rc = sync_store(dfd);
 	if (rc == 0 && unlinkat(dfd, TXN_JOURNAL, 0) != 0 && errno != ENOENT)
@@ -652,8 +715,16 @@ gen_text(struct store *st, size_t *len)
 	char *text;
 	size_t n;
 
+	struct stat sb;
+	int rc;
+
 	if (!gen_memo.known) {
-		if (file_read_as(st->dfd, TXN_GEN, NULL, &text, &n) != 0) {
+		rc = file_read_stat(st->dfd, TXN_GEN, NULL, &text, &n, &sb);
+		/* What was seen is what the commit that replaces it needs
+		 * to know (one round trip fewer). */
+		if (rc == 0 || rc == RX_NOTFOUND)
+			txn_seen(st, TXN_GEN, rc == 0, &sb);
+		if (rc != 0) {
 			text = xstrdup("");
 			n = 0;
 		}
@@ -765,35 +836,37 @@ txn_generation(struct store *st, const char *area, char *tok)
 /* --- commit --------------------------------------------------------------- */
 
 /* audit.csv's size, cut back to its last whole row when the last one is
- * torn (a row with no newline would glue onto ours). */
+ * torn (a row with no newline would glue onto ours); af gets it open for
+ * writing (fd -1 when there is none yet). */
 static long long
-audit_size(int dfd)
+audit_size(int dfd, struct auditfd *af)
 {
-	struct stat sb;
 	char last, *text;
 	size_t len;
 	const char *nl;
 	ssize_t r;
-	int fd;
 
-	fd = file_open_stat(dfd, AUDIT_FILE, O_RDONLY, &sb);
-	if (fd < 0 && errno == ENOENT)
+	af->fd = file_open_stat(dfd, AUDIT_FILE, O_RDWR, &af->sb);
+	if (af->fd < 0 && errno == ENOENT)
 		return 0;
 	/* Any other failure must stop the change: the size recorded in the
 	 * journal is where roll-forward cuts audit.csv back to. */
-	if (fd < 0)
+	if (af->fd < 0 && errno == ELOOP)
+		return fail(RX_STORE, AUDIT_FILE ": is a symbolic link; "
+		    "nothing written"), -1;
+	if (af->fd < 0 && errno != EISDIR && errno != ENXIO)
 		return fail_errno(RX_STORE, AUDIT_FILE), -1;
-	if (!S_ISREG(sb.st_mode)) {
-		fail(RX_STORE, AUDIT_FILE ": not a regular file");
-		close(fd);
+	if (af->fd < 0 || !S_ISREG(af->sb.st_mode))
+		return fail(RX_STORE, AUDIT_FILE ": not a regular file; "
+		    "nothing written"), -1;
+	if (file_links_ok(&af->sb, AUDIT_FILE) != 0)
 		return -1;
-	}
-	r = sb.st_size == 0 ? 0 : pread(fd, &last, 1, sb.st_size - 1);
-	close(fd);
+	r = af->sb.st_size == 0 ? 0 : pread(af->fd, &last, 1,
+	    af->sb.st_size - 1);
 	if (r < 0)
 		return fail_errno(RX_STORE, AUDIT_FILE), -1;
 	if (r == 0 || last == '\n')
-		return (long long)sb.st_size;
+		return (long long)af->sb.st_size;
 	if (file_read(dfd, AUDIT_FILE, &text, &len) != 0)
 		return -1;
 	nl = len > 1 ? memrchr(text, '\n', len - 1) : NULL;
@@ -805,28 +878,19 @@ audit_size(int dfd)
 }
 
 /* Before the commit point: every target a regular file or absent, its
- * directory there; audit.csv too when rows go to it (what fails after the
- * commit point would stop every command until put right). */
+ * directory there (what fails after the commit point would stop every
+ * command until put right); audit.csv was checked by audit_size(). */
 static int
-check_targets(int dfd, struct txn *t, size_t nrows)
+check_targets(int dfd, struct txn *t)
 {
 	const char *name;
 	struct stat sb;
 	size_t i;
 	int pfd, r;
 
-	if (nrows > 0 && seen_get(t, AUDIT_FILE, &r, &sb) != 0)
-		r = fstatat(dfd, AUDIT_FILE, &sb, AT_SYMLINK_NOFOLLOW);
-	if (nrows > 0 && r == 0) {
-		if (!S_ISREG(sb.st_mode))
-			return fail(RX_STORE, AUDIT_FILE ": %s; not written",
-			    S_ISLNK(sb.st_mode) ? "is a symbolic link" :
-			    "not a regular file");
-		if (file_links_ok(&sb, AUDIT_FILE) != 0)
-			return RX_STORE;
-	}
 	for (i = 0; i < t->n; i++) {
-		if (seen_get(t, t->e[i].rel, &r, &sb) != 0) {
+		if (seen_get(t, t->e[i].rel, &r, &sb) != 0 &&
+		    (r = file_seen(dfd, t->e[i].rel, &sb)) != 0) {
 			pfd = parent_of(dfd, t->e[i].rel, &name);
 			if (pfd < 0)
 				return fail_errno(RX_STORE, "%s", t->e[i].rel);
@@ -848,24 +912,22 @@ check_targets(int dfd, struct txn *t, size_t nrows)
 }
 
 /* Write name in dirfd with the mode and group of the file it will replace
- * (old, when it exists: NULL else), else of the directory
- * (file_create_mode). */
+ * (old, when it exists: NULL else), else of the directory (dsb, its stat;
+ * NULL: not known yet) (file_create_at). */
 static int
 write_file(int dirfd, const char *name, const struct stat *old,
-    const char *shown, const char *data, size_t len)
+    const struct stat *dsb, const char *shown, const char *data, size_t len)
 {
 	int fd;
 
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC | O_NONBLOCK, 0600);
+	fd = file_create_at(dirfd, name, O_WRONLY | O_TRUNC | O_NONBLOCK, old,
+	    dsb);
+	if (fd < 0 && (errno == EPERM || errno == EACCES) &&
+	    faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return fail_errno(RX_STORE, "%s: cannot keep its mode and "
+		    "group", shown);
 	if (fd < 0)
 		return fail_errno(RX_STORE, "%s", shown);
-	if (file_create_mode(fd, dirfd, old) != 0) {
-		fail_errno(RX_STORE, "%s: cannot keep its mode and group",
-		    shown);
-		close(fd);
-		return RX_STORE;
-	}
 	if (file_write_all(fd, data, len) != 0) {
 		fail_errno(RX_STORE, "%s", shown);
 		close(fd);
@@ -877,7 +939,7 @@ write_file(int dirfd, const char *name, const struct stat *old,
 }
 
 static int
-write_temps(int dfd, const struct txn *t)
+write_temps(int dfd, const struct stat *dsb, const struct txn *t)
 {
 	const char *name;
 	char *tmp;
@@ -892,7 +954,8 @@ write_temps(int dfd, const struct txn *t)
 			return fail_errno(RX_STORE, "%s", t->e[i].rel);
 		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
 		rc = write_file(pfd, tmp, t->e[i].have ? &t->e[i].old : NULL,
-		    t->e[i].rel, t->e[i].data, t->e[i].len);
+		    pfd == dfd ? dsb : NULL, t->e[i].rel, t->e[i].data,
+		    t->e[i].len);
 		free(tmp);
 	}
 	return rc;
@@ -908,12 +971,12 @@ prepare(struct store *st, const char *jtext, size_t jlen, struct plan *p)
 	memset(p, 0, sizeof *p);
 	if (plan_parse(jtext, jlen, p) != 0 || !p->complete)
 		return fail(RX_STORE, "internal: journal does not read back");
-	if ((rc = check_targets(st->dfd, st->txn, p->nrows)) != 0)
+	if ((rc = check_targets(st->dfd, st->txn)) != 0)
 		return rc;
-	rc = write_file(st->dfd, TXN_JOURNAL_TMP, NULL, TXN_JOURNAL_TMP, jtext,
-	    jlen);
+	rc = write_file(st->dfd, TXN_JOURNAL_TMP, NULL, &st->sb,
+	    TXN_JOURNAL_TMP, jtext, jlen);
 	if (rc == 0)
-		rc = write_temps(st->dfd, st->txn);
+		rc = write_temps(st->dfd, &st->sb, st->txn);
 	if (rc == 0)
 		rc = sync_store(st->dfd);
 	if (rc == 0 && signal_pending())
@@ -938,7 +1001,8 @@ txn_commit(struct store *st, time_t now)
 	struct plan p;
 	char ts[32], *rows, *jtext;
 	size_t nrows, jlen;
-	long long asize;
+	struct auditfd af = { -1, { 0 } };
+	long long asize = 0;
 	sigset_t old;
 	int rc;
 
@@ -955,7 +1019,10 @@ txn_commit(struct store *st, time_t now)
 		txn_clear(st, 1);
 		return 0;
 	}
-	if ((asize = audit_size(st->dfd)) < 0) {
+	/* Without rows audit.csv is not looked at: three round trips. */
+	if (nrows > 0 && (asize = audit_size(st->dfd, &af)) < 0) {
+		if (af.fd >= 0)
+			close(af.fd);
 		free(rows);
 		txn_clear(st, 0);
 		return RX_STORE;
@@ -974,11 +1041,13 @@ txn_commit(struct store *st, time_t now)
 	if (rc == 0) {
 		committed = 1;
 		gen_committed(t);
-		if (apply_plan(st->dfd, &p) != 0) {
+		if (apply_plan(st->dfd, &p, &af) != 0) {
 			warnmsg("the change is made but not yet applied (%s); "
 			    "the next command finishes it", err_msg());
 		}
 	}
+	if (af.fd >= 0)
+		close(af.fd);
 	plan_free(&p);
 	free(jtext);
 	parent_drop();
@@ -1014,7 +1083,7 @@ roll_forward(struct store *st)
 		    "change; nothing done (see roster(5), RECOVERY)", st->path,
 		    TXN_JOURNAL);
 	}
-	rc = apply_plan(st->dfd, &p);
+	rc = apply_plan(st->dfd, &p, NULL);
 	if (rc == 0)
 		warnmsg("finished an interrupted change (%s, %zu file%s) from %s",
 		    p.tool ? p.tool : "?", p.n, p.n == 1 ? "" : "s",
@@ -1068,5 +1137,6 @@ txn_recover(struct store *st, int tmp_too)
 	int rc = recover(st, tmp_too);
 
 	parent_drop();
+	file_seen_forget();
 	return rc;
 }

@@ -212,7 +212,7 @@ local_setup() {
 	    "users/b@x.org.yaml:4: contact_roles: unknown contact role 'janitor' (primary, billing, technical)" \
 	    "users/b@x.org.yaml:5: seat: bad seat 'Not A Seat!' (none, sales-starter, sales-professional, service-professional, ...)" \
 	    "users/b@x.org.yaml:6: permissions: unknown permission 'fly' (contacts companies deals tickets conversations reports marketing users billing portal)" \
-	    'users/c@x.org.yaml:2: a second primary contact (users/b@x.org.yaml is one already); there is one' \
+	    'users/c@x.org.yaml:2: a second primary contact (users/b@x.org.yaml is one already); an account has one, handed on with user-mod --contact primary EMAIL' \
 	    'warning: users: nobody is a super admin (make one: user-mod --super-admin EMAIL)')"
 	[ "$(store_sum)" = "$before" ]
 	# The same rules the commands keep.

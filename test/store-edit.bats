@@ -93,13 +93,13 @@ EOF
 	[ "$(store_sum)" = "$before" ]
 }
 
-@test "a second primary contact is a finding: there is one" {
+@test "a second primary contact is a finding: an account has one" {
 	user-mod --contact primary ann@x.org >/dev/null
 	mked 's/^contact_roles: \[\]$/contact_roles: [primary]/'
 	before=$(store_sum)
 	run store-edit bob@x.org </dev/null
 	assert_failure 5
-	assert_line --index 0 'store-edit: users/bob@x.org.yaml:5: a second primary contact (users/ann@x.org.yaml is one already); there is one'
+	assert_line --index 0 'store-edit: users/bob@x.org.yaml:5: a second primary contact (users/ann@x.org.yaml is one already); an account has one, handed on with user-mod --contact primary EMAIL'
 	[ "$(store_sum)" = "$before" ]
 	# The holder's own file keeps the role.
 	mked 's/^seat: none$/first_name: Ann/'

@@ -182,3 +182,19 @@ load helpers/common
 	done
 	diff -r "$BATS_TEST_TMPDIR/before" "$ROSTER_DIR"
 }
+
+@test "a directory of the layout missing from a store is made when a change first needs it" {
+	add_users ann@example.org
+	chmod 0750 "$ROSTER_DIR"
+	rm -r "$ROSTER_DIR/users" "$ROSTER_DIR/outbox"
+	run user-add bob@example.org
+	assert_success
+	assert_output --partial "bob@example.org"
+	[ -f "$ROSTER_DIR/users/bob@example.org.yaml" ]
+	[ "$(stat -c %a "$ROSTER_DIR/users")" = 750 ]
+	[ "$(stat -c %a "$ROSTER_DIR/users/bob@example.org.yaml")" = 640 ]
+	[ "$(find "$ROSTER_DIR/outbox" -name 'bob*.eml' | wc -l)" -eq 1 ]
+	[ -z "$(find "$ROSTER_DIR" -name '*.txn' -o -name '.journal*')" ]
+	run status --check
+	assert_success
+}

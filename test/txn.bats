@@ -279,7 +279,7 @@ journal_add_bob() {
 	run status --check
 	assert_failure 7
 	assert_line "removed/bob@example.org/20261123T110000Z.yaml: bob@example.org is active and removed at once: removed 2026-11-23T11:00:00Z, after its users/ file was created 2026-11-23T10:00:00Z (an interrupted user-rm: run it again)"
-	assert_line "users/bob@example.org.yaml:5: a second primary contact (users/ann@example.org.yaml is one already); there is one"
+	assert_line "users/bob@example.org.yaml:5: a second primary contact (users/ann@example.org.yaml is one already); an account has one, handed on with user-mod --contact primary EMAIL"
 	# Removed, then added again: no problem.
 	sed 's/^removed_at:.*/removed_at: 2026-11-23T09:00:00Z/' \
 	    "$ROSTER_DIR/removed/bob@example.org/20261123T110000Z.yaml" \

@@ -31,6 +31,18 @@ int file_read(int dfd, const char *rel, char **data, size_t *len);
  * which may be a subdirectory of the store). */
 int file_read_as(int dfd, const char *rel, const char *shown, char **data,
     size_t *len);
+/* The same, with the stat of the file read in *sb (sb may be NULL): a
+ * writer that replaces it later need not look at it again. */
+int file_read_stat(int dfd, const char *rel, const char *shown, char **data,
+    size_t *len, struct stat *sb);
+
+/* The stat a read above gave of the file name read directly below dfd (a
+ * name without "/"), the last read of it: 0, or -1 when none is kept (a
+ * few are).  Only for a writer under the exclusive lock, before it
+ * changes anything: file_seen_forget() forgets them all, and every
+ * commit, recovery and store_close() calls it. */
+int file_seen(int dfd, const char *name, struct stat *sb);
+void file_seen_forget(void);
 
 /* An input file named on the command line (not a store file): path
  * ("-": standard input, shown as "<stdin>" in messages) read whole into
@@ -61,6 +73,15 @@ int file_exists(int dfd, const char *rel);
  * others of a shared store out).  Every writer that makes a file or a
  * directory below the store calls this, staged temporaries included. */
 int file_create_mode(int fd, int dirfd, const struct stat *existing);
+
+/* Open (flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC) name in dirfd with the
+ * mode and group file_create_mode() gives, made with that mode at once:
+ * one fstat to see what the system gave it, and fchmod or fchown only
+ * when that differs (each a round trip on a network file system).  dsb:
+ * the directory's stat when the caller has it (NULL: fstat'd when
+ * existing is NULL).  The descriptor, or -1 with errno set. */
+int file_create_at(int dirfd, const char *name, int flags,
+    const struct stat *existing, const struct stat *dsb);
 
 /* Refuse to write through a second hard link (the other name may be
  * outside the store): 0, or RX_STORE naming shown when sb has more than

@@ -71,8 +71,9 @@ int records_change(struct records *rs, int op, const char *type,
 /* Read STORE/records.csv into rs. 0, or RX_STORE with FILE:LINE. */
 int records_load(struct store *st, struct records *rs);
 /* Warn (stderr) of each malformed row: every writer of records.csv keeps
- * them byte for byte and says so. */
-void records_warn_malformed(const struct records *rs);
+ * them byte for byte and says so, and the listing reports them.  Returns
+ * how many there are. */
+size_t records_warn_malformed(const struct records *rs);
 void records_free(struct records *rs);
 
 /* The record of type and id (type case-sensitive), or NULL. */
@@ -88,6 +89,13 @@ void record_set_owner(struct record *r, const char *owner);
  * state NULL: in every state. */
 size_t records_count(const struct records *rs, const char *owner,
     const char *type, const char *state);
+/* The well-formed rows of type, state and owner (each NULL: any; owner
+ * "" : unassigned, compared without regard to ASCII case), in the order
+ * of records(1): by type, then id in natural order (digit runs compare
+ * as numbers: P1-9 before P1-47).  A malloc'd array of n pointers into
+ * rs, valid while rs is unchanged. */
+struct record **records_select(struct records *rs, const char *type,
+    const char *state, const char *owner, size_t *n);
 /* Give the records of from to to (NULL or "": unassigned): the open ones
  * only, or every one when all is 1.  Return how many moved. */
 size_t records_reassign(struct records *rs, const char *from, const char *to,

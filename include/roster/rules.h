@@ -79,6 +79,10 @@ const char *primary_contact_other(const struct userlist *ul,
  * as "Deactivated User (EMAIL)" (seed 002, removing users; records(1)):
  * that text, malloc'd. */
 char *owner_deactivated(const char *owner);
+/* 0 if owner is shown so: a removed user who is not active (again); 1
+ * for an active user, and for an address that is neither (shown as it
+ * is; status --check reports it).  Reads users/ and removed/. */
+int owner_active(struct store *st, const char *owner);
 
 /* 1 if u has working hours: its own, or a default from roster.ini
  * [hours] that applies to its teams (roster(5), [hours]). */

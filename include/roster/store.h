@@ -21,6 +21,7 @@
 #define ROSTER_STORE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include "roster/util.h"
 
 #define STORE_VERSION 1
@@ -53,6 +54,8 @@ struct hoursdef {
 struct store {
 	char *path;		/* the store directory as resolved */
 	int dfd;		/* open on path */
+	struct stat sb;		/* dfd's when opened: each fstat is a round
+				 * trip on a network file system */
 	int lockfd;
 	int fds_owned;		/* dfd and lockfd are store_open()'s to close */
 	int mode;		/* STORE_READ, STORE_WRITE or STORE_CREATE */

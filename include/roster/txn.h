@@ -57,10 +57,14 @@ struct store;
 /* Start st's transaction and catch SIGINT, SIGTERM and SIGHUP. */
 void txn_begin(struct store *st);
 
-/* What store_open saw of the top-level file name under the exclusive lock
- * (found 0: there is none; sb unused then), kept so that the next commit
- * does not look at it again: each look is a round trip on a network file
- * system.  Forgotten at every commit. */
+/* What was seen of the top-level file name under the exclusive lock
+ * (found 0: there is none; sb unused then) as a new store was opened or
+ * .generation read, kept so that the next commit does not look at it
+ * again: each look is a round trip on a network file system.  Forgotten
+ * at every commit.  The commit looks at every other file it replaces
+ * (its kind, links, mode and group) and opens audit.csv once, for its
+ * size and the rows (not at all when there are none); a missing users/,
+ * removed/ or outbox/ is made when a change first writes into it. */
 void txn_seen(struct store *st, const char *name, int found,
     const struct stat *sb);
 

@@ -317,6 +317,17 @@ write(int fd, const void *buf, size_t n)
 	return real_write(fd, buf, n);
 }
 
+/* The audit row is appended with pwrite at the size the commit read. */
+ssize_t
+pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	REAL(ssize_t, pwrite, (int, const void *, size_t, off_t));
+
+	if (fd > 2 && fault(K_WRITE))
+		return -1;
+	return real_pwrite(fd, buf, n, off);
+}
+
 FILE *
 fdopen(int fd, const char *mode)
 {
