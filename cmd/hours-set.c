@@ -200,9 +200,9 @@ change_all(struct store *st, const struct opts *o, struct userlist *ul)
 	return rc;
 }
 
-/* The users: the addresses given, and --team's members (a member file
- * that does not read is reported and makes the exit status 7 once the
- * others are done: *unread).  0, or the code of a failure shown. */
+/* The users: the addresses given, and --team's members (a team nobody
+ * is in is 4; a member file that does not read is reported and makes
+ * the exit status 7 once the others are done: *unread).  0, or the code of a failure shown. */
 static int
 load(struct store *st, struct opts *o, struct userlist *ul, int *unread)
 {
@@ -211,12 +211,6 @@ load(struct store *st, struct opts *o, struct userlist *ul, int *unread)
 	if (o->team && (rc = users_of_team(st, o->team, &o->emails,
 	    unread)) != 0)
 		return batch_fail(&first, rc);
-	if (o->team && o->emails.n == 0 && *unread == 0) {
-		if ((rc = team_unknown(st, o->team)) == 0)
-			rc = fail(RX_NOTFOUND, "no members in team %s",
-			    o->team);
-		return batch_fail(&first, rc);
-	}
 	users_load(st, o->emails.v, o->emails.n, ul, &first);
 	return first;
 }
@@ -344,8 +338,8 @@ prepare(struct opts *o)
 	int rc;
 
 	o->writing = o->specs.n || o->clear || o->zone || o->deflt;
-	if (o->zone && !zone_valid(o->zone))
-		return fail(RX_INVALID, "unknown time zone: %s", o->zone);
+	if (o->zone && (rc = zone_check(o->zone)) != 0)
+		return rc;
 	for (i = 0; i < o->specs.n; i++)
 		if ((rc = hours_spec_add(&o->parsed, o->specs.v[i])) != 0)
 			return rc;

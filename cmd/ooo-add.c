@@ -9,6 +9,7 @@
 #include "roster/avail.h"
 #include "roster/cmd.h"
 #include "roster/err.h"
+#include "roster/fileio.h"
 #include "roster/ical.h"
 #include "roster/ooo.h"
 #include "roster/out.h"
@@ -16,13 +17,13 @@
 #include "roster/store.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
-#include "roster/uindex.h"
 #include "roster/user.h"
+#include "roster/userset.h"
 #include "roster/util.h"
 #include "roster/zone.h"
 
 /* Calendar input larger than this is refused rather than read whole. */
-#define ICS_MAX (64L * 1024 * 1024)
+#define ICS_MAX ((size_t)64 * 1024 * 1024)
 
 struct opts {
 	const char *store, *from, *to, *ics, *team;
@@ -47,8 +48,8 @@ usage(int rc)
 
 static const char *const cols[] = { "start", "end", "source" };
 
-/* List u's periods in o->fmt, each with its calendar (manual: added by
- * hand). */
+/* List u's periods in o->fmt (ooo_times()), each with its calendar
+ * (manual: added by hand). */
 static int
 list(const struct opts *o, const struct user *u, const char *zname)
 {
@@ -61,13 +62,7 @@ list(const struct opts *o, const struct user *u, const char *zname)
 		char a[40], b[40];
 		const char *cells[3] = { a, b, u->ooo[i].source ?
 		    u->ooo[i].source : "manual" };
-		if (o->fmt == FMT_TABLE) {
-			time_in_zone(u->ooo[i].start, zname, a);
-			time_in_zone(u->ooo[i].end, zname, b);
-		} else {
-			time_utc(u->ooo[i].start, a);
-			time_utc(u->ooo[i].end, b);
-		}
+		ooo_times(&u->ooo[i], zname, o->fmt, a, b);
 		out_row(&out, cells);
 	}
 	rc = out_flush(&out);
@@ -124,25 +119,15 @@ add(const struct opts *o, struct user *u, const char *zname, time_t now,
 	return 0;
 }
 
-/* The addresses of --team's active members (malloc'd strv). */
+/* The addresses of --team's active members: a member file that does
+ * not read fails the command before anything is changed. */
 static int
 team_members(struct store *st, const char *team, struct strv *emails)
 {
-	struct brieflist ul;
-	size_t i;
-	int rc, bad = 0;
+	int rc, unread = 0;
 
-	memset(&ul, 0, sizeof ul);
-	rc = user_scan(st, team, &ul, err_tally, &bad);
-	for (i = 0; rc == 0 && i < ul.n; i++)
-		if (strv_has(&ul.b[i].u.teams, team))
-			strv_add(emails, ul.b[i].u.email);
-	brieflist_free(&ul);
-	if (rc == 0 && bad)
-		rc = bad;
-	if (rc == 0 && emails->n == 0)
-		rc = team_unknown(st, team) ? err_code() :
-		    fail(RX_NOTFOUND, "no team %s", team);
+	if ((rc = users_of_team(st, team, emails, &unread)) == 0)
+		rc = unread;
 	return rc;
 }
 
@@ -230,29 +215,17 @@ run_add(const struct opts *o, int n, char **argv)
 static int
 read_ics(const char *path, struct ical **cal)
 {
-	const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	char *data = NULL, buf[65536];
-	size_t len = 0, n;
-	FILE *fp;
+	char *data, *why;
+	size_t len;
 	int rc;
 
-	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (fp == NULL)
-		return fail_errno(RX_NOTFOUND, "%s", path);
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0 && len <= ICS_MAX) {
-		data = xrealloc(data, len + n + 1);
-		memcpy(data + len, buf, n);
-		len += n;
-	}
-	if (ferror(fp))
-		rc = fail_errno(RX_NOTFOUND, "%s", shown);
-	else if (len > ICS_MAX)
-		rc = fail(RX_INVALID, "%s: larger than %ld bytes: not a "
-		    "calendar of one user", shown, ICS_MAX);
-	else
-		rc = ical_parse(data ? data : "", len, shown, cal);
-	if (fp != stdin)
-		fclose(fp);
+	if ((rc = file_input(path, ICS_MAX, &data, &len)) == RX_INVALID) {
+		why = xstrdup(err_msg());
+		rc = fail(rc, "%s: not a calendar of one user", why);
+		free(why);
+	} else if (rc == 0)
+		rc = ical_parse(data, len, strcmp(path, "-") == 0 ?
+		    "<stdin>" : path, cal);
 	free(data);
 	return rc;
 }

@@ -48,7 +48,7 @@ window(const struct opts *o, time_t *from, time_t *to)
 	return 0;
 }
 
-/* The table shows times in the user's zone; the other formats in UTC. */
+/* u's periods that overlap the window, as rows (ooo_times()). */
 static void
 rows_of(struct out *out, const struct store *st, const struct user *u,
     time_t from, time_t to)
@@ -61,13 +61,7 @@ rows_of(struct out *out, const struct store *st, const struct user *u,
 		const struct period *p = &u->ooo[i];
 		if (!ooo_overlaps(p, from, to))
 			continue;
-		if (out->fmt == FMT_TABLE) {
-			time_in_zone(p->start, zone, a);
-			time_in_zone(p->end, zone, b);
-		} else {
-			time_utc(p->start, a);
-			time_utc(p->end, b);
-		}
+		ooo_times(p, zone, out->fmt, a, b);
 		out_row(out, (const char *const[]){ u->email, a, b,
 		    p->source ? p->source : "manual" });
 	}

@@ -6,6 +6,7 @@
 #include "roster/err.h"
 #include "roster/rules.h"
 #include "roster/store.h"
+#include "roster/util.h"
 
 void
 cmd_opt(struct cmd *c, int ch)
@@ -49,6 +50,15 @@ cmd_badopt(const struct cmd *c)
 	err_print();
 	c->usage(RX_USAGE);
 	exit(RX_USAGE);
+}
+
+void
+cmd_team_add(struct strv *sv, const char *arg)
+{
+	const char *t = cmd_team(arg);
+
+	if (!strv_has(sv, t))
+		strv_add(sv, t);
 }
 
 int

@@ -394,6 +394,43 @@ file_read_stat(int dfd, const char *rel, const char *shown, char **data,
 }
 
 int
+file_input(const char *path, size_t max, char **data, size_t *len)
+{
+	const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	char buf[65536];
+	size_t n;
+	FILE *fp;
+	int rc = 0;
+
+	*data = NULL;
+	*len = 0;
+	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (fp == NULL)
+		return fail_errno(errno == ENOENT || errno == ENOTDIR ?
+		    RX_NOTFOUND : RX_STORE, "%s", path);
+	while ((max == 0 || *len <= max) &&
+	    (n = fread(buf, 1, sizeof buf, fp)) > 0) {
+		*data = xrealloc(*data, *len + n + 1);
+		memcpy(*data + *len, buf, n);
+		*len += n;
+	}
+	if (ferror(fp))
+		rc = fail_errno(RX_STORE, "%s", shown);
+	else if (max > 0 && *len > max)
+		rc = fail(RX_INVALID, "%s: larger than %zu bytes", shown, max);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc == 0 && *data == NULL)
+		*data = xstrdup("");
+	if (rc != 0) {
+		free(*data);
+		*data = NULL;
+		*len = 0;
+	}
+	return rc;
+}
+
+int
 file_exists(int dfd, const char *rel)
 {
 	const char *name;

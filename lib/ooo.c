@@ -4,6 +4,7 @@
 
 #include "roster/err.h"
 #include "roster/ooo.h"
+#include "roster/out.h"
 #include "roster/timefmt.h"
 #include "roster/user.h"
 #include "roster/util.h"
@@ -16,6 +17,19 @@ ooo_cmp(const void *a, const void *b)
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
 	return (x->end > y->end) - (x->end < y->end);
+}
+
+void
+ooo_times(const struct period *p, const char *zone, int fmt, char *start,
+    char *end)
+{
+	if (fmt == FMT_TABLE) {
+		time_in_zone(p->start, zone, start);
+		time_in_zone(p->end, zone, end);
+	} else {
+		time_utc(p->start, start);
+		time_utc(p->end, end);
+	}
 }
 
 int

@@ -15,6 +15,7 @@
 #include "roster/store.h"
 #include "roster/user.h"
 #include "roster/util.h"
+#include "roster/zone.h"
 
 #define STAMP_LEN 16		/* YYYYMMDDTHHMMSSZ */
 #define MAX_SEQ 9999		/* removals of one address in one second */
@@ -358,6 +359,26 @@ removed_list(struct store *st, const char *email, struct userlist *ul,
 	ul->cap = ul->n;
 	archlist_free(&al);
 	return bad ? 0 : first;
+}
+
+int
+removed_restorable(const struct store *st, const struct user *u,
+    const char *from)
+{
+	char *msg;
+	int rc;
+
+	if (u->role && store_role(st, u->role) == NULL)
+		return fail(RX_NOTFOUND, "%s: role '%s' is not defined in "
+		    "roster.ini (add a [role \"%s\"] section first)", from,
+		    u->role, u->role);
+	if (u->timezone && (rc = zone_check(u->timezone)) != 0) {
+		msg = xstrdup(err_msg());
+		fail(rc, "%s: %s", from, msg);
+		free(msg);
+		return rc;
+	}
+	return user_check_text(u) != 0 ? RX_INVALID : 0;
 }
 
 void

@@ -224,6 +224,38 @@ contact_role_valid(const char *r)
 	return 0;
 }
 
+/* 0 if every role of roles is a point-of-contact role. */
+static int
+contacts_valid(const struct strv *roles)
+{
+	size_t i;
+
+	for (i = 0; i < roles->n; i++)
+		if (!contact_role_valid(roles->v[i]))
+			return fail(RX_INVALID, "unknown contact role '%s' "
+			    "(primary, billing, technical)", roles->v[i]);
+	return 0;
+}
+
+int
+contact_change_check(const struct strv *add, const struct strv *drop,
+    size_t n)
+{
+	int rc;
+
+	if ((rc = contacts_valid(add)) != 0 ||
+	    (rc = contacts_valid(drop)) != 0)
+		return rc;
+	if (strv_has(drop, "primary"))
+		return fail(RX_RULE, "the primary contact cannot be removed, "
+		    "only handed on: name another user as primary instead: "
+		    "user-mod --contact primary OTHER");
+	if (strv_has(add, "primary") && n > 1)
+		return fail(RX_RULE, "there is one primary contact: give "
+		    "--contact primary to one user at a time");
+	return 0;
+}
+
 size_t
 super_admins(const struct userlist *ul,
     int (*after)(const struct user *u, void *arg), void *arg)

@@ -2,7 +2,9 @@
 #include <string.h>
 
 #include "roster/err.h"
+#include "roster/rules.h"
 #include "roster/txn.h"
+#include "roster/uindex.h"
 #include "roster/user.h"
 #include "roster/userset.h"
 #include "roster/util.h"
@@ -29,18 +31,23 @@ int
 users_of_team(struct store *st, const char *team, struct strv *emails,
     int *unread)
 {
-	struct userlist all;
+	struct brieflist all;
 	size_t i;
 	int rc;
 
-	if ((rc = user_list(st, USER_ACTIVE, &all, err_tally, unread)) != 0)
+	memset(&all, 0, sizeof all);
+	if ((rc = user_scan(st, team, &all, err_tally, unread)) != 0)
 		return rc;
 	for (i = 0; i < all.n; i++)
-		if (strv_has(&all.u[i].teams, team) &&
-		    !strv_has(emails, all.u[i].email))
-			strv_add(emails, all.u[i].email);
-	userlist_free(&all);
-	return 0;
+		if (strv_has(&all.b[i].u.teams, team) &&
+		    !strv_has(emails, all.b[i].u.email))
+			strv_add(emails, all.b[i].u.email);
+	brieflist_free(&all);
+	/* A team whose only members do not read is not unknown. */
+	if (emails->n == 0 && *unread == 0 &&
+	    (rc = team_unknown(st, team)) == 0)
+		rc = fail(RX_NOTFOUND, "no team %s", team);
+	return rc;
 }
 
 int

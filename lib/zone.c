@@ -160,6 +160,14 @@ zone_valid(const char *name)
 	return ok;
 }
 
+int
+zone_check(const char *name)
+{
+	if (zone_valid(name))
+		return 0;
+	return fail(RX_INVALID, "unknown time zone '%s'", name);
+}
+
 static struct zone *
 zone_new(const char *name, const char *tzval)
 {
@@ -181,10 +189,8 @@ zone_get(const char *name)
 	for (z = zones; z; z = z->next)
 		if (z != process_zone && strcmp(z->name, name) == 0)
 			return z;
-	if (!zone_valid(name)) {
-		fail(RX_INVALID, "unknown time zone '%s'", name);
+	if (zone_check(name) != 0)
 		return NULL;
-	}
 	val = xasprintf(":%s", name);
 	z = zone_new(name, val);
 	free(val);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # hours-set: specs, --add, --clear, --timezone, printing, errors.
 load helpers/common
+bats_require_minimum_version 1.5.0
 
 @test "an address alone prints the store zone and no hours" {
 	add_users a@x.org
@@ -68,6 +69,18 @@ load helpers/common
 	assert_output "$(printf 'a@x.org: UTC tue=09:00-12:00\nb@x.org: UTC tue=09:00-12:00\nc@x.org: UTC')"
 }
 
+@test "--team that nobody is in: 4, the closest name, nothing written" {
+	user-add --no-welcome --team Support a@x.org >/dev/null
+	sum=$(store_sum)
+	run --separate-stderr hours-set --team Suport tue=09:00-12:00
+	assert_failure 4
+	assert_equal "$stderr" "hours-set: no team Suport (did you mean Support?)"
+	run --separate-stderr ooo-add --team Suport --from 2026-12-01 --to 2026-12-02
+	assert_failure 4
+	assert_equal "$stderr" "ooo-add: no team Suport (did you mean Support?)"
+	[ "$(store_sum)" = "$sum" ]
+}
+
 @test "--dry-run prints the change and writes nothing" {
 	add_users a@x.org
 	sum=$(store_sum)
@@ -91,6 +104,18 @@ load helpers/common
 	run hours-set --timezone Mars/Base a@x.org
 	assert_failure 5
 	assert_output --partial 'Mars/Base'
+	[ "$(store_sum)" = "$sum" ]
+}
+
+@test "a zone is checked with the one message user-add gives, nothing written" {
+	add_users a@x.org
+	sum=$(store_sum)
+	run hours-set --timezone Mars/Base a@x.org
+	assert_failure 5
+	assert_output "hours-set: unknown time zone 'Mars/Base'"
+	run user-add --timezone Mars/Base b@x.org
+	assert_failure 5
+	assert_output "user-add: unknown time zone 'Mars/Base'"
 	[ "$(store_sum)" = "$sum" ]
 }
 

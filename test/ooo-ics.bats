@@ -5,6 +5,7 @@
 # events as VALUE=DATE, UTC times, a weekly series with an EXDATE and a
 # moved occurrence.  The clock is 2026-11-23T10:00:00Z throughout.
 load helpers/common
+bats_require_minimum_version 1.5.0
 
 local_setup() {
 	user-add --no-welcome --timezone Europe/Amsterdam a@x.org >/dev/null
@@ -365,4 +366,14 @@ copy() {
 	assert_failure 4
 	run ooo-add nobody@x.org --ics "$DATA/google.ics"
 	assert_failure 4
+}
+
+@test "a calendar that cannot be read is 7, as a CSV file is; nothing written" {
+	sum=$(store_sum)
+	mkdir "$BATS_TEST_TMPDIR/dir.ics"
+	run --separate-stderr ooo-add a@x.org --ics "$BATS_TEST_TMPDIR/dir.ics"
+	assert_failure 7
+	assert_equal "$stderr" "ooo-add: $BATS_TEST_TMPDIR/dir.ics: Is a directory"
+	assert_output ""
+	[ "$(store_sum)" = "$sum" ]
 }

@@ -187,6 +187,17 @@ remove_readd_remove() {
 	grep -q '^super_admin: true$' "$ROSTER_DIR/users/bob@x.org.yaml"
 }
 
+@test "--restore: an archive's zone that is not known is 5, naming the archive" {
+	user-rm ada@x.org
+	sed -i 's|^timezone: .*|timezone: Mars/Base|' "$ROSTER_DIR/$A1"
+	sum=$(store_sum)
+	run user-add --restore ada@x.org
+	assert_failure 5
+	assert_output "user-add: $A1: unknown time zone 'Mars/Base'"
+	assert_equal "$(store_sum)" "$sum"
+	[ ! -e "$ROSTER_DIR/users/ada@x.org.yaml" ]
+}
+
 @test "--restore drops contact roles and a manual override of a hand-edited archive" {
 	mkdir -p "$ROSTER_DIR/removed/cy@x.org"
 	cat >"$ROSTER_DIR/removed/cy@x.org/20261101T000000Z.yaml" <<-'EOF'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # user-add: addresses and CSV imports, every rule, the store on disk.
 load helpers/common
+bats_require_minimum_version 1.5.0
 
 @test "adds users, prints each address, writes files and audit rows" {
 	run user-add Ada@X.org bob@x.org
@@ -46,6 +47,19 @@ load helpers/common
 	grep -q '^teams: .*Support' "$f"
 	grep -q '^seat: service-professional$' "$f"
 	grep -q '^timezone: Europe/Amsterdam$' "$f"
+}
+
+@test "a permission given twice is written once, as user-mod writes it" {
+	run --separate-stderr user-add --no-welcome --permission tickets,deals \
+	    --permission tickets ada@x.org
+	assert_success
+	assert_output "ada@x.org"
+	assert_equal "$stderr" ""
+	assert_equal "$(grep '^permissions:' "$ROSTER_DIR/users/ada@x.org.yaml")" \
+	    "permissions: [tickets, deals]"
+	user-mod --permission deals,deals ada@x.org
+	assert_equal "$(grep '^permissions:' "$ROSTER_DIR/users/ada@x.org.yaml")" \
+	    "permissions: [deals]"
 }
 
 @test "--role missing: 4; bad --permission, --timezone, --seat: 5; nothing written" {

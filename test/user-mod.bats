@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # user-mod: every option, every rule, all or nothing.
 load helpers/common
+bats_require_minimum_version 1.5.0
 
 local_setup() {
 	user-add --no-welcome --super-admin boss@x.org >/dev/null
@@ -135,6 +136,26 @@ local_setup() {
 	assert_output --partial billing
 	run grep -c 'user-mod,modify' "$ROSTER_DIR/audit.csv"
 	assert_output 3
+}
+
+@test "contact roles: each message as said, exit code, nothing written" {
+	user-mod --contact primary ada@x.org
+	sum=$(store_sum)
+	run --separate-stderr user-mod --contact janitor bob@x.org
+	assert_failure 5
+	assert_output ""
+	assert_equal "$stderr" "user-mod: unknown contact role 'janitor' (primary, billing, technical)"
+	run --separate-stderr user-mod --no-contact janitor bob@x.org
+	assert_failure 5
+	assert_equal "$stderr" "user-mod: unknown contact role 'janitor' (primary, billing, technical)"
+	run --separate-stderr user-mod --no-contact primary ada@x.org
+	assert_failure 3
+	assert_equal "$stderr" "user-mod: the primary contact cannot be removed, only handed on: name another user as primary instead: user-mod --contact primary OTHER"
+	run --separate-stderr user-mod --contact primary bob@x.org boss@x.org
+	assert_failure 3
+	assert_equal "$stderr" "user-mod: there is one primary contact: give --contact primary to one user at a time"
+	assert_equal "$(store_sum)" "$sum"
+	grep -q '^contact_roles: \[primary\]$' "$ROSTER_DIR/users/ada@x.org.yaml"
 }
 
 @test "primary to two users at once is refused (3)" {

@@ -62,6 +62,11 @@ const char *cmd_team(const char *arg);
 /* A bad option value: print the recorded reason, then usage, exit 2. */
 void cmd_badopt(const struct cmd *c) __attribute__((noreturn));
 
+/* A --team or --no-team that may be given again: cmd_team()'s value
+ * added to sv unless it is there. */
+struct strv;
+void cmd_team_add(struct strv *sv, const char *arg);
+
 /* The end of every command: print the recorded error if rc is set and
  * not yet printed (printed: 1 when the failure was already reported, as
  * batch_fail() does), close st (NULL: none; a closed or never opened

@@ -44,6 +44,14 @@ int file_read_stat(int dfd, const char *rel, const char *shown, char **data,
 int file_seen(int dfd, const char *name, struct stat *sb);
 void file_seen_forget(void);
 
+/* An input file named on the command line (not a store file): path
+ * ("-": standard input, shown as "<stdin>" in messages) read whole into
+ * a NUL-terminated malloc'd *data of *len bytes.  0; RX_NOTFOUND (no
+ * such file); RX_STORE (any other open or read error, with strerror);
+ * RX_INVALID ("SHOWN: larger than MAX bytes") when max > 0 and the
+ * input is longer, reading no more than a little past max. */
+int file_input(const char *path, size_t max, char **data, size_t *len);
+
 /* Open rel below dfd (flags: O_RDONLY, O_WRONLY or O_RDWR, with O_APPEND
  * if wanted; its last component not followed, O_NONBLOCK, O_CLOEXEC) and
  * fstat it into *sb.  An open or fstat that fails with ESTALE is done

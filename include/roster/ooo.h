@@ -41,6 +41,12 @@ int ooo_period(const char *from, const char *to, const char *zone,
 /* 1 if p shares an instant with [from, to). */
 int ooo_overlaps(const struct period *p, time_t from, time_t to);
 
+/* How a listing shows p (ooo-list, ooo-add EMAIL): a table in zone, the
+ * user's zone, for people to read; the other formats of out.h (fmt) in
+ * UTC, for programs.  start and end get at least 40 bytes each. */
+void ooo_times(const struct period *p, const char *zone, int fmt,
+    char *start, char *end);
+
 /* The order periods are kept in: by start, then by end (a qsort()
  * comparator on struct period). */
 int ooo_cmp(const void *a, const void *b);

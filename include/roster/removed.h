@@ -69,6 +69,14 @@ int removed_load(struct store *st, const struct archive *a, struct user *u);
 int removed_latest(struct store *st, const char *email, struct user *u,
     char **rel);
 
+/* Whether archive u (named rel in messages) can be restored as it is:
+ * its role still defined in roster.ini (RX_NOTFOUND "REL: role 'R' is
+ * not defined..."), its zone known (RX_INVALID "REL: unknown time zone
+ * 'Z'"), text the emitter can write (RX_INVALID).  0, or that code with
+ * the message recorded.  (user-add(1) --restore.) */
+int removed_restorable(const struct store *st, const struct user *u,
+    const char *rel);
+
 /* Turn u, loaded from an archive, into the active record user-add
  * --restore writes: names, role, permissions, super admin, teams, seat,
  * capacity, zone, hours, absences and unknown keys come back; removed_at

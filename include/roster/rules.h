@@ -46,6 +46,15 @@ int import_fits(size_t rows);
 extern const char *const contact_roles[];
 int contact_role_valid(const char *r);
 
+/* A change that gives the contact roles add and takes drop, to n users
+ * at once: each a contact role (RX_INVALID naming it); the primary
+ * contact never taken, only handed on, and given to one user at a time
+ * (RX_RULE, each with its way out).  (Seed 002, points of contact;
+ * user-mod(1) --contact, --no-contact.)  0, or the code with the message
+ * recorded. */
+int contact_change_check(const struct strv *add, const struct strv *drop,
+    size_t n);
+
 /* The super admins of ul after a change: users for whom after(u, arg)
  * is 1 (after NULL: u->super_admin as it is).  The last super admin may
  * not lose it nor be removed: a change is refused when it takes the

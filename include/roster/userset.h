@@ -9,7 +9,7 @@
  * *first (batch_fail(), err.h); the others are loaded all the same, so
  * that one run reports every bad address.  users_of_team() adds a team's
  * members the same way: a user file that does not read is reported and
- * counted, the others are listed.  The userlist and strv are the
+ * counted, the others are listed; a team nobody is in is an error.  The userlist and strv are the
  * caller's (userlist_free(), strv_free()).  Source: EXIT STATUS in
  * hours-set(1) and ooo-rm(1); roster(5) "A file or row that cannot be
  * read".
@@ -31,8 +31,11 @@ void users_load(struct store *st, char *const *emails, size_t n,
 
 /* Add to emails, in address order, the active members of team it does
  * not hold yet; *unread as *first above, for a file that does not read
- * (its teams are unknown).  0, or the code of a store whose users/
- * cannot be listed (recorded, not printed). */
+ * (its teams are unknown).  When emails is still empty and every file
+ * read, the team is unknown: RX_NOTFOUND, "no team NAME" with the
+ * closest name when one is near (team_unknown(), rules.h).  0, or that
+ * code, or the code of a store whose users/ cannot be listed (recorded,
+ * not printed). */
 int users_of_team(struct store *st, const char *team, struct strv *emails,
     int *unread);
 

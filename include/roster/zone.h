@@ -28,6 +28,10 @@ struct wall {
 /* 1 if name is a zone in the tz database (or "UTC"), else 0. */
 int zone_valid(const char *name);
 
+/* zone_valid() as a check: 0, or RX_INVALID with "unknown time zone
+ * 'NAME'" recorded (the one message for a zone given or read). */
+int zone_check(const char *name);
+
 /* The zone called name, cached for the life of the process.  NULL (and
  * RX_INVALID recorded) if it is not a valid zone. */
 struct zone *zone_get(const char *name);
