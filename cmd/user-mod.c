@@ -150,28 +150,12 @@ super_admin_after(const struct user *u, void *arg)
 	return t >= 0 ? tg[t].u.super_admin : u->super_admin;
 }
 
-/* Hand the primary role on: move the holders outside the batch from ul
- * to others, without it. */
-static void
-take_primary(struct userlist *ul, struct userlist *others)
+/* 1 if e is one of the users being changed (primary_contact_hand_on()). */
+static int
+in_change(const char *e, void *arg)
 {
-	size_t i;
-
-	for (i = 0; i < ul->n; i++) {
-		if (target_of(ul->u[i].email) >= 0 ||
-		    !is_primary_contact(&ul->u[i]))
-			continue;
-		if (others->n == others->cap) {
-			others->cap = others->cap ? others->cap * 2 : 4;
-			others->u = xrealloc(others->u,
-			    others->cap * sizeof *others->u);
-		}
-		others->u[others->n] = ul->u[i];
-		strv_remove(&others->u[others->n].contacts, "primary");
-		others->n++;
-		memset(&ul->u[i], 0, sizeof ul->u[i]);
-		user_init(&ul->u[i], "x@x.invalid");
-	}
+	(void)arg;
+	return target_of(e) >= 0;
 }
 
 /* The rules that need the other users: the last super admin, the one
@@ -201,7 +185,7 @@ check_rules(struct store *st, const struct opts *o, struct userlist *others,
 	before = super_admins(&ul, NULL, NULL);
 	left = super_admins(&ul, super_admin_after, NULL);
 	if (strv_has(&o->contacts, "primary"))
-		take_primary(&ul, others);
+		primary_contact_hand_on(&ul, in_change, NULL, others);
 	if (o->p.no_super_admin && super_admin_lost(before, left))
 		batch_fail(first, fail(RX_RULE, "the last super admin cannot "
 		    "lose super admin: make another user super admin first "

@@ -298,6 +298,31 @@ primary_contact_other(const struct userlist *ul, const char *except)
 	return NULL;
 }
 
+void
+primary_contact_hand_on(struct userlist *ul,
+    int (*in_change)(const char *email, void *arg), void *arg,
+    struct userlist *handed)
+{
+	size_t i;
+
+	for (i = 0; i < ul->n; i++) {
+		if (in_change(ul->u[i].email, arg) ||
+		    !is_primary_contact(&ul->u[i]))
+			continue;
+		if (handed->n == handed->cap) {
+			handed->cap = handed->cap ? handed->cap * 2 : 4;
+			handed->u = xrealloc(handed->u,
+			    handed->cap * sizeof *handed->u);
+		}
+		handed->u[handed->n] = ul->u[i];
+		strv_remove(&handed->u[handed->n].contacts, "primary");
+		handed->n++;
+		/* Moved, not copied: ul keeps an empty user in its place. */
+		memset(&ul->u[i], 0, sizeof ul->u[i]);
+		user_init(&ul->u[i], "x@x.invalid");
+	}
+}
+
 char *
 owner_deactivated(const char *owner)
 {

@@ -75,6 +75,15 @@ int is_primary_contact(const struct user *u);
 const char *primary_contact_other(const struct userlist *ul,
     const char *except);
 
+/* Naming a new primary contact hands the role on (seed 002, points of
+ * contact; user-mod(1) --contact primary): every holder in ul that is
+ * not part of the change (in_change(email, arg) 0) is moved from ul to
+ * the end of handed, without the role, for the caller to save in the
+ * same change. */
+void primary_contact_hand_on(struct userlist *ul,
+    int (*in_change)(const char *email, void *arg), void *arg,
+    struct userlist *handed);
+
 /* A record whose owner is no longer an active user is shown to people
  * as "Deactivated User (EMAIL)" (seed 002, removing users; records(1)):
  * that text, malloc'd. */

@@ -168,6 +168,37 @@ t_primary_contact(void)
 	userlist_free(&ul);
 }
 
+static int
+is_c(const char *email, void *arg)
+{
+	(void)arg;
+	return strcmp(email, "c@x.org") == 0;
+}
+
+/* Naming c primary hands the role on: b leaves ul for handed, without
+ * primary but with billing; c (in the change) and a stay. */
+static void
+t_primary_hand_on(void)
+{
+	struct userlist ul = { 0 }, handed = { 0 };
+
+	ul.u = xcalloc(3, sizeof *ul.u);
+	mkuser(&ul.u[0], "a@x.org", NULL, "billing", 0);
+	mkuser(&ul.u[1], "b@x.org", NULL, "billing,primary", 0);
+	mkuser(&ul.u[2], "c@x.org", NULL, "primary", 0);
+	ul.n = ul.cap = 3;
+	primary_contact_hand_on(&ul, is_c, NULL, &handed);
+	check_int(handed.n, ==, 1);
+	check_str(handed.u[0].email, "b@x.org");
+	check(!is_primary_contact(&handed.u[0]));
+	check(strv_has(&handed.u[0].contacts, "billing"));
+	check_str(ul.u[0].email, "a@x.org");
+	check(is_primary_contact(&ul.u[2]));
+	check_str(primary_contact_other(&ul, "c@x.org"), NULL);
+	userlist_free(&ul);
+	userlist_free(&handed);
+}
+
 /* Seed 002, removing users; user-rm(1): the checks in their order. */
 static void
 t_removal_blockers(void)
@@ -527,6 +558,7 @@ main(void)
 	TEST(t_super_admins(), "last super admin: counted after a batch");
 	TEST(t_super_admin_grant(), "super admin for one new user only");
 	TEST(t_primary_contact(), "one primary contact");
+	TEST(t_primary_hand_on(), "naming a primary contact hands the role on");
 	TEST(t_removal_blockers(), "removal blockers in order, with ways out");
 	TEST(t_owned_summary(), "owned records summary: counts, five ids");
 	TEST(t_routing_eligible(), "eligible: available, below capacity");
