@@ -211,7 +211,7 @@ why(const struct pool *p, size_t i, long chosen)
 	if (a->away)
 		return xasprintf("away: %s until %s", avail_reasons[a->reason],
 		    until);
-	if (m->capacity >= 0 && m->open >= m->capacity)
+	if (!routing_eligible(0, m->capacity, m->open))
 		return xasprintf("at capacity %ld/%ld", m->open, m->capacity);
 	return xasprintf("eligible: %s until %s, load %s, not next",
 	    avail_reasons[a->reason], until, load);
@@ -602,17 +602,6 @@ run_printed(struct store *st, const struct opts *o, time_t at, time_t now)
 	return rc;
 }
 
-/* A wall-clock --at in a gap or a fold of TZ: say how it was read. */
-static void
-warn_wall(const char *at, time_t t)
-{
-	char *note = time_wall_note(at, t);
-
-	if (note)
-		warnmsg("%s", note);
-	free(note);
-}
-
 /* --format: plain or json. */
 static void
 set_format(struct opts *o, const char *arg)
@@ -740,7 +729,7 @@ main(int argc, char **argv)
 	if ((rc = clock_now(&now)) != 0 ||
 	    (rc = time_parse(o.at ? o.at : "now", NULL, 0, &at)) != 0)
 		return cmd_end(NULL, rc, 0);
-	warn_wall(o.at, at);
+	cmd_wall_note(o.at, at);
 	rc = store_open(&st, o.store, o.dry_run ? STORE_READ : STORE_WRITE);
 	if (rc == 0)
 		rc = run_printed(&st, &o, at, now);

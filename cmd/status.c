@@ -213,17 +213,6 @@ static const char *const cols[] = { "email", "status", "reason", "until",
 static const int col_types[] = { OUT_STR, OUT_STR, OUT_STR, OUT_STR,
 	OUT_LIST, OUT_STR };
 
-/* A wall-clock --at in a gap or a fold of TZ: say how it was read. */
-static void
-warn_wall(const char *at, time_t t)
-{
-	char *note = time_wall_note(at, t);
-
-	if (note)
-		warnmsg("%s", note);
-	free(note);
-}
-
 static void
 avail_row(struct out *out, const struct user *u, const struct avail *a,
     time_t t)
@@ -319,7 +308,7 @@ do_list(const struct opts *o, int n, char **emails)
 		err_print();
 		return rc;
 	}
-	warn_wall(o->at, t);
+	cmd_wall_note(o->at, t);
 	if ((rc = store_open(&st, o->store, STORE_READ)) != 0) {
 		err_print();
 		store_close(&st);

@@ -6,6 +6,7 @@
 #include "roster/err.h"
 #include "roster/rules.h"
 #include "roster/store.h"
+#include "roster/timefmt.h"
 #include "roster/util.h"
 
 void
@@ -69,4 +70,14 @@ cmd_end(struct store *st, int rc, int printed)
 	if (st != NULL)
 		store_close(st);
 	return out_close(rc);
+}
+
+void
+cmd_wall_note(const char *at, time_t t)
+{
+	char *note = time_wall_note(at, t);
+
+	if (note)
+		warnmsg("%s", note);
+	free(note);
 }

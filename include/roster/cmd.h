@@ -28,6 +28,7 @@
 #define ROSTER_CMD_H
 
 #include <getopt.h>
+#include <time.h>
 
 struct store;
 
@@ -66,6 +67,10 @@ void cmd_badopt(const struct cmd *c) __attribute__((noreturn));
  * added to sv unless it is there. */
 struct strv;
 void cmd_team_add(struct strv *sv, const char *arg);
+
+/* --at at, resolved to t: when it names a wall-clock time in a gap or a
+ * fold of $TZ, say on stderr how it was read (time_wall_note()). */
+void cmd_wall_note(const char *at, time_t t);
 
 /* The end of every command: print the recorded error if rc is set and
  * not yet printed (printed: 1 when the failure was already reported, as
