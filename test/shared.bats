@@ -102,11 +102,11 @@ trips() {
 	# LeakSanitizer cannot run under ptrace: off for this one run of a
 	# sanitizer build (the rest of the suite checks leaks).
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-	    strace -f -qq -e trace=openat,%stat,%lstat,%fstat -o "$BATS_TEST_TMPDIR/trace" \
+	    strace -f -qq -e trace=openat,mkdir,mkdirat,%stat,%lstat,%fstat -o "$BATS_TEST_TMPDIR/trace" \
 	    "$ROSTER_BIN/$1" "${@:2}"
 }
 
-@test "a one-user user-add opens users/ once and looks at the new file once" {
+@test "a one-user user-add opens users/ once, looks at the new file once, makes no directory" {
 	run trips user-add --no-welcome cy@x.org
 	assert_success
 	assert_output "cy@x.org"
@@ -114,6 +114,8 @@ trips() {
 	grep -q '^email: cy@x.org$' "$ROSTER_DIR/users/cy@x.org.yaml"
 	run grep -c '"users", ' "$BATS_TEST_TMPDIR/trace"
 	assert_output 1
+	run grep -c '^[0-9]* *mkdir' "$BATS_TEST_TMPDIR/trace"
+	assert_output 0
 	run grep -c '"cy@x.org.yaml"' "$BATS_TEST_TMPDIR/trace"
 	assert_output 1
 	# Asked twice in one run (it exists, then the error): one look.
