@@ -572,7 +572,7 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 	    ".lock", &st->lockfd);
 	if (rc)
 		return rc;
-	if (mode != STORE_READ && (rc = txn_recover(st, 1)) != 0)
+	if (mode != STORE_READ && (rc = txn_recover(st, 0)) != 0)
 		return rc;
 	if (mode == STORE_READ && txn_pending(st) &&
 	    (rc = reader_recover(st, wait)) != 0)

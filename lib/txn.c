@@ -67,6 +67,7 @@ struct plan {
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 #define NCAUGHT (sizeof caught / sizeof caught[0])
 static void parent_drop(void);
+static void roll_back(struct store *st);
 static struct sigaction saved[NCAUGHT];
 /* .generation's text as this command knows it: read once under the lock
  * (no other command changes it while the lock is held) and replaced by
@@ -991,15 +992,18 @@ check_targets(int dfd, struct txn *t)
 
 /* Write name in dirfd with the mode and group of the file it will replace
  * (old, when it exists: NULL else), else of the directory (dsb, its stat;
- * NULL: not known yet) (file_create_at). */
+ * NULL: not known yet) (file_create_at).  how: O_TRUNC, or O_EXCL: then
+ * -1 with nothing recorded when name exists. */
 static int
-write_file(int dirfd, const char *name, const struct stat *old,
+write_file(int dirfd, const char *name, int how, const struct stat *old,
     const struct stat *dsb, const char *shown, const char *data, size_t len)
 {
 	int fd;
 
-	fd = file_create_at(dirfd, name, O_WRONLY | O_TRUNC | O_NONBLOCK, old,
+	fd = file_create_at(dirfd, name, O_WRONLY | how | O_NONBLOCK, old,
 	    dsb);
+	if (fd < 0 && errno == EEXIST && (how & O_EXCL))
+		return -1;
 	if (fd < 0 && (errno == EPERM || errno == EACCES) &&
 	    faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return fail_errno(RX_STORE, "%s: cannot keep its mode and "
@@ -1031,13 +1035,32 @@ write_temps(int dfd, const struct stat *dsb, const struct txn *t)
 		if (pfd < 0)
 			return fail_errno(RX_STORE, "%s", t->e[i].rel);
 		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
-		rc = write_file(pfd, tmp, t->e[i].have ? &t->e[i].old : NULL,
+		rc = write_file(pfd, tmp, O_TRUNC,
+		    t->e[i].have ? &t->e[i].old : NULL,
 		    pfd == dfd ? dsb : t->e[i].have ? NULL : parent_stat(pfd),
 		    t->e[i].rel, t->e[i].data,
 		    t->e[i].len);
 		free(tmp);
 	}
 	return rc;
+}
+
+/* Step 1.  Made with O_EXCL: a .journal.tmp there already is a change
+ * that never reached its commit point, discarded first (roll_back) with
+ * the temporaries it lists, which may be ours too.  No writer looks for
+ * one as it opens the store: a round trip on a network file system. */
+static int
+write_journal(struct store *st, const char *jtext, size_t jlen)
+{
+	int rc;
+
+	rc = write_file(st->dfd, TXN_JOURNAL_TMP, O_EXCL, NULL, &st->sb,
+	    TXN_JOURNAL_TMP, jtext, jlen);
+	if (rc != -1)
+		return rc;
+	roll_back(st);
+	return write_file(st->dfd, TXN_JOURNAL_TMP, O_TRUNC, NULL, &st->sb,
+	    TXN_JOURNAL_TMP, jtext, jlen);
 }
 
 /* Steps 1-3: the journal, the temporaries, one sync, and the rename that
@@ -1052,8 +1075,7 @@ prepare(struct store *st, const char *jtext, size_t jlen, struct plan *p)
 		return fail(RX_STORE, "internal: journal does not read back");
 	if ((rc = check_targets(st->dfd, st->txn)) != 0)
 		return rc;
-	rc = write_file(st->dfd, TXN_JOURNAL_TMP, NULL, &st->sb,
-	    TXN_JOURNAL_TMP, jtext, jlen);
+	rc = write_journal(st, jtext, jlen);
 	if (rc == 0)
 		rc = write_temps(st->dfd, &st->sb, st->txn);
 	if (rc == 0)

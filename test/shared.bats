@@ -106,7 +106,7 @@ trips() {
 	    "$ROSTER_BIN/$1" "${@:2}"
 }
 
-@test "a one-user user-add opens users/ once, looks at the new file once, makes no directory" {
+@test "a one-user user-add opens users/ once, looks at the new file once, makes no directory, no look for .journal.tmp" {
 	run trips user-add --no-welcome cy@x.org
 	assert_success
 	assert_output "cy@x.org"
@@ -116,6 +116,9 @@ trips() {
 	assert_output 1
 	run grep -c '^[0-9]* *mkdir' "$BATS_TEST_TMPDIR/trace"
 	assert_output 0
+	# .journal.tmp is made with O_EXCL, not looked for first.
+	run grep -c '".journal.tmp"' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
 	run grep -c '"cy@x.org.yaml"' "$BATS_TEST_TMPDIR/trace"
 	assert_output 1
 	# Asked twice in one run (it exists, then the error): one look.

@@ -21,7 +21,9 @@
  *      unlink .journal.
  * Every step of 4 can be done again (a missing temporary was renamed
  * already), so recovery rolls a complete .journal forward; a .journal.tmp
- * is an incomplete change and is removed with the temporaries it lists.
+ * is an incomplete change and is removed with the temporaries it lists,
+ * by the next commit (step 1 makes .journal.tmp with O_EXCL, and on
+ * EEXIST discards the old one first, saying so on stderr).
  * A failure before the commit point leaves the store as it was; one after
  * it leaves .journal for the next command to finish, and is a warning only
  * (the change is made).  SIGINT, SIGTERM and SIGHUP before the commit
@@ -105,7 +107,9 @@ void txn_generation(struct store *st, const char *area, char *tok);
 
 /* Under the exclusive lock: finish (.journal) or discard (.journal.tmp) an
  * interrupted change, saying which on stderr.  tmp_too 0 looks only for
- * .journal (one fstatat).  0, or RX_STORE when a journal is damaged or
+ * .journal (one fstatat): what a writer opening the store does, since its
+ * commit discards a .journal.tmp (above) and one left until then harms
+ * nothing (no reader opens a name that starts with a dot).  0, or RX_STORE when a journal is damaged or
  * cannot be applied. */
 int txn_recover(struct store *st, int tmp_too);
 
