@@ -548,9 +548,14 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 		return rc;
 	if (mode != STORE_READ)
 		txn_begin(st);
-	if (mode == STORE_CREATE && (rc = mkdirs(st->path)) != 0)
-		return rc;
+	/* Opened first: the store is nearly always there, and each mkdir
+	 * of a path's components is a round trip on a network file system. */
 	st->dfd = open(st->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->dfd < 0 && errno == ENOENT && mode == STORE_CREATE) {
+		if ((rc = mkdirs(st->path)) != 0)
+			return rc;
+		st->dfd = open(st->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (st->dfd < 0) {
 		if (errno == ENOENT)
 			return fail(RX_NOTFOUND, "no store at %s (only "
@@ -567,7 +572,7 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 	    ".lock", &st->lockfd);
 	if (rc)
 		return rc;
-	if (mode != STORE_READ && (rc = txn_recover(st, 1)) != 0)
+	if (mode != STORE_READ && (rc = txn_recover(st, 0)) != 0)
 		return rc;
 	if (mode == STORE_READ && txn_pending(st) &&
 	    (rc = reader_recover(st, wait)) != 0)

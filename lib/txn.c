@@ -33,19 +33,23 @@ struct hook {
 	void *arg;
 };
 
-/* A top-level file as store_open saw it (txn_seen). */
+/* A file as the writer saw it under the lock (txn_seen). */
 struct seen {
-	char name[16];
+	char *name;
 	int found;
 	struct stat sb;
 };
+
+/* How many are kept: enough for the top-level files and the users one
+ * change adds; beyond, the commit looks for itself. */
+#define SEEN_MAX 64
 
 struct txn {
 	struct entry *e;
 	size_t n;
 	struct hook *h;
 	size_t nh;
-	struct seen seen[8];
+	struct seen *seen;	/* SEEN_MAX of them, allocated when needed */
 	size_t nseen;
 };
 
@@ -63,6 +67,7 @@ struct plan {
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 #define NCAUGHT (sizeof caught / sizeof caught[0])
 static void parent_drop(void);
+static void roll_back(struct store *st);
 static struct sigaction saved[NCAUGHT];
 /* .generation's text as this command knows it: read once under the lock
  * (no other command changes it while the lock is held) and replaced by
@@ -170,11 +175,12 @@ txn_seen(struct store *st, const char *name, int found, const struct stat *sb)
 	struct txn *t = st->txn;
 	struct seen *v;
 
-	if (t == NULL || t->nseen == sizeof t->seen / sizeof t->seen[0] ||
-	    strlen(name) >= sizeof v->name)
+	if (t == NULL || t->nseen == SEEN_MAX)
 		return;
+	if (t->seen == NULL)
+		t->seen = xcalloc(SEEN_MAX, sizeof *t->seen);
 	v = &t->seen[t->nseen++];
-	strcpy(v->name, name);
+	v->name = xstrdup(name);
 	v->found = found;
 	if (found)
 		v->sb = *sb;
@@ -195,6 +201,16 @@ seen_get(const struct txn *t, const char *rel, int *r, struct stat *sb)
 			return 0;
 		}
 	return -1;
+}
+
+static void
+seen_forget(struct txn *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nseen; i++)
+		free(t->seen[i].name);
+	t->nseen = 0;
 }
 
 /* A path the journal can hold on one line and fileio accepts. */
@@ -294,7 +310,7 @@ txn_clear(struct store *st, int ok)
 	t->e = NULL;
 	t->n = 0;
 	/* A commit replaces files: what was seen of them no longer holds. */
-	t->nseen = 0;
+	seen_forget(t);
 	file_seen_forget();
 }
 
@@ -316,6 +332,7 @@ txn_end(struct store *st)
 	memset(&gen_memo, 0, sizeof gen_memo);
 	if (st->txn != NULL) {
 		txn_abort(st);
+		free(st->txn->seen);
 		free(st->txn);
 		st->txn = NULL;
 	}
@@ -471,7 +488,9 @@ plan_parse(const char *text, size_t len, struct plan *p)
 static struct {
 	int dfd, fd;
 	char *dir;
-} parent = { -1, -1, NULL };
+	int have_sb;
+	struct stat sb;
+} parent = { -1, -1, NULL, 0, { 0 } };
 
 static void
 parent_drop(void)
@@ -481,6 +500,7 @@ parent_drop(void)
 	free(parent.dir);
 	parent.fd = parent.dfd = -1;
 	parent.dir = NULL;
+	parent.have_sb = 0;
 }
 
 /* 1 if rel[0..n) is one of the directories of a store's layout. */
@@ -497,9 +517,10 @@ layout_dir(const char *rel, size_t n)
 }
 
 /* file_parent(), but the descriptor is borrowed: the caller does not
- * close it. */
+ * close it.  make: a missing directory of the layout is made (a change
+ * writes into it); else a missing one is ENOENT. */
 static int
-parent_of(int dfd, const char *rel, const char **name)
+parent_get(int dfd, const char *rel, const char **name, int make)
 {
 	const char *s = strrchr(rel, '/');
 	size_t n;
@@ -520,7 +541,7 @@ parent_of(int dfd, const char *rel, const char **name)
 	}
 	parent_drop();
 	parent.fd = file_parent(dfd, rel, name);
-	if (parent.fd < 0 && errno == ENOENT && layout_dir(rel, n)) {
+	if (parent.fd < 0 && errno == ENOENT && make && layout_dir(rel, n)) {
 		/* store_open does not look for the store's directories
 		 * (round trips): one is made when a change first needs it. */
 		char *dir = xstrndup(rel, n);
@@ -537,6 +558,64 @@ parent_of(int dfd, const char *rel, const char **name)
 	parent.dfd = dfd;
 	parent.dir = xstrndup(rel, n);
 	return parent.fd;
+}
+
+static int
+parent_of(int dfd, const char *rel, const char **name)
+{
+	return parent_get(dfd, rel, name, 1);
+}
+
+/* The stat of the directory parent_of() last gave (fd), taken once while
+ * it is kept: the mode and group of the new files made in it. */
+static const struct stat *
+parent_stat(int fd)
+{
+	if (fd != parent.fd)
+		return NULL;
+	if (!parent.have_sb && fstat(fd, &parent.sb) != 0)
+		return NULL;
+	parent.have_sb = 1;
+	return &parent.sb;
+}
+
+/* One look at rel through the kept directory; ESTALE (the directory
+ * replaced on another host) opens it again by path, once. */
+static int
+look_once(int dfd, const char *rel, struct stat *sb, int again)
+{
+	const char *name;
+	int pfd, r;
+
+	pfd = parent_get(dfd, rel, &name, 0);
+	if (pfd < 0)
+		return -1;
+	r = fstatat(pfd, name, sb, AT_SYMLINK_NOFOLLOW);
+	if (r != 0 && errno == ESTALE && again && pfd != dfd) {
+		parent_drop();
+		return look_once(dfd, rel, sb, 0);
+	}
+	return r;
+}
+
+int
+txn_exists(struct store *st, const char *rel)
+{
+	struct stat sb;
+	int r;
+
+	if (st->txn == NULL)
+		return -1;
+	if (seen_get(st->txn, rel, &r, &sb) == 0)
+		return r == 0;
+	if (look_once(st->dfd, rel, &sb, 1) == 0) {
+		txn_seen(st, rel, 1, &sb);
+		return 1;
+	}
+	if (errno != ENOENT)
+		return -1;
+	txn_seen(st, rel, 0, NULL);
+	return 0;
 }
 
 /* Rename DIR/.NAME.txn over DIR/NAME; a missing temporary was renamed by an
@@ -913,15 +992,18 @@ check_targets(int dfd, struct txn *t)
 
 /* Write name in dirfd with the mode and group of the file it will replace
  * (old, when it exists: NULL else), else of the directory (dsb, its stat;
- * NULL: not known yet) (file_create_at). */
+ * NULL: not known yet) (file_create_at).  how: O_TRUNC, or O_EXCL: then
+ * -1 with nothing recorded when name exists. */
 static int
-write_file(int dirfd, const char *name, const struct stat *old,
+write_file(int dirfd, const char *name, int how, const struct stat *old,
     const struct stat *dsb, const char *shown, const char *data, size_t len)
 {
 	int fd;
 
-	fd = file_create_at(dirfd, name, O_WRONLY | O_TRUNC | O_NONBLOCK, old,
+	fd = file_create_at(dirfd, name, O_WRONLY | how | O_NONBLOCK, old,
 	    dsb);
+	if (fd < 0 && errno == EEXIST && (how & O_EXCL))
+		return -1;
 	if (fd < 0 && (errno == EPERM || errno == EACCES) &&
 	    faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return fail_errno(RX_STORE, "%s: cannot keep its mode and "
@@ -953,12 +1035,32 @@ write_temps(int dfd, const struct stat *dsb, const struct txn *t)
 		if (pfd < 0)
 			return fail_errno(RX_STORE, "%s", t->e[i].rel);
 		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
-		rc = write_file(pfd, tmp, t->e[i].have ? &t->e[i].old : NULL,
-		    pfd == dfd ? dsb : NULL, t->e[i].rel, t->e[i].data,
+		rc = write_file(pfd, tmp, O_TRUNC,
+		    t->e[i].have ? &t->e[i].old : NULL,
+		    pfd == dfd ? dsb : t->e[i].have ? NULL : parent_stat(pfd),
+		    t->e[i].rel, t->e[i].data,
 		    t->e[i].len);
 		free(tmp);
 	}
 	return rc;
+}
+
+/* Step 1.  Made with O_EXCL: a .journal.tmp there already is a change
+ * that never reached its commit point, discarded first (roll_back) with
+ * the temporaries it lists, which may be ours too.  No writer looks for
+ * one as it opens the store: a round trip on a network file system. */
+static int
+write_journal(struct store *st, const char *jtext, size_t jlen)
+{
+	int rc;
+
+	rc = write_file(st->dfd, TXN_JOURNAL_TMP, O_EXCL, NULL, &st->sb,
+	    TXN_JOURNAL_TMP, jtext, jlen);
+	if (rc != -1)
+		return rc;
+	roll_back(st);
+	return write_file(st->dfd, TXN_JOURNAL_TMP, O_TRUNC, NULL, &st->sb,
+	    TXN_JOURNAL_TMP, jtext, jlen);
 }
 
 /* Steps 1-3: the journal, the temporaries, one sync, and the rename that
@@ -973,8 +1075,7 @@ prepare(struct store *st, const char *jtext, size_t jlen, struct plan *p)
 		return fail(RX_STORE, "internal: journal does not read back");
 	if ((rc = check_targets(st->dfd, st->txn)) != 0)
 		return rc;
-	rc = write_file(st->dfd, TXN_JOURNAL_TMP, NULL, &st->sb,
-	    TXN_JOURNAL_TMP, jtext, jlen);
+	rc = write_journal(st, jtext, jlen);
 	if (rc == 0)
 		rc = write_temps(st->dfd, &st->sb, st->txn);
 	if (rc == 0)

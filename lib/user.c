@@ -1357,7 +1357,12 @@ user_exists(struct store *st, const char *email, int where)
 	}
 	fname = email_fname(email);
 	rel = xasprintf("%s/%s", dirs[where], fname);
-	r = file_exists(st->dfd, rel);
+	/* A writer asks through its transaction: it may ask twice, and
+	 * its commit must know too (each look a round trip on a network
+	 * file system). */
+	r = txn_exists(st, rel);
+	if (r < 0)
+		r = file_exists(st->dfd, rel);
 	free(fname);
 	free(rel);
 	return r;

@@ -8,7 +8,8 @@
 # of times a clean run opens it, the command must succeed with the clean
 # run's output and leave the clean run's store.  ROSTER_SHARED_FS=1 takes
 # the paths of a network file system (the generation is read).  make
-# sharedtest runs the rest on a real GlusterFS volume.
+# sharedtest runs the rest on a real GlusterFS volume.  Each open or look
+# at a path is a round trip there: the last test counts them (strace).
 
 load helpers/common
 load helpers/faults
@@ -93,4 +94,39 @@ stale_each() {
 	run cat "$BATS_TEST_TMPDIR/err"
 	assert_output --partial "records.csv: Stale file handle"
 	[ "$(store_sum)" = "$before" ]
+}
+
+# trips CMD...: the lines of an strace of CMD that open or look at a path
+# (each a round trip on a network file system), in $BATS_TEST_TMPDIR/trace.
+trips() {
+	# LeakSanitizer cannot run under ptrace: off for this one run of a
+	# sanitizer build (the rest of the suite checks leaks).
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    strace -f -qq -e trace=openat,mkdir,mkdirat,%stat,%lstat,%fstat -o "$BATS_TEST_TMPDIR/trace" \
+	    "$ROSTER_BIN/$1" "${@:2}"
+}
+
+@test "a one-user user-add opens users/ once, looks at the new file once, makes no directory, no look for .journal.tmp" {
+	run trips user-add --no-welcome cy@x.org
+	assert_success
+	assert_output "cy@x.org"
+	[ -f "$ROSTER_DIR/users/cy@x.org.yaml" ]
+	grep -q '^email: cy@x.org$' "$ROSTER_DIR/users/cy@x.org.yaml"
+	run grep -c '"users", ' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
+	run grep -c '^[0-9]* *mkdir' "$BATS_TEST_TMPDIR/trace"
+	assert_output 0
+	# .journal.tmp is made with O_EXCL, not looked for first.
+	run grep -c '".journal.tmp"' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
+	run grep -c '"cy@x.org.yaml"' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
+	# Asked twice in one run (it exists, then the error): one look.
+	run trips user-add --no-welcome cy@x.org
+	[ "$status" -eq 3 ]
+	assert_output --partial "cy@x.org is already a user"
+	run grep -c '"cy@x.org.yaml"' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
+	run user-list
+	assert_line --partial "cy@x.org   -"
 }

@@ -21,7 +21,9 @@
  *      unlink .journal.
  * Every step of 4 can be done again (a missing temporary was renamed
  * already), so recovery rolls a complete .journal forward; a .journal.tmp
- * is an incomplete change and is removed with the temporaries it lists.
+ * is an incomplete change and is removed with the temporaries it lists,
+ * by the next commit (step 1 makes .journal.tmp with O_EXCL, and on
+ * EEXIST discards the old one first, saying so on stderr).
  * A failure before the commit point leaves the store as it was; one after
  * it leaves .journal for the next command to finish, and is a warning only
  * (the change is made).  SIGINT, SIGTERM and SIGHUP before the commit
@@ -57,16 +59,26 @@ struct store;
 /* Start st's transaction and catch SIGINT, SIGTERM and SIGHUP. */
 void txn_begin(struct store *st);
 
-/* What was seen of the top-level file name under the exclusive lock
- * (found 0: there is none; sb unused then) as a new store was opened or
- * .generation read, kept so that the next commit does not look at it
- * again: each look is a round trip on a network file system.  Forgotten
- * at every commit.  The commit looks at every other file it replaces
+/* What was seen of the file name (a path relative to the store) under
+ * the exclusive lock (found 0: there is none; sb unused then) as a new
+ * store was opened, .generation read or txn_exists() looked, kept so
+ * that the next commit does not look at it again: each look is a round
+ * trip on a network file system.  Some 64 are kept, the first ones; none
+ * when st has no transaction.  Forgotten at every commit.  The commit looks at every other file it replaces
  * (its kind, links, mode and group) and opens audit.csv once, for its
  * size and the rows (not at all when there are none); a missing users/,
  * removed/ or outbox/ is made when a change first writes into it. */
 void txn_seen(struct store *st, const char *name, int found,
     const struct stat *sb);
+
+/* For a writer, before it stages rel: 1 if rel exists (as anything, links
+ * not followed), 0 if not (its directory missing too), through the
+ * directory descriptor the commit uses and remembered as txn_seen() does,
+ * so that neither a second question nor the commit looks again.  A look
+ * that fails with ESTALE opens the directory again by path, once.  -1
+ * (errno set) when st has no transaction or the look fails otherwise:
+ * the caller asks fileio. */
+int txn_exists(struct store *st, const char *rel);
 
 /* Stage rel's new content (len bytes, copied).  0, or RX_STORE when st has
  * no transaction or rel is not a plain relative path. */
@@ -95,7 +107,9 @@ void txn_generation(struct store *st, const char *area, char *tok);
 
 /* Under the exclusive lock: finish (.journal) or discard (.journal.tmp) an
  * interrupted change, saying which on stderr.  tmp_too 0 looks only for
- * .journal (one fstatat).  0, or RX_STORE when a journal is damaged or
+ * .journal (one fstatat): what a writer opening the store does, since its
+ * commit discards a .journal.tmp (above) and one left until then harms
+ * nothing (no reader opens a name that starts with a dot).  0, or RX_STORE when a journal is damaged or
  * cannot be applied. */
 int txn_recover(struct store *st, int tmp_too);
 

@@ -131,7 +131,9 @@ int user_render(const struct user *u, const char *zone, const char *shown,
 int user_save(struct store *st, const struct user *u, int where);
 
 /* 1 if email has a file in users/ (USER_REMOVED: at least one archive,
- * whether or not the address is active again). */
+ * whether or not the address is active again).  A writer's answer about
+ * users/ is its transaction's (txn_exists): the state before its change,
+ * looked at once until its commit. */
 int user_exists(struct store *st, const char *email, int where);
 
 /* The zone that applies to u: its own, else the store default. */
