@@ -624,6 +624,71 @@ check_shape(yaml_document_t *doc, const char *shown)
 	return rc;
 }
 
+/* One key of a mapping, for the search for a key given twice. */
+struct mkey {
+	const char *name;
+	long line;
+	size_t pos;
+};
+
+static int
+cmp_mkey(const void *a, const void *b)
+{
+	const struct mkey *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	return r ? r : x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The keys of a mapping are unique (YAML 1.2, 3.2.1.1): a reader that
+ * took the last of two would disagree with the editor, which refuses
+ * them.  Sorted, so that a large mapping costs n log n; the second of the
+ * first pair in the text is named, with the line of the first. */
+static int
+check_unique_keys(yaml_document_t *doc, const char *shown)
+{
+	yaml_node_t *n, *k;
+	yaml_node_pair_t *p;
+	struct mkey *v, *dup = NULL, *orig = NULL;
+	size_t cnt, i, s;
+	int rc = 0;
+
+	for (n = doc->nodes.start; n < doc->nodes.top && rc == 0; n++) {
+		if (n->type != YAML_MAPPING_NODE)
+			continue;
+		cnt = (size_t)(n->data.mapping.pairs.top -
+		    n->data.mapping.pairs.start);
+		v = xcalloc(cnt ? cnt : 1, sizeof *v);
+		for (i = 0, p = n->data.mapping.pairs.start; i < cnt; i++, p++) {
+			k = yaml_document_get_node(doc, p->key);
+			v[i].name = k && k->type == YAML_SCALAR_NODE ?
+			    (const char *)k->data.scalar.value : NULL;
+			v[i].line = k ? (long)k->start_mark.line + 1 : 0;
+			v[i].pos = i;
+		}
+		/* keys that are not scalars are not compared */
+		for (i = s = 0; i < cnt; i++)
+			if (v[i].name != NULL)
+				v[s++] = v[i];
+		qsort(v, s, sizeof *v, cmp_mkey);
+		for (i = 1; i < s; i++)
+			if (strcmp(v[i].name, v[i - 1].name) == 0 &&
+			    (dup == NULL || v[i].pos < dup->pos)) {
+				dup = &v[i];
+				orig = &v[i - 1];
+				while (orig > v && strcmp(orig[-1].name,
+				    dup->name) == 0)
+					orig--;
+			}
+		if (dup != NULL)
+			rc = fail_at(RX_STORE, shown, dup->line, "%s: appears "
+			    "twice (also on line %ld); remove one by hand",
+			    dup->name, orig->line);
+		free(v);
+	}
+	return rc;
+}
+
 /* Load the one document of buf into doc, within the limits above. */
 static int
 load_doc(const char *buf, size_t len, const char *shown, yaml_document_t *doc)
@@ -663,6 +728,8 @@ load_doc(const char *buf, size_t len, const char *shown, yaml_document_t *doc)
 		    "expected a mapping of keys to values");
 	if (rc == 0)
 		rc = check_shape(doc, shown);
+	if (rc == 0)
+		rc = check_unique_keys(doc, shown);
 	if (rc)
 		yaml_document_delete(doc);
 	return rc;

@@ -327,3 +327,57 @@ local_setup() {
 	    "$rel: a removal user-rm refuses: c@x.org is the billing contact: remove it first: user-mod --no-contact billing c@x.org")"
 	[ "$(store_sum)" = "$before" ]
 }
+
+@test "a key given twice in a user file: one broken file, at any level" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	sed -i 's/^super_admin: false$/super_admin: false\nsuper_admin: true/' "$f"
+	line=$(grep -n '^super_admin: true$' "$f" | cut -d: -f1)
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "users/b@x.org.yaml:$line: super_admin: appears twice (also on line $((line - 1))); remove one by hand"
+	[ "$(store_sum)" = "$before" ]
+	# The readers agree: the file is refused where it is read.
+	run user-list
+	assert_failure 7
+	refute_line --partial 'b@x.org,true'
+	run user-mod --capacity 2 b@x.org
+	assert_failure 7
+	assert_output --partial "users/b@x.org.yaml:$line: super_admin: appears twice"
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a weekday twice under working_hours, a key twice in a period: refused" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	sed -i 's/^  sat: \(.*\)$/  sat: \1\n  sat: ["08:00-09:00"]/' "$f"
+	line=$(grep -n '08:00-09:00' "$f" | cut -d: -f1)
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "users/b@x.org.yaml:$line: sat: appears twice (also on line $((line - 1))); remove one by hand"
+	[ "$(store_sum)" = "$before" ]
+	printf 'email: a@x.org\nout_of_office:\n  - {start: 2026-12-01T00:00:00Z, end: 2026-12-02T00:00:00Z, end: 2026-12-09T00:00:00Z}\n' \
+	    >"$ROSTER_DIR/users/a@x.org.yaml"
+	run status --check
+	assert_failure 7
+	assert_line 'users/a@x.org.yaml:3: end: appears twice (also on line 3); remove one by hand'
+}
+
+@test "email: or teams: twice: the file is refused, not read with the last value" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	printf 'email: z@x.org\n' >>"$f"
+	printf 'teams: [Other]\n' >>"$ROSTER_DIR/users/a@x.org.yaml"
+	n=$(wc -l <"$f")
+	m=$(wc -l <"$ROSTER_DIR/users/a@x.org.yaml")
+	t=$(grep -n '^teams:' "$ROSTER_DIR/users/a@x.org.yaml" | head -1 | cut -d: -f1)
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    "users/a@x.org.yaml:$m: teams: appears twice (also on line $t); remove one by hand" \
+	    "users/b@x.org.yaml:$n: email: appears twice (also on line 1); remove one by hand")"
+	[ "$(store_sum)" = "$before" ]
+	run user-list
+	assert_failure 7
+	refute_output --partial 'Other'
+}
