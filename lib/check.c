@@ -23,6 +23,7 @@
 #include "roster/removed.h"
 #include "roster/rules.h"
 #include "roster/store.h"
+#include "roster/storecfg.h"
 #include "roster/uindex.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -256,6 +257,32 @@ ini_is_newer(struct chk *c)
 	(void)ini_parse_string(flat, on_version, &v);
 	free(flat);
 	return v > STORE_VERSION;
+}
+
+/* roster.ini as store-config --check sees it (storecfg.h): keys and
+ * sections it knows, values it takes.  Run on a file that store_open()
+ * read; one that does not read is reported once, with its message. */
+static void
+check_roster_ini(struct chk *c)
+{
+	struct issues is = { 0 };
+	struct inidoc d;
+	char *text;
+	size_t len, i;
+
+	if (chk_read(c, STORECFG_FILE, &text, &len) != 0)
+		return;
+	if (ini_load(&d, text, STORECFG_FILE) != 0) {
+		free(text);
+		problem_recorded(c);
+		return;
+	}
+	free(text);
+	storecfg_check(&d, &is);
+	for (i = 0; i < is.n; i++)
+		problem(c, STORECFG_FILE, is.v[i].line, "%s", is.v[i].msg);
+	issues_free(&is);
+	ini_free(&d);
 }
 
 static void
@@ -937,10 +964,13 @@ chk_free(struct chk *c)
 	strv_free(&c->nohours);
 }
 
-/* Every check but roster.ini's, on the open store. */
+/* Every check but roster.ini's syntax (store_open() read it), on the
+ * open store. */
 static void
 check_all(struct chk *c)
 {
+	if (c->ini_ok)
+		check_roster_ini(c);
 	check_portal(c);
 	collect_known(c);
 	check_user_dir(c, "users");
@@ -1039,6 +1069,8 @@ check_ini_text(struct chk *c, const char *text, size_t len)
 
 	if (store_ini_parse(&scratch, text, len) != 0)
 		problem_recorded(c);
+	else
+		check_roster_ini(c);
 	store_close(&scratch);
 }
 

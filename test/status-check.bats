@@ -381,3 +381,16 @@ local_setup() {
 	assert_failure 7
 	refute_output --partial 'Other'
 }
+
+@test "roster.ini: the checks of store-config --check, each FILE:LINE" {
+	printf '[role "X"]\npermissions = fly\n' >>"$ROSTER_DIR/roster.ini"
+	n=$(wc -l <"$ROSTER_DIR/roster.ini")
+	run store-config --check
+	assert_failure 5
+	assert_output "store-config: roster.ini:$n: role.X.permissions: unknown permission 'fly' (contacts, companies, deals, tickets, conversations, reports, marketing, users, billing, portal)"
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "roster.ini:$n: role.X.permissions: unknown permission 'fly' (contacts, companies, deals, tickets, conversations, reports, marketing, users, billing, portal)"
+	[ "$(store_sum)" = "$before" ]
+}

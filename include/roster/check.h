@@ -10,7 +10,8 @@
  * read past roster.ini.
  *
  * Beyond each file's syntax (the same parsers the tools use, so a file the
- * tools refuse is reported with their message, once), it checks: user file
+ * tools refuse is reported with their message, once), it checks: roster.ini
+ * by storecfg_check() (storecfg.h, what store-config --check finds), user file
  * names against their email: keys, time zones and roles that exist,
  * out-of-office periods that end after they start, contact roles, seats,
  * permissions and team names by the rules of rules.h, archives with
