@@ -388,6 +388,24 @@ check_team(struct chk *c, const char *rel, const char *team)
 	free(t);
 }
 
+/* A list the tools write holds each value once; the loader reads a
+ * repeat once, but a second one is a hand edit that breaks the form. */
+static void
+check_list_once(struct chk *c, const char *rel, const struct user *u,
+    const char *key)
+{
+	struct strv vals = { 0 };
+	long *lines = NULL;
+	size_t i;
+
+	(void)user_list_repeats(u, key, &vals, &lines);
+	for (i = 0; i < vals.n; i++)
+		problem(c, rel, lines[i], "%s: %s is listed twice (a list "
+		    "holds each once)", key, vals.v[i]);
+	free(lines);
+	strv_free(&vals);
+}
+
 /* The values a user file may hold (rules.h, store.h). */
 static void
 check_people_rules(struct chk *c, const char *rel, const struct user *u)
@@ -413,6 +431,9 @@ check_people_rules(struct chk *c, const char *rel, const struct user *u)
 			    u->perms.v[i]);
 	for (i = 0; i < u->teams.n; i++)
 		check_team(c, rel, u->teams.v[i]);
+	check_list_once(c, rel, u, "contact_roles");
+	check_list_once(c, rel, u, "permissions");
+	check_list_once(c, rel, u, "teams");
 }
 
 /* Top-level keys roster does not know but that are one edit from one it

@@ -796,6 +796,66 @@ user_other_keys(const struct user *u, struct strv *keys)
 	return 0;
 }
 
+/* One value of a list for user_list_repeats(): count it, and note it
+ * with line when it is its second occurrence. */
+static void
+note_repeat(struct strv *seen, const char *s, long line, struct strv *vals,
+    long **lines)
+{
+	if (!strv_has(seen, s)) {
+		strv_add(seen, s);
+		return;
+	}
+	if (strv_has(vals, s))
+		return;
+	strv_add(vals, s);
+	*lines = xrealloc(*lines, vals->n * sizeof **lines);
+	(*lines)[vals->n - 1] = line;
+}
+
+int
+user_list_repeats(const struct user *u, const char *key, struct strv *vals,
+    long **lines)
+{
+	struct strv seen = { 0 }, all = { 0 };
+	yaml_document_t doc;
+	yaml_node_t *root, *k, *v, *item;
+	yaml_node_pair_t *p;
+	yaml_node_item_t *it;
+	size_t i;
+
+	if (u->src == NULL || load_doc(u->src, u->srclen, "", &doc) != 0)
+		return 0;
+	root = yaml_document_get_root_node(&doc);
+	for (p = root->data.mapping.pairs.start;
+	    p < root->data.mapping.pairs.top; p++) {
+		k = yaml_document_get_node(&doc, p->key);
+		v = yaml_document_get_node(&doc, p->value);
+		if (k->type != YAML_SCALAR_NODE ||
+		    strcmp((const char *)k->data.scalar.value, key) != 0)
+			continue;
+		if (v->type == YAML_SCALAR_NODE) {
+			strv_split(&all, (const char *)v->data.scalar.value);
+			for (i = 0; i < all.n; i++)
+				note_repeat(&seen, all.v[i],
+				    (long)v->start_mark.line + 1, vals, lines);
+		} else if (v->type == YAML_SEQUENCE_NODE)
+			for (it = v->data.sequence.items.start;
+			    it < v->data.sequence.items.top; it++) {
+				item = yaml_document_get_node(&doc, *it);
+				if (item->type == YAML_SCALAR_NODE)
+					note_repeat(&seen, (const char *)
+					    item->data.scalar.value,
+					    (long)item->start_mark.line + 1,
+					    vals, lines);
+			}
+	}
+	strv_free(&all);
+	strv_free(&seen);
+	yaml_document_delete(&doc);
+	return 0;
+}
+
 int
 user_parse(const char *buf, size_t len, const char *shown, struct user *u)
 {

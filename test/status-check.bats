@@ -394,3 +394,24 @@ local_setup() {
 	assert_output "roster.ini:$n: role.X.permissions: unknown permission 'fly' (contacts, companies, deals, tickets, conversations, reports, marketing, users, billing, portal)"
 	[ "$(store_sum)" = "$before" ]
 }
+
+@test "a value given twice in a list: contact_roles, permissions, teams" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	sed -i 's/^contact_roles: \[\]$/contact_roles: [billing, billing]/; /^teams:/d' "$f"
+	printf 'permissions: [tickets, deals, tickets]\nteams:\n  - Support\n  - Support\n' >>"$f"
+	c=$(grep -n '^contact_roles:' "$f" | cut -d: -f1)
+	p=$(grep -n '^permissions:' "$f" | cut -d: -f1)
+	t=$(wc -l <"$f")
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    "users/b@x.org.yaml:$c: contact_roles: billing is listed twice (a list holds each once)" \
+	    "users/b@x.org.yaml:$p: permissions: tickets is listed twice (a list holds each once)" \
+	    "users/b@x.org.yaml:$t: teams: Support is listed twice (a list holds each once)")"
+	[ "$(store_sum)" = "$before" ]
+	sed -i 's/^contact_roles: .*/contact_roles: [primary, primary]/' "$f"
+	run status --check
+	assert_failure 7
+	assert_line "users/b@x.org.yaml:$c: contact_roles: primary is listed twice (a list holds each once)"
+}

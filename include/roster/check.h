@@ -14,7 +14,8 @@
  * by storecfg_check() (storecfg.h, what store-config --check finds), user file
  * names against their email: keys, time zones and roles that exist,
  * out-of-office periods that end after they start, contact roles, seats,
- * permissions and team names by the rules of rules.h, archives with
+ * permissions and team names by the rules of rules.h, none of those lists
+ * holding a value twice (user_list_repeats()), archives with
  * none of the removal blockers a file can show (a paid seat, a contact
  * role); records.csv rows of
  * four fields, one row per record, a record type and state from their sets,
