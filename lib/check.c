@@ -971,12 +971,98 @@ check_audit(struct chk *c)
 
 /* --- the whole store --------------------------------------------------- */
 
+/* A finding as the order of findings needs it: its file (the text up to
+ * the ':' that ends it), its line (0: none), where it was found. */
+struct found {
+	const char *file;
+	size_t flen, at, first;
+	long line;
+	char *text;
+};
+
+static void
+found_parse(struct found *f, char *text, size_t at)
+{
+	const char *s = text, *p;
+	char *end;
+
+	if (strncmp(s, "warning: ", 9) == 0)
+		s += 9;
+	f->text = text;
+	f->at = f->first = at;
+	f->file = s;
+	f->line = 0;
+	for (p = s; (p = strchr(p, ':')) != NULL; p++) {
+		if (p[1] == ' ' || p[1] == '\0')
+			break;
+		if (p[1] >= '0' && p[1] <= '9' &&
+		    (f->line = strtol(p + 1, &end, 10), *end == ':'))
+			break;
+		f->line = 0;
+	}
+	f->flen = p != NULL ? (size_t)(p - s) : strlen(s);
+}
+
+static int
+cmp_found_file(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	size_t n = x->flen < y->flen ? x->flen : y->flen;
+	int r = memcmp(x->file, y->file, n);
+
+	if (r == 0)
+		r = x->flen < y->flen ? -1 : x->flen > y->flen;
+	return r ? r : x->at < y->at ? -1 : x->at > y->at;
+}
+
+static int
+cmp_found_order(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* The findings of each file in the order of their lines (a finding with
+ * no line first), the files in the order they were first named: the
+ * checks run rule by rule, a reader reads a file top down. */
+static void
+order_by_line(struct strv *sv)
+{
+	struct found *f;
+	size_t i, g;
+
+	if (sv->n < 2)
+		return;
+	f = xcalloc(sv->n, sizeof *f);
+	for (i = 0; i < sv->n; i++)
+		found_parse(&f[i], sv->v[i], i);
+	qsort(f, sv->n, sizeof *f, cmp_found_file);
+	for (i = 1, g = 0; i < sv->n; i++) {
+		if (f[i].flen == f[g].flen &&
+		    memcmp(f[i].file, f[g].file, f[i].flen) == 0)
+			f[i].first = f[g].at;
+		else
+			g = i;
+	}
+	qsort(f, sv->n, sizeof *f, cmp_found_order);
+	for (i = 0; i < sv->n; i++)
+		sv->v[i] = f[i].text;
+	free(f);
+}
+
 /* Warnings go after the problems; free the rest. */
 static void
 chk_free(struct chk *c)
 {
 	size_t i;
 
+	order_by_line(c->probs);
+	order_by_line(&c->warns);
 	for (i = 0; i < c->warns.n; i++)
 		strv_add(c->probs, c->warns.v[i]);
 	strv_free(&c->warns);

@@ -99,8 +99,8 @@ local_setup() {
 	run status --check
 	assert_failure 7
 	assert_output "$(printf '%s\n' \
-	    'users/b@x.org.yaml:3: unknown time zone: Mars/Base' \
-	    "users/b@x.org.yaml:2: role 'Wizard' is not defined in roster.ini")"
+	    "users/b@x.org.yaml:2: role 'Wizard' is not defined in roster.ini" \
+	    'users/b@x.org.yaml:3: unknown time zone: Mars/Base')"
 }
 
 @test "records.csv: owners that are no user; removed and empty owners are fine" {
@@ -414,4 +414,21 @@ local_setup() {
 	run status --check
 	assert_failure 7
 	assert_line "users/b@x.org.yaml:$c: contact_roles: primary is listed twice (a list holds each once)"
+}
+
+@test "the findings of one file come in line order" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	sed -i 's/^seat: none$/seat: Not A Seat!/; s/^contact_roles: \[\]$/contact_roles: [primary, janitor]/' "$f"
+	printf 'timezone: Mars/Olympus\n' >>"$f"
+	s=$(grep -n '^seat:' "$f" | cut -d: -f1)
+	c=$(grep -n '^contact_roles:' "$f" | cut -d: -f1)
+	z=$(wc -l <"$f")
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    "users/b@x.org.yaml:$s: seat: bad seat 'Not A Seat!' (none, sales-starter, sales-professional, service-professional, ...)" \
+	    "users/b@x.org.yaml:$c: contact_roles: unknown contact role 'janitor' (primary, billing, technical)" \
+	    "users/b@x.org.yaml:$z: unknown time zone: Mars/Olympus")"
+	[ "$(store_sum)" = "$before" ]
 }
