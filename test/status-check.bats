@@ -432,3 +432,16 @@ local_setup() {
 	    "users/b@x.org.yaml:$z: unknown time zone: Mars/Olympus")"
 	[ "$(store_sum)" = "$before" ]
 }
+
+@test "a key two letters swapped from a known one is warned (one edit)" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	printf 'emial: b@x.org\ntaems: [Support]\n' >>"$f"
+	n=$(wc -l <"$f")
+	before=$(store_sum)
+	run status --check
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    "warning: users/b@x.org.yaml:$((n - 1)): unknown key emial: (did you mean email?)" \
+	    "warning: users/b@x.org.yaml:$n: unknown key taems: (did you mean teams?)")"
+	[ "$(store_sum)" = "$before" ]
+}
