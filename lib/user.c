@@ -1644,7 +1644,7 @@ map_text(struct map *m, yaml_document_t *doc, const char *buf, size_t len,
 	yaml_node_t *root = yaml_document_get_root_node(doc);
 	yaml_node_pair_t *yp;
 	const char *nl;
-	size_t i, j, ls;
+	size_t i, ls;
 
 	memset(m, 0, sizeof *m);
 	m->buf = buf;
@@ -1676,15 +1676,9 @@ map_text(struct map *m, yaml_document_t *doc, const char *buf, size_t len,
 			    buf[i] != '\xBB' && buf[i] != '\xBF')
 				m->indent = 0;
 	}
+	/* A key given twice was refused by load_doc(). */
 	for (i = 0; i < m->n; i++)
 		map_pair(m, doc, yp + i, &m->p[i]);
-	for (i = 0; i < m->n; i++)
-		for (j = i + 1; m->p[i].known >= 0 && j < m->n; j++)
-			if (m->p[j].known == m->p[i].known)
-				return fail_at(RX_STORE, shown, m->p[j].line,
-				    "%s: appears twice (also on line %ld); "
-				    "remove one by hand",
-				    known_keys[m->p[i].known], m->p[i].line);
 	return 0;
 }
 
