@@ -164,8 +164,10 @@ distance(const char *a, const char *b)
 				d = r1[j] + 1;
 			if (r2[j - 1] + 1 < d)
 				d = r2[j - 1] + 1;
-			if (i > 1 && j > 1 && same_char(a + i - 1, b + j - 2) &&
-			    same_char(a + i - 2, b + j - 1) && r0[j - 2] + 1 < d)
+			if (i > 1 && j > 1 &&
+			    same_char(a + i - 1, b + j - 2) &&
+			    same_char(a + i - 2, b + j - 1) &&
+			    r0[j - 2] + 1 < d)
 				d = r0[j - 2] + 1;
 			r2[j] = d;
 		}

@@ -659,7 +659,8 @@ check_unique_keys(yaml_document_t *doc, const char *shown)
 		cnt = (size_t)(n->data.mapping.pairs.top -
 		    n->data.mapping.pairs.start);
 		v = xcalloc(cnt ? cnt : 1, sizeof *v);
-		for (i = 0, p = n->data.mapping.pairs.start; i < cnt; i++, p++) {
+		p = n->data.mapping.pairs.start;
+		for (i = 0; i < cnt; i++, p++) {
 			k = yaml_document_get_node(doc, p->key);
 			v[i].name = k && k->type == YAML_SCALAR_NODE ?
 			    (const char *)k->data.scalar.value : NULL;

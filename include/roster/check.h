@@ -7,8 +7,8 @@
  * audit.csv.  Each problem is appended to probs as "FILE:LINE: message"
  * ("FILE: message" where no line applies), and the check goes on, so that
  * one run lists them all (a file's findings in the order of their lines,
- * one with none first; the files in the order they were first named); only a store of a newer format version is not
- * read past roster.ini.
+ * one with none first; the files in the order they were first named);
+ * only a store of a newer format version is not read past roster.ini.
  *
  * Beyond each file's syntax (the same parsers the tools use, so a file the
  * tools refuse is reported with their message, once), it checks: roster.ini
