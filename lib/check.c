@@ -23,6 +23,7 @@
 #include "roster/removed.h"
 #include "roster/rules.h"
 #include "roster/store.h"
+#include "roster/storecfg.h"
 #include "roster/uindex.h"
 #include "roster/timefmt.h"
 #include "roster/txn.h"
@@ -258,6 +259,32 @@ ini_is_newer(struct chk *c)
 	return v > STORE_VERSION;
 }
 
+/* roster.ini as store-config --check sees it (storecfg.h): keys and
+ * sections it knows, values it takes.  Run on a file that store_open()
+ * read; one that does not read is reported once, with its message. */
+static void
+check_roster_ini(struct chk *c)
+{
+	struct issues is = { 0 };
+	struct inidoc d;
+	char *text;
+	size_t len, i;
+
+	if (chk_read(c, STORECFG_FILE, &text, &len) != 0)
+		return;
+	if (ini_load(&d, text, STORECFG_FILE) != 0) {
+		free(text);
+		problem_recorded(c);
+		return;
+	}
+	free(text);
+	storecfg_check(&d, &is);
+	for (i = 0; i < is.n; i++)
+		problem(c, STORECFG_FILE, is.v[i].line, "%s", is.v[i].msg);
+	issues_free(&is);
+	ini_free(&d);
+}
+
 static void
 check_portal(struct chk *c)
 {
@@ -361,6 +388,24 @@ check_team(struct chk *c, const char *rel, const char *team)
 	free(t);
 }
 
+/* A list the tools write holds each value once; the loader reads a
+ * repeat once, but a second one is a hand edit that breaks the form. */
+static void
+check_list_once(struct chk *c, const char *rel, const struct user *u,
+    const char *key)
+{
+	struct strv vals = { 0 };
+	long *lines = NULL;
+	size_t i;
+
+	(void)user_list_repeats(u, key, &vals, &lines);
+	for (i = 0; i < vals.n; i++)
+		problem(c, rel, lines[i], "%s: %s is listed twice (a list "
+		    "holds each once)", key, vals.v[i]);
+	free(lines);
+	strv_free(&vals);
+}
+
 /* The values a user file may hold (rules.h, store.h). */
 static void
 check_people_rules(struct chk *c, const char *rel, const struct user *u)
@@ -386,6 +431,9 @@ check_people_rules(struct chk *c, const char *rel, const struct user *u)
 			    u->perms.v[i]);
 	for (i = 0; i < u->teams.n; i++)
 		check_team(c, rel, u->teams.v[i]);
+	check_list_once(c, rel, u, "contact_roles");
+	check_list_once(c, rel, u, "permissions");
+	check_list_once(c, rel, u, "teams");
 }
 
 /* Top-level keys roster does not know but that are one edit from one it
@@ -923,12 +971,98 @@ check_audit(struct chk *c)
 
 /* --- the whole store --------------------------------------------------- */
 
+/* A finding as the order of findings needs it: its file (the text up to
+ * the ':' that ends it), its line (0: none), where it was found. */
+struct found {
+	const char *file;
+	size_t flen, at, first;
+	long line;
+	char *text;
+};
+
+static void
+found_parse(struct found *f, char *text, size_t at)
+{
+	const char *s = text, *p;
+	char *end;
+
+	if (strncmp(s, "warning: ", 9) == 0)
+		s += 9;
+	f->text = text;
+	f->at = f->first = at;
+	f->file = s;
+	f->line = 0;
+	for (p = s; (p = strchr(p, ':')) != NULL; p++) {
+		if (p[1] == ' ' || p[1] == '\0')
+			break;
+		if (p[1] >= '0' && p[1] <= '9' &&
+		    (f->line = strtol(p + 1, &end, 10), *end == ':'))
+			break;
+		f->line = 0;
+	}
+	f->flen = p != NULL ? (size_t)(p - s) : strlen(s);
+}
+
+static int
+cmp_found_file(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	size_t n = x->flen < y->flen ? x->flen : y->flen;
+	int r = memcmp(x->file, y->file, n);
+
+	if (r == 0)
+		r = x->flen < y->flen ? -1 : x->flen > y->flen;
+	return r ? r : x->at < y->at ? -1 : x->at > y->at;
+}
+
+static int
+cmp_found_order(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* The findings of each file in the order of their lines (a finding with
+ * no line first), the files in the order they were first named: the
+ * checks run rule by rule, a reader reads a file top down. */
+static void
+order_by_line(struct strv *sv)
+{
+	struct found *f;
+	size_t i, g;
+
+	if (sv->n < 2)
+		return;
+	f = xcalloc(sv->n, sizeof *f);
+	for (i = 0; i < sv->n; i++)
+		found_parse(&f[i], sv->v[i], i);
+	qsort(f, sv->n, sizeof *f, cmp_found_file);
+	for (i = 1, g = 0; i < sv->n; i++) {
+		if (f[i].flen == f[g].flen &&
+		    memcmp(f[i].file, f[g].file, f[i].flen) == 0)
+			f[i].first = f[g].at;
+		else
+			g = i;
+	}
+	qsort(f, sv->n, sizeof *f, cmp_found_order);
+	for (i = 0; i < sv->n; i++)
+		sv->v[i] = f[i].text;
+	free(f);
+}
+
 /* Warnings go after the problems; free the rest. */
 static void
 chk_free(struct chk *c)
 {
 	size_t i;
 
+	order_by_line(c->probs);
+	order_by_line(&c->warns);
 	for (i = 0; i < c->warns.n; i++)
 		strv_add(c->probs, c->warns.v[i]);
 	strv_free(&c->warns);
@@ -937,10 +1071,13 @@ chk_free(struct chk *c)
 	strv_free(&c->nohours);
 }
 
-/* Every check but roster.ini's, on the open store. */
+/* Every check but roster.ini's syntax (store_open() read it), on the
+ * open store. */
 static void
 check_all(struct chk *c)
 {
+	if (c->ini_ok)
+		check_roster_ini(c);
 	check_portal(c);
 	collect_known(c);
 	check_user_dir(c, "users");
@@ -1039,6 +1176,8 @@ check_ini_text(struct chk *c, const char *text, size_t len)
 
 	if (store_ini_parse(&scratch, text, len) != 0)
 		problem_recorded(c);
+	else
+		check_roster_ini(c);
 	store_close(&scratch);
 }
 

@@ -135,31 +135,51 @@ team_name(const char *in, char **out)
 	return 0;
 }
 
-/* Edit distance of a and b, without regard to ASCII case. */
+/* 1 if a and b are the same letter, without regard to ASCII case. */
+static int
+same_char(const char *a, const char *b)
+{
+	return strncasecmp(a, b, 1) == 0;
+}
+
+/* Edit distance of a and b, without regard to ASCII case: insertions,
+ * deletions, substitutions and the swap of two adjacent letters each
+ * count one (Damerau, optimal string alignment), so that emial is one
+ * edit from email as workinghours is from working_hours. */
 static size_t
 distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, d;
+	size_t la = strlen(a), lb = strlen(b), i, j, d, *r0, *r1, *r2, *t;
 
-	row = xcalloc(lb + 1, sizeof *row);
+	r0 = xcalloc(lb + 1, sizeof *r0);	/* row i - 2 */
+	r1 = xcalloc(lb + 1, sizeof *r1);	/* row i - 1 */
+	r2 = xcalloc(lb + 1, sizeof *r2);	/* row i */
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		r1[j] = j;
 	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
+		r2[0] = i;
 		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			d = prev + (strncasecmp(a + i - 1, b + j - 1, 1) != 0);
-			if (row[j] + 1 < d)
-				d = row[j] + 1;
-			if (row[j - 1] + 1 < d)
-				d = row[j - 1] + 1;
-			row[j] = d;
-			prev = tmp;
+			d = r1[j - 1] + !same_char(a + i - 1, b + j - 1);
+			if (r1[j] + 1 < d)
+				d = r1[j] + 1;
+			if (r2[j - 1] + 1 < d)
+				d = r2[j - 1] + 1;
+			if (i > 1 && j > 1 &&
+			    same_char(a + i - 1, b + j - 2) &&
+			    same_char(a + i - 2, b + j - 1) &&
+			    r0[j - 2] + 1 < d)
+				d = r0[j - 2] + 1;
+			r2[j] = d;
 		}
+		t = r0;
+		r0 = r1;
+		r1 = r2;
+		r2 = t;
 	}
-	d = row[lb];
-	free(row);
+	d = r1[lb];
+	free(r0);
+	free(r1);
+	free(r2);
 	return d;
 }
 

@@ -624,6 +624,72 @@ check_shape(yaml_document_t *doc, const char *shown)
 	return rc;
 }
 
+/* One key of a mapping, for the search for a key given twice. */
+struct mkey {
+	const char *name;
+	long line;
+	size_t pos;
+};
+
+static int
+cmp_mkey(const void *a, const void *b)
+{
+	const struct mkey *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	return r ? r : x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The keys of a mapping are unique (YAML 1.2, 3.2.1.1): a reader that
+ * took the last of two would disagree with the editor, which refuses
+ * them.  Sorted, so that a large mapping costs n log n; the second of the
+ * first pair in the text is named, with the line of the first. */
+static int
+check_unique_keys(yaml_document_t *doc, const char *shown)
+{
+	yaml_node_t *n, *k;
+	yaml_node_pair_t *p;
+	struct mkey *v, *dup = NULL, *orig = NULL;
+	size_t cnt, i, s;
+	int rc = 0;
+
+	for (n = doc->nodes.start; n < doc->nodes.top && rc == 0; n++) {
+		if (n->type != YAML_MAPPING_NODE)
+			continue;
+		cnt = (size_t)(n->data.mapping.pairs.top -
+		    n->data.mapping.pairs.start);
+		v = xcalloc(cnt ? cnt : 1, sizeof *v);
+		p = n->data.mapping.pairs.start;
+		for (i = 0; i < cnt; i++, p++) {
+			k = yaml_document_get_node(doc, p->key);
+			v[i].name = k && k->type == YAML_SCALAR_NODE ?
+			    (const char *)k->data.scalar.value : NULL;
+			v[i].line = k ? (long)k->start_mark.line + 1 : 0;
+			v[i].pos = i;
+		}
+		/* keys that are not scalars are not compared */
+		for (i = s = 0; i < cnt; i++)
+			if (v[i].name != NULL)
+				v[s++] = v[i];
+		qsort(v, s, sizeof *v, cmp_mkey);
+		for (i = 1; i < s; i++)
+			if (strcmp(v[i].name, v[i - 1].name) == 0 &&
+			    (dup == NULL || v[i].pos < dup->pos)) {
+				dup = &v[i];
+				orig = &v[i - 1];
+				while (orig > v && strcmp(orig[-1].name,
+				    dup->name) == 0)
+					orig--;
+			}
+		if (dup != NULL)
+			rc = fail_at(RX_STORE, shown, dup->line, "%s: appears "
+			    "twice (also on line %ld); remove one by hand",
+			    dup->name, orig->line);
+		free(v);
+	}
+	return rc;
+}
+
 /* Load the one document of buf into doc, within the limits above. */
 static int
 load_doc(const char *buf, size_t len, const char *shown, yaml_document_t *doc)
@@ -663,6 +729,8 @@ load_doc(const char *buf, size_t len, const char *shown, yaml_document_t *doc)
 		    "expected a mapping of keys to values");
 	if (rc == 0)
 		rc = check_shape(doc, shown);
+	if (rc == 0)
+		rc = check_unique_keys(doc, shown);
 	if (rc)
 		yaml_document_delete(doc);
 	return rc;
@@ -725,6 +793,66 @@ user_other_keys(const struct user *u, struct strv *keys)
 		    known_index((const char *)k->data.scalar.value) < 0)
 			strv_add(keys, (const char *)k->data.scalar.value);
 	}
+	yaml_document_delete(&doc);
+	return 0;
+}
+
+/* One value of a list for user_list_repeats(): count it, and note it
+ * with line when it is its second occurrence. */
+static void
+note_repeat(struct strv *seen, const char *s, long line, struct strv *vals,
+    long **lines)
+{
+	if (!strv_has(seen, s)) {
+		strv_add(seen, s);
+		return;
+	}
+	if (strv_has(vals, s))
+		return;
+	strv_add(vals, s);
+	*lines = xrealloc(*lines, vals->n * sizeof **lines);
+	(*lines)[vals->n - 1] = line;
+}
+
+int
+user_list_repeats(const struct user *u, const char *key, struct strv *vals,
+    long **lines)
+{
+	struct strv seen = { 0 }, all = { 0 };
+	yaml_document_t doc;
+	yaml_node_t *root, *k, *v, *item;
+	yaml_node_pair_t *p;
+	yaml_node_item_t *it;
+	size_t i;
+
+	if (u->src == NULL || load_doc(u->src, u->srclen, "", &doc) != 0)
+		return 0;
+	root = yaml_document_get_root_node(&doc);
+	for (p = root->data.mapping.pairs.start;
+	    p < root->data.mapping.pairs.top; p++) {
+		k = yaml_document_get_node(&doc, p->key);
+		v = yaml_document_get_node(&doc, p->value);
+		if (k->type != YAML_SCALAR_NODE ||
+		    strcmp((const char *)k->data.scalar.value, key) != 0)
+			continue;
+		if (v->type == YAML_SCALAR_NODE) {
+			strv_split(&all, (const char *)v->data.scalar.value);
+			for (i = 0; i < all.n; i++)
+				note_repeat(&seen, all.v[i],
+				    (long)v->start_mark.line + 1, vals, lines);
+		} else if (v->type == YAML_SEQUENCE_NODE)
+			for (it = v->data.sequence.items.start;
+			    it < v->data.sequence.items.top; it++) {
+				item = yaml_document_get_node(&doc, *it);
+				if (item->type == YAML_SCALAR_NODE)
+					note_repeat(&seen, (const char *)
+					    item->data.scalar.value,
+					    (long)item->start_mark.line + 1,
+					    vals, lines);
+			}
+	}
+	strv_free(&all);
+	strv_free(&seen);
 	yaml_document_delete(&doc);
 	return 0;
 }
@@ -1522,7 +1650,7 @@ map_text(struct map *m, yaml_document_t *doc, const char *buf, size_t len,
 	yaml_node_t *root = yaml_document_get_root_node(doc);
 	yaml_node_pair_t *yp;
 	const char *nl;
-	size_t i, j, ls;
+	size_t i, ls;
 
 	memset(m, 0, sizeof *m);
 	m->buf = buf;
@@ -1554,15 +1682,9 @@ map_text(struct map *m, yaml_document_t *doc, const char *buf, size_t len,
 			    buf[i] != '\xBB' && buf[i] != '\xBF')
 				m->indent = 0;
 	}
+	/* A key given twice was refused by load_doc(). */
 	for (i = 0; i < m->n; i++)
 		map_pair(m, doc, yp + i, &m->p[i]);
-	for (i = 0; i < m->n; i++)
-		for (j = i + 1; m->p[i].known >= 0 && j < m->n; j++)
-			if (m->p[j].known == m->p[i].known)
-				return fail_at(RX_STORE, shown, m->p[j].line,
-				    "%s: appears twice (also on line %ld); "
-				    "remove one by hand",
-				    known_keys[m->p[i].known], m->p[i].line);
 	return 0;
 }
 

@@ -99,8 +99,8 @@ local_setup() {
 	run status --check
 	assert_failure 7
 	assert_output "$(printf '%s\n' \
-	    'users/b@x.org.yaml:3: unknown time zone: Mars/Base' \
-	    "users/b@x.org.yaml:2: role 'Wizard' is not defined in roster.ini")"
+	    "users/b@x.org.yaml:2: role 'Wizard' is not defined in roster.ini" \
+	    'users/b@x.org.yaml:3: unknown time zone: Mars/Base')"
 }
 
 @test "records.csv: owners that are no user; removed and empty owners are fine" {
@@ -325,5 +325,123 @@ local_setup() {
 	assert_output "$(printf '%s\n' \
 	    "$rel: a removal user-rm refuses: c@x.org holds the paid seat sales-starter: remove it first: user-mod --seat none c@x.org" \
 	    "$rel: a removal user-rm refuses: c@x.org is the billing contact: remove it first: user-mod --no-contact billing c@x.org")"
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a key given twice in a user file: one broken file, at any level" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	sed -i 's/^super_admin: false$/super_admin: false\nsuper_admin: true/' "$f"
+	line=$(grep -n '^super_admin: true$' "$f" | cut -d: -f1)
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "users/b@x.org.yaml:$line: super_admin: appears twice (also on line $((line - 1))); remove one by hand"
+	[ "$(store_sum)" = "$before" ]
+	# The readers agree: the file is refused where it is read.
+	run user-list
+	assert_failure 7
+	refute_line --partial 'b@x.org,true'
+	run user-mod --capacity 2 b@x.org
+	assert_failure 7
+	assert_output --partial "users/b@x.org.yaml:$line: super_admin: appears twice"
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a weekday twice under working_hours, a key twice in a period: refused" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	sed -i 's/^  sat: \(.*\)$/  sat: \1\n  sat: ["08:00-09:00"]/' "$f"
+	line=$(grep -n '08:00-09:00' "$f" | cut -d: -f1)
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "users/b@x.org.yaml:$line: sat: appears twice (also on line $((line - 1))); remove one by hand"
+	[ "$(store_sum)" = "$before" ]
+	printf 'email: a@x.org\nout_of_office:\n  - {start: 2026-12-01T00:00:00Z, end: 2026-12-02T00:00:00Z, end: 2026-12-09T00:00:00Z}\n' \
+	    >"$ROSTER_DIR/users/a@x.org.yaml"
+	run status --check
+	assert_failure 7
+	assert_line 'users/a@x.org.yaml:3: end: appears twice (also on line 3); remove one by hand'
+}
+
+@test "email: or teams: twice: the file is refused, not read with the last value" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	printf 'email: z@x.org\n' >>"$f"
+	printf 'teams: [Other]\n' >>"$ROSTER_DIR/users/a@x.org.yaml"
+	n=$(wc -l <"$f")
+	m=$(wc -l <"$ROSTER_DIR/users/a@x.org.yaml")
+	t=$(grep -n '^teams:' "$ROSTER_DIR/users/a@x.org.yaml" | head -1 | cut -d: -f1)
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    "users/a@x.org.yaml:$m: teams: appears twice (also on line $t); remove one by hand" \
+	    "users/b@x.org.yaml:$n: email: appears twice (also on line 1); remove one by hand")"
+	[ "$(store_sum)" = "$before" ]
+	run user-list
+	assert_failure 7
+	refute_output --partial 'Other'
+}
+
+@test "roster.ini: the checks of store-config --check, each FILE:LINE" {
+	printf '[role "X"]\npermissions = fly\n' >>"$ROSTER_DIR/roster.ini"
+	n=$(wc -l <"$ROSTER_DIR/roster.ini")
+	run store-config --check
+	assert_failure 5
+	assert_output "store-config: roster.ini:$n: role.X.permissions: unknown permission 'fly' (contacts, companies, deals, tickets, conversations, reports, marketing, users, billing, portal)"
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "roster.ini:$n: role.X.permissions: unknown permission 'fly' (contacts, companies, deals, tickets, conversations, reports, marketing, users, billing, portal)"
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a value given twice in a list: contact_roles, permissions, teams" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	sed -i 's/^contact_roles: \[\]$/contact_roles: [billing, billing]/; /^teams:/d' "$f"
+	printf 'permissions: [tickets, deals, tickets]\nteams:\n  - Support\n  - Support\n' >>"$f"
+	c=$(grep -n '^contact_roles:' "$f" | cut -d: -f1)
+	p=$(grep -n '^permissions:' "$f" | cut -d: -f1)
+	t=$(wc -l <"$f")
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    "users/b@x.org.yaml:$c: contact_roles: billing is listed twice (a list holds each once)" \
+	    "users/b@x.org.yaml:$p: permissions: tickets is listed twice (a list holds each once)" \
+	    "users/b@x.org.yaml:$t: teams: Support is listed twice (a list holds each once)")"
+	[ "$(store_sum)" = "$before" ]
+	sed -i 's/^contact_roles: .*/contact_roles: [primary, primary]/' "$f"
+	run status --check
+	assert_failure 7
+	assert_line "users/b@x.org.yaml:$c: contact_roles: primary is listed twice (a list holds each once)"
+}
+
+@test "the findings of one file come in line order" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	sed -i 's/^seat: none$/seat: Not A Seat!/; s/^contact_roles: \[\]$/contact_roles: [primary, janitor]/' "$f"
+	printf 'timezone: Mars/Olympus\n' >>"$f"
+	s=$(grep -n '^seat:' "$f" | cut -d: -f1)
+	c=$(grep -n '^contact_roles:' "$f" | cut -d: -f1)
+	z=$(wc -l <"$f")
+	before=$(store_sum)
+	run status --check
+	assert_failure 7
+	assert_output "$(printf '%s\n' \
+	    "users/b@x.org.yaml:$s: seat: bad seat 'Not A Seat!' (none, sales-starter, sales-professional, service-professional, ...)" \
+	    "users/b@x.org.yaml:$c: contact_roles: unknown contact role 'janitor' (primary, billing, technical)" \
+	    "users/b@x.org.yaml:$z: unknown time zone: Mars/Olympus")"
+	[ "$(store_sum)" = "$before" ]
+}
+
+@test "a key two letters swapped from a known one is warned (one edit)" {
+	f=$ROSTER_DIR/users/b@x.org.yaml
+	printf 'emial: b@x.org\ntaems: [Support]\n' >>"$f"
+	n=$(wc -l <"$f")
+	before=$(store_sum)
+	run status --check
+	assert_success
+	assert_output "$(printf '%s\n' \
+	    "warning: users/b@x.org.yaml:$((n - 1)): unknown key emial: (did you mean email?)" \
+	    "warning: users/b@x.org.yaml:$n: unknown key taems: (did you mean teams?)")"
 	[ "$(store_sum)" = "$before" ]
 }

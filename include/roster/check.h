@@ -6,14 +6,17 @@
  * users/ and removed/ (each by file name), records.csv, rotation.csv,
  * audit.csv.  Each problem is appended to probs as "FILE:LINE: message"
  * ("FILE: message" where no line applies), and the check goes on, so that
- * one run lists them all; only a store of a newer format version is not
- * read past roster.ini.
+ * one run lists them all (a file's findings in the order of their lines,
+ * one with none first; the files in the order they were first named);
+ * only a store of a newer format version is not read past roster.ini.
  *
  * Beyond each file's syntax (the same parsers the tools use, so a file the
- * tools refuse is reported with their message, once), it checks: user file
+ * tools refuse is reported with their message, once), it checks: roster.ini
+ * by storecfg_check() (storecfg.h, what store-config --check finds), user file
  * names against their email: keys, time zones and roles that exist,
  * out-of-office periods that end after they start, contact roles, seats,
- * permissions and team names by the rules of rules.h, archives with
+ * permissions and team names by the rules of rules.h, none of those lists
+ * holding a value twice (user_list_repeats()), archives with
  * none of the removal blockers a file can show (a paid seat, a contact
  * role); records.csv rows of
  * four fields, one row per record, a record type and state from their sets,

@@ -97,10 +97,10 @@ int owner_active(struct store *st, const char *owner);
  * [hours] that applies to its teams (roster(5), [hours]). */
 int user_has_hours(const struct store *st, const struct user *u);
 
-/* The known top-level key of a user file one edit (any ASCII case)
- * away from key, which roster does not know: "Teams" and "workinghours"
- * are probably teams and working_hours (roster(5), users/).  NULL if
- * none is. */
+/* The known top-level key of a user file one edit (any ASCII case; a
+ * swap of two adjacent letters is one) away from key, which roster does
+ * not know: "Teams", "emial" and "workinghours" are probably teams, email
+ * and working_hours (roster(5), users/).  NULL if none is. */
 const char *user_key_near(const char *key);
 
 size_t removal_blockers(const struct user *u, int last_sa,

@@ -99,6 +99,14 @@ int user_load_at(int dirfd, const char *name, const char *shown,
  * (kept as they are on every rewrite), in file order.  0. */
 int user_other_keys(const struct user *u, struct strv *keys);
 
+/* The values given more than once in the list of top-level key
+ * (contact_roles, permissions, teams) of u's file, which the loader reads
+ * once each: every value that repeats, once, added to vals, and the line
+ * of its second occurrence in (*lines)[i] (malloc'd, vals->n entries
+ * after the call; the lines of values vals held before are kept). 0. */
+int user_list_repeats(const struct user *u, const char *key,
+    struct strv *vals, long **lines);
+
 /* Load a user file's text as user_load_at() loads a file (for a text not
  * yet installed); shown names it in messages. */
 int user_load_text(const char *buf, size_t len, const char *shown,

@@ -351,6 +351,10 @@ t_user_key_near(void)
 	check_str(user_key_near("workinghours"), "working_hours");
 	check_str(user_key_near("Teams"), "teams");
 	check_str(user_key_near("team"), "teams");
+	/* a swap of two adjacent letters is one edit */
+	check_str(user_key_near("emial"), "email");
+	check_str(user_key_near("wokring_hours"), "working_hours");
+	check_str(user_key_near("iemal"), NULL);
 	check_str(user_key_near("teams"), NULL);
 	check_str(user_key_near("nickname"), NULL);
 	check_str(user_key_near(""), NULL);
