@@ -150,7 +150,8 @@ hours_format(const struct hours *h)
 	return out;
 }
 
-void
+/* Append the ranges of add to h, day by day, after those h has. */
+static void
 hours_append(struct hours *h, const struct hours *add)
 {
 	int d;

@@ -1743,21 +1743,6 @@ ical_plan_free(struct ical_plan *pl)
 	free(pl);
 }
 
-int
-ical_import(struct ical *cal, const struct ical_opts *o, struct user *u,
-    const char *zone, time_t now, struct ical_changes *ch)
-{
-	struct ical_plan *pl;
-	int rc;
-
-	memset(ch, 0, sizeof *ch);
-	if ((rc = ical_expand(cal, o, zone, now, &pl)) != 0)
-		return rc;
-	ical_sync(pl, u, ch);
-	ical_plan_free(pl);
-	return 0;
-}
-
 void
 ical_changes_free(struct ical_changes *ch)
 {

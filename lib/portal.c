@@ -103,7 +103,8 @@ portal_key_valid(const char *name)
 	return 0;
 }
 
-int
+/* 1 if v is a boolean spelling, with *b its value. */
+static int
 portal_bool(const char *v, int *b)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1", NULL };
@@ -556,7 +557,8 @@ portal_rules(const struct store *st, const struct inidoc *d,
 	}
 }
 
-int
+/* 1 if is holds an issue with message msg (its line is ignored). */
+static int
 issues_has(const struct issues *is, const char *msg)
 {
 	size_t i;

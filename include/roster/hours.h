@@ -28,8 +28,6 @@ int hours_spec_add(struct hours *h, const char *spec);
  * malloc'd. */
 char *hours_format(const struct hours *h);
 
-/* Append the ranges of add to h, day by day, after those h has. */
-void hours_append(struct hours *h, const struct hours *add);
 
 /* How hours_set() changes a user's hours. */
 enum { HOURS_REPLACE, HOURS_ADD, HOURS_CLEAR };

@@ -2,12 +2,12 @@
  * ical.h — calendar sync of out-of-office periods through iCalendar
  * (RFC 5545), read and written with libical.
  *
- * Calling sequence: ical_parse() the whole input (before the store is
- * locked: a slow feed never holds the lock), load the user under the
- * exclusive lock, ical_import() to bring the user's periods of one calendar
- * in line with the file's events, then save.  ical_import() edits the
- * user in memory only and describes each change, so that --dry-run is the
- * same run without the save.
+ * Calling sequence: ical_parse() the whole input and ical_expand() its
+ * occurrences (before the store is locked: a slow feed never holds the
+ * lock), load the user under the exclusive lock, ical_sync() to bring the
+ * user's periods of one calendar in line with the file's events, then
+ * save.  ical_sync() edits the user in memory only and describes each
+ * change, so that --dry-run is the same run without the save.
  *
  * Which events count, how recurrences are expanded, how zones are resolved
  * and which part of the user's periods a sync may touch (the window from
@@ -63,24 +63,21 @@ int ical_parse(const char *buf, size_t len, const char *shown,
     struct ical **out);
 void ical_free(struct ical *cal);
 
-/* Make u's periods of source o->source that overlap [now, now + horizon)
- * equal to the counted events of cal in that window, zone being u's
- * effective zone (all-day and floating times are read in it).  Periods
- * of other sources and periods added by hand are never changed.  One
- * period per source and uid: a period that ended early (status --end-ooo)
- * stands for its occurrence and keeps its end; one under way whose event
- * left the window is trimmed to end at now, not removed.  The
- * changes, in order of time, go to *ch (empty when the user is already
- * in step).  0, RX_INVALID (an event that cannot be placed in time, or a
- * bad --match), with u unchanged on error. */
-int ical_import(struct ical *cal, const struct ical_opts *o, struct user *u,
-    const char *zone, time_t now, struct ical_changes *ch);
-
-/* ical_import() in two steps, so that the slow one runs before the store
- * is locked: ical_expand() finds the counted occurrences of cal in the
+/* A sync makes u's periods of source o->source that overlap [now, now +
+ * horizon) equal to the counted events of cal in that window, zone being
+ * u's effective zone (all-day and floating times are read in it).
+ * Periods of other sources and periods added by hand are never changed.
+ * One period per source and uid: a period that ended early (status
+ * --end-ooo) stands for its occurrence and keeps its end; one under way
+ * whose event left the window is trimmed to end at now, not removed.
+ *
+ * It runs in two steps, so that the slow one runs before the store is
+ * locked: ical_expand() finds the counted occurrences of cal in the
  * window (zone: the user's zone, copied), refusing a calendar that gives
- * more than 1000 periods (RX_INVALID naming the event); ical_sync() then
- * brings u in line with them.  An event with a property that cannot be
+ * more than 1000 periods or an event that cannot be placed in time, or a
+ * bad --match (RX_INVALID naming the event); ical_sync() then brings u in
+ * line with them, the changes in order of time in *ch (empty when the
+ * user is already in step).  An event with a property that cannot be
  * read is left out with a warning (ical_plan_warning(pl, i) for i = 0, 1,
  * ... until NULL), and the user's periods of its UID are kept as they
  * are.  The plan refers to cal, which must outlive it. */

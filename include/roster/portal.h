@@ -70,11 +70,7 @@ void portal_edit_rules(const struct store *st, const struct inidoc *before,
     const struct inidoc *after, long line, struct issues *bad,
     struct issues *left);
 
-/* 1 if is holds an issue with message msg (its line is ignored). */
-int issues_has(const struct issues *is, const char *msg);
 void issues_free(struct issues *is);
 
-/* 1 if v is a boolean spelling, with *b its value. */
-int portal_bool(const char *v, int *b);
 
 #endif
