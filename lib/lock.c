@@ -125,6 +125,8 @@ lock_open(int dfd, const char *name, int exclusive)
 	int fd;
 
 	fd = openat(dfd, name, O_RDWR | fl);
+	if (fd < 0 && errno == ESTALE)	/* replaced on another host */
+		fd = openat(dfd, name, O_RDWR | fl);
 	if (fd < 0 && errno == ENOENT) {
 		fd = openat(dfd, name, O_RDWR | O_CREAT | O_EXCL | fl, 0600);
 		if (fd >= 0 && file_create_mode(fd, dfd, NULL) != 0) {

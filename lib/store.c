@@ -505,7 +505,7 @@ reader_recover(struct store *st, double wait)
 	if (st->lockfd >= 0) {
 		close(st->lockfd);
 		st->lockfd = -1;
-		rc = lock_take(st->dfd, ".lock", 1, wait, ".lock",
+		rc = lock_take(st->dfd, TXN_LOCK, 1, wait, TXN_LOCK,
 		    &st->lockfd);
 	}
 	if (rc == RX_BUSY)
@@ -513,8 +513,8 @@ reader_recover(struct store *st, double wait)
 	if (rc)
 		return fail(RX_STORE, "%s/%s: an interrupted change waits to be "
 		    "finished by a command with write access to the store",
-		    st->path, TXN_JOURNAL);
-	if ((rc = txn_recover(st, 0)) != 0)
+		    st->path, txn_pending_file());
+	if ((rc = txn_recover(st)) != 0)
 		return rc;
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_RDLCK;
@@ -568,11 +568,11 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 	}
 	if (fstat(st->dfd, &st->sb) != 0)
 		return fail_errno(RX_STORE, "%s", st->path);
-	rc = lock_take(st->dfd, ".lock", mode != STORE_READ, wait,
-	    ".lock", &st->lockfd);
+	rc = lock_take(st->dfd, TXN_LOCK, mode != STORE_READ, wait,
+	    TXN_LOCK, &st->lockfd);
 	if (rc)
 		return rc;
-	if (mode != STORE_READ && (rc = txn_recover(st, 0)) != 0)
+	if (mode != STORE_READ && (rc = txn_recover(st)) != 0)
 		return rc;
 	if (mode == STORE_READ && txn_pending(st) &&
 	    (rc = reader_recover(st, wait)) != 0)

@@ -17,8 +17,25 @@
 #include "roster/txn.h"
 #include "roster/util.h"
 #include "cache.h"
+#include "sbuf.h"
 
+/* .lock's record; the journal of a store written before it. */
+#define LOCK_MAGIC	"roster-lock 1"
 #define JOURNAL_MAGIC	"roster-journal 1"
+
+/* What a record says of a change: none (a store at rest), prepared (its
+ * temporaries being written), committed. */
+enum { CH_NONE, CH_PREPARE, CH_COMMIT };
+
+/* What .lock held when it was read under the lock taken. */
+enum {
+	REC_NONE,	/* not read: no lock descriptor (a read-only store) */
+	REC_EMPTY,	/* nothing: a new store, or one written before the record */
+	REC_IDLE,	/* a store at rest */
+	REC_PREPARE,	/* a change that never reached its commit point */
+	REC_COMMIT,	/* a change committed, perhaps not applied */
+	REC_TORN	/* no whole record: a write of it cut short */
+};
 
 struct entry {
 	char *rel;
@@ -53,31 +70,39 @@ struct txn {
 	size_t nseen;
 };
 
-/* A journal read back: what step 4 needs. */
+/* A record (or a journal) read back: what step 4 needs. */
 struct plan {
 	char *tool, *time;
 	long long audit_size;
 	struct entry *e;	/* data unused; non-NULL marks a put */
 	size_t n;
-	const char *rows;	/* into the journal text */
+	const char *rows;	/* into the record's text */
 	size_t nrows;
 	int complete;		/* the end line is there and matches */
+	int lockfmt;		/* a .lock record, not a .journal */
+	int state;		/* CH_* */
+	struct sbuf gen;	/* its generation: "AREA TOKEN\n" lines */
+	char epoch[TXN_GEN_LEN + 1];	/* "" when it names none */
 };
 
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
 #define NCAUGHT (sizeof caught / sizeof caught[0])
 static void parent_drop(void);
-static void roll_back(struct store *st);
+static void rec_reset(void);
 static struct sigaction saved[NCAUGHT];
-/* .generation's text as this command knows it: read once under the lock
- * (no other command changes it while the lock is held) and replaced by
- * what this command's own commits write.  known 0: not read yet. */
+/* .lock as this command read it under the lock (one read per lock taken:
+ * no other command writes it while the lock is held), and the generation
+ * the store has, replaced by what this command's own commits write. */
 static struct {
-	char *text;
+	int loaded, kind;	/* kind: REC_* */
+	char *text;		/* the record read or last written */
 	size_t len;
-	int known;
-} gen_memo;
-
+	char *gen;		/* "AREA TOKEN\n" lines */
+	size_t genlen;
+	char epoch[TXN_GEN_LEN + 1];
+	int gen_known;		/* gen and epoch are a record's */
+	int legacy_read, legacy;	/* .generation looked for, found */
+} rec;
 static volatile sig_atomic_t committed;
 static int handlers_on;
 
@@ -327,9 +352,8 @@ txn_end(struct store *st)
 {
 	parent_drop();
 	file_seen_forget();
-	/* The store's lock goes next: what we know of .generation with it. */
-	free(gen_memo.text);
-	memset(&gen_memo, 0, sizeof gen_memo);
+	/* The store's lock goes next: what we know of .lock with it. */
+	rec_reset();
 	if (st->txn != NULL) {
 		txn_abort(st);
 		free(st->txn->seen);
@@ -342,7 +366,7 @@ txn_end(struct store *st)
 		signals_restore();
 }
 
-/* --- the journal's text ---------------------------------------------------- */
+/* --- the lock record's text ------------------------------------------------ */
 
 static uint64_t
 fnv1a(const char *p, size_t n)
@@ -356,10 +380,16 @@ fnv1a(const char *p, size_t n)
 	return h;
 }
 
+/* The text of a .lock record: the generation (gen, "AREA TOKEN\n" lines,
+ * and epoch), and with state CH_PREPARE or CH_COMMIT the change t: its
+ * tool, time, audit.csv's size, a line per file and (commit) the audit
+ * rows; an end line with the length and hash of all before it. */
 static char *
-journal_text(const struct txn *t, const char *ts, long long asize,
-    const char *rows, size_t nrows, size_t *len)
+record_text(const char *gen, size_t genlen, const char *epoch, int state,
+    const struct txn *t, const char *ts, long long asize, const char *rows,
+    size_t nrows, size_t *len)
 {
+	const char *l, *nl;
 	char *buf = NULL;
 	size_t n = 0, i;
 	FILE *fp;
@@ -369,10 +399,24 @@ journal_text(const struct txn *t, const char *ts, long long asize,
 		fprintf(stderr, "%s: out of memory\n", progname);
 		exit(RX_STORE);
 	}
-	fprintf(fp, "%s\ntool %s\ntime %s\naudit-size %lld\n", JOURNAL_MAGIC,
-	    progname, ts, asize);
-	for (i = 0; i < t->n; i++)
-		fprintf(fp, "%s %s\n", t->e[i].data ? "put" : "del", t->e[i].rel);
+	fprintf(fp, "%s\n", LOCK_MAGIC);
+	if (*epoch != '\0')
+		fprintf(fp, "epoch %s\n", epoch);
+	for (l = gen; l < gen + genlen; l = nl + 1) {
+		if ((nl = memchr(l, '\n', genlen - (size_t)(l - gen))) == NULL)
+			break;
+		fprintf(fp, "gen %.*s\n", (int)(nl - l), l);
+	}
+	if (state != CH_NONE) {
+		fprintf(fp, "change %s\ntool %s\ntime %s\naudit-size %lld\n",
+		    state == CH_COMMIT ? "commit" : "prepare", progname, ts,
+		    asize);
+		for (i = 0; i < t->n; i++)
+			fprintf(fp, "%s %s\n", t->e[i].data ? "put" : "del",
+			    t->e[i].rel);
+	}
+	if (state != CH_COMMIT)
+		nrows = 0;
 	fprintf(fp, "rows %zu\n", nrows);
 	if (nrows > 0)
 		fwrite(rows, 1, nrows, fp);
@@ -406,7 +450,30 @@ plan_free(struct plan *p)
 	entries_free(p->e, p->n);
 	free(p->tool);
 	free(p->time);
+	free(p->gen.p);
 	memset(p, 0, sizeof *p);
+}
+
+/* 1 if s is TXN_GEN_LEN hexadecimal digits. */
+static int
+is_token(const char *s)
+{
+	return strlen(s) == TXN_GEN_LEN && strspn(s, "0123456789abcdef") ==
+	    TXN_GEN_LEN;
+}
+
+/* "gen AREA TOKEN": the area a plain name, the token 16 hex digits. */
+static int
+plan_gen(struct plan *p, const char *s)
+{
+	const char *sp = strrchr(s, ' ');
+
+	if (sp == NULL || sp == s || !is_token(sp + 1) ||
+	    strcspn(s, " /\t") != (size_t)(sp - s))
+		return -1;
+	sbuf_str(&p->gen, s);
+	sbuf_str(&p->gen, "\n");
+	return 0;
 }
 
 static int
@@ -420,6 +487,15 @@ plan_line(struct plan *p, const char *line)
 		p->time = xstrdup(line + 5);
 	else if (strncmp(line, "audit-size ", 11) == 0)
 		p->audit_size = strtoll(line + 11, NULL, 10);
+	else if (p->lockfmt && strncmp(line, "epoch ", 6) == 0 &&
+	    is_token(line + 6))
+		memcpy(p->epoch, line + 6, TXN_GEN_LEN + 1);
+	else if (p->lockfmt && strncmp(line, "gen ", 4) == 0)
+		return plan_gen(p, line + 4);
+	else if (p->lockfmt && strcmp(line, "change commit") == 0)
+		p->state = CH_COMMIT;
+	else if (p->lockfmt && strcmp(line, "change prepare") == 0)
+		p->state = CH_PREPARE;
 	else if (strncmp(line, "put ", 4) == 0 || strncmp(line, "del ", 4) == 0) {
 		rel = line + 4;
 		if (!rel_storable(rel))
@@ -435,9 +511,11 @@ plan_line(struct plan *p, const char *line)
 	return 0;
 }
 
-/* Read a journal's text into p.  Every whole line before the rows counts
- * (rollback needs the temporaries even of a torn journal); p->complete
- * says whether the end line is there and matches. */
+/* Read a record's text (.lock) or a journal's (.journal of a store
+ * written before the lock record) into p.  Every whole line before the
+ * rows counts (rollback needs the temporaries even of a torn one);
+ * p->complete says whether the end line is there and matches.  In .lock,
+ * bytes after the end line are what is left of a longer record. */
 static int
 plan_parse(const char *text, size_t len, struct plan *p)
 {
@@ -449,7 +527,9 @@ plan_parse(const char *text, size_t len, struct plan *p)
 
 	memset(p, 0, sizeof *p);
 	line = next_line(text, len, &off);
-	if (line == NULL || strcmp(line, JOURNAL_MAGIC) != 0) {
+	if (line != NULL && strcmp(line, LOCK_MAGIC) == 0)
+		p->lockfmt = 1;
+	else if (line == NULL || strcmp(line, JOURNAL_MAGIC) != 0) {
 		free(line);
 		return -1;
 	}
@@ -465,7 +545,7 @@ plan_parse(const char *text, size_t len, struct plan *p)
 			endoff = off;
 			line = next_line(text, len, &off);
 			if (line != NULL && sscanf(line, "end %zu %llx", &n, &h) == 2 &&
-			    n == endoff && off == len &&
+			    n == endoff && (off == len || p->lockfmt) &&
 			    (uint64_t)h == fnv1a(text, endoff))
 				p->complete = 1;
 			free(line);
@@ -680,10 +760,11 @@ struct auditfd {
 
 /* Cut audit.csv back to the size it had at the commit (what is beyond is
  * a torn or repeated tail of this very change) and append the rows; af:
- * the file as the commit opened it, or NULL (a recovery opens it). */
+ * the file as the commit opened it, or NULL (a recovery opens it).
+ * shared: syncfs() reaches no server, so the file is synced itself. */
 static int
 apply_audit(int dfd, long long size, const char *rows, size_t n,
-    const struct auditfd *af)
+    const struct auditfd *af, int shared)
 {
 	struct stat sb;
 	int fd, rc = 0;
@@ -693,7 +774,8 @@ apply_audit(int dfd, long long size, const char *rows, size_t n,
 	if (af != NULL && af->fd >= 0) {
 		if (af->sb.st_size > size && ftruncate(af->fd, (off_t)size) != 0)
 			return fail_errno(RX_STORE, AUDIT_FILE);
-		if (pwrite_all(af->fd, rows, n, (off_t)size) != 0)
+		if (pwrite_all(af->fd, rows, n, (off_t)size) != 0 ||
+		    (shared && fdatasync(af->fd) != 0))
 			return fail_errno(RX_STORE, AUDIT_FILE);
 		return 0;
 	}
@@ -712,7 +794,8 @@ apply_audit(int dfd, long long size, const char *rows, size_t n,
 	}
 	if (sb.st_size > size && ftruncate(fd, (off_t)size) != 0)
 		rc = fail_errno(RX_STORE, AUDIT_FILE);
-	else if (lseek(fd, 0, SEEK_END) < 0 || file_write_all(fd, rows, n) != 0)
+	else if (lseek(fd, 0, SEEK_END) < 0 || file_write_all(fd, rows, n) != 0 ||
+	    (shared && fdatasync(fd) != 0))
 		rc = fail_errno(RX_STORE, AUDIT_FILE);
 	close(fd);
 	return rc;
@@ -726,10 +809,12 @@ sync_store(int dfd)
 	return 0;
 }
 
-/* Step 4: every rename and unlink, the audit rows, one sync, and the
- * journal gone.  Each part may be done again. */
+/* Step 4: every rename and unlink, the audit rows, one sync; a journal of
+ * a store written before the lock record (legacy) is removed then.  Each
+ * part may be done again. */
 static int
-apply_plan(int dfd, const struct plan *p, const struct auditfd *af)
+apply_plan(int dfd, const struct plan *p, const struct auditfd *af,
+    int shared, int legacy)
 {
 	size_t i;
 	int rc = 0;
@@ -738,21 +823,24 @@ apply_plan(int dfd, const struct plan *p, const struct auditfd *af)
 		rc = p->e[i].data ? apply_put(dfd, p->e[i].rel) :
 		    apply_del(dfd, p->e[i].rel);
 	if (rc == 0)
-		rc = apply_audit(dfd, p->audit_size, p->rows, p->nrows, af);
+		rc = apply_audit(dfd, p->audit_size, p->rows, p->nrows, af,
+		    shared);
 	if (rc == 0)
 		rc = sync_store(dfd);
-	if (rc == 0 && unlinkat(dfd, TXN_JOURNAL, 0) != 0 && errno != ENOENT)
+	if (rc == 0 && legacy && unlinkat(dfd, TXN_JOURNAL, 0) != 0 &&
+	    errno != ENOENT)
 		rc = fail_errno(RX_STORE, TXN_JOURNAL);
 	return rc;
 }
 
-/* Remove the temporaries p lists and the incomplete journal. */
-static void
-discard_plan(int dfd, const struct plan *p)
+/* Remove the temporaries p lists (and a legacy incomplete journal): how
+ * many there were. */
+static size_t
+discard_plan(int dfd, const struct plan *p, int legacy)
 {
 	const char *name;
 	char *tmp;
-	size_t i;
+	size_t i, n = 0;
 	int pfd;
 
 	for (i = 0; i < p->n; i++) {
@@ -762,12 +850,160 @@ discard_plan(int dfd, const struct plan *p)
 		if (pfd < 0)
 			continue;
 		tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
-		unlinkat(pfd, tmp, 0);
+		if (unlinkat(pfd, tmp, 0) == 0)
+			n++;
 		free(tmp);
 	}
-	unlinkat(dfd, TXN_JOURNAL_TMP, 0);
+	if (legacy)
+		unlinkat(dfd, TXN_JOURNAL_TMP, 0);
+	return n;
 }
 
+/* --- the lock record ------------------------------------------------------- */
+
+/* Read all of .lock through the descriptor the lock is held by.  On a
+ * shared file system the pages this host cached of it are dropped first
+ * (another host may have written it since: the lock does not say so to
+ * every client's page cache). */
+static int
+lock_read(struct store *st, char **text, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap + 1);
+	ssize_t r;
+
+	if (cache_shared(st))
+		(void)posix_fadvise(st->lockfd, 0, 0, POSIX_FADV_DONTNEED);
+	for (;;) {
+		r = pread(st->lockfd, buf + n, cap - n, (off_t)n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return fail_errno(RX_STORE, "%s", TXN_LOCK);
+		}
+		n += (size_t)r;
+		/* A short read is the end: nobody writes .lock while we
+		 * hold the lock. */
+		if (r == 0 || n < cap)
+			break;
+		cap *= 2;
+		buf = xrealloc(buf, cap + 1);
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+/* Replace .lock's content with text: pwrite, ftruncate when it was
+ * longer (trunc), fdatasync (sync).  0 or -1 with errno set. */
+static int
+lock_write(struct store *st, const char *text, size_t len, int trunc,
+    int sync)
+{
+	if (pwrite_all(st->lockfd, text, len, 0) != 0)
+		return -1;
+	if (trunc && ftruncate(st->lockfd, (off_t)len) != 0)
+		return -1;
+	if (sync && fdatasync(st->lockfd) != 0)
+		return -1;
+	return 0;
+}
+
+/* rec: what .lock held as this lock was taken, and the generation. */
+static void
+rec_set_gen(const char *gen, size_t len, const char *epoch)
+{
+	char *g = xstrndup(gen ? gen : "", gen ? len : 0);
+	char e[TXN_GEN_LEN + 1];
+
+	snprintf(e, sizeof e, "%s", epoch);
+	free(rec.gen);
+	rec.gen = g;
+	rec.genlen = gen ? len : 0;
+	memcpy(rec.epoch, e, sizeof e);
+}
+
+static void
+rec_set_text(char *text, size_t len)
+{
+	free(rec.text);
+	rec.text = text;
+	rec.len = len;
+}
+
+static void
+rec_reset(void)
+{
+	free(rec.text);
+	free(rec.gen);
+	memset(&rec, 0, sizeof rec);
+}
+
+/* Read .lock once per lock taken: rec.kind says what it holds. */
+static int
+rec_load(struct store *st)
+{
+	struct plan p;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (rec.loaded)
+		return 0;
+	rec_reset();
+	rec.loaded = 1;
+	if (st->lockfd < 0) {
+		rec.kind = REC_NONE;
+		return 0;
+	}
+	if ((rc = lock_read(st, &text, &len)) != 0) {
+		rec.kind = REC_TORN;
+		return rc;
+	}
+	rec_set_text(text, len);
+	if (len == 0) {
+		rec.kind = REC_EMPTY;
+		return 0;
+	}
+	if (plan_parse(text, len, &p) != 0 || !p.complete || !p.lockfmt)
+		rec.kind = REC_TORN;
+	else {
+		rec.kind = p.state == CH_COMMIT ? REC_COMMIT :
+		    p.state == CH_PREPARE ? REC_PREPARE : REC_IDLE;
+		rec_set_gen(p.gen.p, p.gen.n, p.epoch);
+		rec.gen_known = 1;
+	}
+	plan_free(&p);
+	return 0;
+}
+
+/* Write the record of a store at rest with the generation gen and epoch
+ * (no epoch yet: a new one): .lock cut to it and synced, so that no
+ * older record can come back. */
+static int
+rec_idle(struct store *st, const char *gen, size_t genlen, const char *epoch)
+{
+	char fresh[TXN_GEN_LEN + 1], *text;
+	size_t len;
+
+	if (*epoch == '\0') {
+		snprintf(fresh, sizeof fresh, "%016llx", cache_random());
+		epoch = fresh;
+	}
+	text = record_text(gen, genlen, epoch, CH_NONE, NULL, NULL, 0, NULL, 0,
+	    &len);
+	if (lock_write(st, text, len, 1, 1) != 0) {
+		free(text);
+		return fail_errno(RX_STORE, "%s", TXN_LOCK);
+	}
+	rec_set_gen(gen, genlen, epoch);
+	rec_set_text(text, len);
+	rec.kind = REC_IDLE;
+	rec.gen_known = 1;
+	return 0;
+}
 /* --- generations ---------------------------------------------------------- */
 
 /* The part of the store rel belongs to: its first component ("users",
@@ -778,39 +1014,34 @@ area_len(const char *rel)
 	return strcspn(rel, "/");
 }
 
-static void
-gen_set(char *text, size_t len)
-{
-	free(gen_memo.text);
-	gen_memo.text = text;
-	gen_memo.len = len;
-	gen_memo.known = 1;
-}
-
-/* The text of .generation ("" when there is none). */
+/* The generation lines ("AREA TOKEN\n") the store has now: .lock's
+ * record, or in a store whose .lock holds none yet, its .generation (what
+ * roster wrote before the lock record; "" when there is none). */
 static const char *
-gen_text(struct store *st, size_t *len)
+gen_current(struct store *st, size_t *len)
 {
 	char *text;
 	size_t n;
-
 	struct stat sb;
 	int rc;
 
-	if (!gen_memo.known) {
+	(void)rec_load(st);
+	if ((rec.kind == REC_EMPTY || rec.kind == REC_NONE) &&
+	    !rec.legacy_read) {
+		rec.legacy_read = 1;
 		rc = file_read_stat(st->dfd, TXN_GEN, NULL, &text, &n, &sb);
-		/* What was seen is what the commit that replaces it needs
+		/* What was seen is what the commit that removes it needs
 		 * to know (one round trip fewer). */
 		if (rc == 0 || rc == RX_NOTFOUND)
 			txn_seen(st, TXN_GEN, rc == 0, &sb);
-		if (rc != 0) {
-			text = xstrdup("");
-			n = 0;
+		if (rc == 0) {
+			rec.legacy = 1;
+			rec_set_gen(text, n, "");
+			free(text);
 		}
-		gen_set(text, n);
 	}
-	*len = gen_memo.len;
-	return gen_memo.text;
+	*len = rec.genlen;
+	return rec.gen ? rec.gen : "";
 }
 
 /* 1 if the line l (without its newline) is "AREA TOKEN" for area a. */
@@ -841,21 +1072,27 @@ area_touched(const struct txn *t, const char *l, size_t ll)
 	return area_seen(t, t->n, l, ll);
 }
 
-/* Stage TXN_GEN with a new token for every part of the store t changes
- * and the old line of every other part. */
+/* The generation after t into b and epoch: a new token for every part of
+ * the store t changes, the old line of every other part; the epoch kept,
+ * or new when the old generation is not known (a torn record) or came
+ * from a .generation file, which goes with this change. */
 static int
-stage_generation(struct store *st)
+stage_generation(struct store *st, struct sbuf *b, char *epoch)
 {
 	struct txn *t = st->txn;
-	struct sbuf b = { 0 };
 	const char *l, *nl, *sp, *old;
 	char tok[TXN_GEN_LEN + 2];
-	size_t len = 0, i, al, n = t->n;
+	size_t len = 0, i, al, n;
 	int rc;
 
-	if (n == 0)
-		return 0;
-	old = gen_text(st, &len);
+	old = gen_current(st, &len);
+	if (rec.gen_known && rec.epoch[0] != '\0')
+		memcpy(epoch, rec.epoch, TXN_GEN_LEN + 1);
+	else
+		snprintf(epoch, TXN_GEN_LEN + 1, "%016llx", cache_random());
+	if (t->n > 0 && rec.legacy && (rc = txn_remove(st, TXN_GEN)) != 0)
+		return rc;
+	n = t->n;
 	for (l = old; l < old + len; l = nl + 1) {
 		if ((nl = memchr(l, '\n', len - (size_t)(l - old))) == NULL)
 			break;
@@ -863,34 +1100,19 @@ stage_generation(struct store *st)
 		if (sp == NULL || sp == l || !gen_line_is(l, (size_t)(nl - l), l,
 		    (size_t)(sp - l)) || area_touched(t, l, (size_t)(sp - l)))
 			continue;
-		sbuf_add(&b, l, (size_t)(nl - l) + 1);
+		sbuf_add(b, l, (size_t)(nl - l) + 1);
 	}
 	for (i = 0; i < n; i++) {
 		al = area_len(t->e[i].rel);
 		if (strcmp(t->e[i].rel, TXN_GEN) == 0 ||
 		    area_seen(t, i, t->e[i].rel, al))
 			continue;
-		sbuf_add(&b, t->e[i].rel, al);
+		sbuf_add(b, t->e[i].rel, al);
 		snprintf(tok, sizeof tok, " %016llx", cache_random());
-		sbuf_str(&b, tok);
-		sbuf_str(&b, "\n");
+		sbuf_str(b, tok);
+		sbuf_str(b, "\n");
 	}
-	rc = txn_put(st, TXN_GEN, b.p ? b.p : "", b.n);
-	free(b.p);
-	return rc;
-}
-
-/* After a commit: what it wrote to .generation is what the store has. */
-static void
-gen_committed(const struct txn *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->e[i].rel, TXN_GEN) == 0 && t->e[i].data != NULL) {
-			gen_set(xstrndup(t->e[i].data, t->e[i].len), t->e[i].len);
-			return;
-		}
+	return 0;
 }
 
 void
@@ -899,8 +1121,13 @@ txn_generation(struct store *st, const char *area, char *tok)
 	const char *l, *nl, *text;
 	size_t len, al = strlen(area);
 
-	strcpy(tok, "-");
-	text = gen_text(st, &len);
+	text = gen_current(st, &len);
+	if (rec.kind == REC_TORN) {
+		/* Not known: a token nothing was made from. */
+		snprintf(tok, TXN_GEN_LEN + 1, "%016llx", cache_random());
+		return;
+	}
+	strcpy(tok, rec.epoch[0] != '\0' ? rec.epoch : "-");
 	for (l = text; l < text + len; l = nl + 1) {
 		if ((nl = memchr(l, '\n', len - (size_t)(l - text))) == NULL)
 			break;
@@ -993,10 +1220,12 @@ check_targets(int dfd, struct txn *t)
 /* Write name in dirfd with the mode and group of the file it will replace
  * (old, when it exists: NULL else), else of the directory (dsb, its stat;
  * NULL: not known yet) (file_create_at).  how: O_TRUNC, or O_EXCL: then
- * -1 with nothing recorded when name exists. */
+ * -1 with nothing recorded when name exists.  sync: fdatasync it (a
+ * shared file system, where syncfs() reaches no server). */
 static int
 write_file(int dirfd, const char *name, int how, const struct stat *old,
-    const struct stat *dsb, const char *shown, const char *data, size_t len)
+    const struct stat *dsb, const char *shown, const char *data, size_t len,
+    int sync)
 {
 	int fd;
 
@@ -1010,7 +1239,7 @@ write_file(int dirfd, const char *name, int how, const struct stat *old,
 		    "group", shown);
 	if (fd < 0)
 		return fail_errno(RX_STORE, "%s", shown);
-	if (file_write_all(fd, data, len) != 0) {
+	if (file_write_all(fd, data, len) != 0 || (sync && fdatasync(fd) != 0)) {
 		fail_errno(RX_STORE, "%s", shown);
 		close(fd);
 		return RX_STORE;
@@ -1021,7 +1250,7 @@ write_file(int dirfd, const char *name, int how, const struct stat *old,
 }
 
 static int
-write_temps(int dfd, const struct stat *dsb, const struct txn *t)
+write_temps(int dfd, const struct stat *dsb, const struct txn *t, int sync)
 {
 	const char *name;
 	char *tmp;
@@ -1039,84 +1268,112 @@ write_temps(int dfd, const struct stat *dsb, const struct txn *t)
 		    t->e[i].have ? &t->e[i].old : NULL,
 		    pfd == dfd ? dsb : t->e[i].have ? NULL : parent_stat(pfd),
 		    t->e[i].rel, t->e[i].data,
-		    t->e[i].len);
+		    t->e[i].len, sync);
 		free(tmp);
 	}
 	return rc;
 }
 
-/* Step 1.  Made with O_EXCL: a .journal.tmp there already is a change
- * that never reached its commit point, discarded first (roll_back) with
- * the temporaries it lists, which may be ours too.  No writer looks for
- * one as it opens the store: a round trip on a network file system. */
 static int
-write_journal(struct store *st, const char *jtext, size_t jlen)
+has_puts(const struct txn *t)
 {
-	int rc;
+	size_t i;
 
-	rc = write_file(st->dfd, TXN_JOURNAL_TMP, O_EXCL, NULL, &st->sb,
-	    TXN_JOURNAL_TMP, jtext, jlen);
-	if (rc != -1)
-		return rc;
-	roll_back(st);
-	return write_file(st->dfd, TXN_JOURNAL_TMP, O_TRUNC, NULL, &st->sb,
-	    TXN_JOURNAL_TMP, jtext, jlen);
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].data != NULL)
+			return 1;
+	return 0;
 }
 
-/* Steps 1-3: the journal, the temporaries, one sync, and the rename that
- * commits.  On failure, or a signal waiting, everything is taken back. */
-static int
-prepare(struct store *st, const char *jtext, size_t jlen, struct plan *p)
+/* .lock back to what it held before this change began. */
+static void
+rec_restore(struct store *st)
 {
-	int rc;
+	(void)lock_write(st, rec.text ? rec.text : "", rec.len, 1, 0);
+}
+
+/* Steps 1-3: the record of the change being prepared (only when it has
+ * temporaries: it names them for a rollback), the temporaries, one sync,
+ * and the record of the change committed, synced: the commit point.  On
+ * failure, or a signal waiting, everything is taken back. */
+static int
+prepare(struct store *st, const char *ptext, size_t plen, const char *ctext,
+    size_t clen, struct plan *p)
+{
+	int rc, wrote = 0;
 
 	memset(p, 0, sizeof *p);
-	if (plan_parse(jtext, jlen, p) != 0 || !p->complete)
-		return fail(RX_STORE, "internal: journal does not read back");
+	if (plan_parse(ctext, clen, p) != 0 || !p->complete ||
+	    p->state != CH_COMMIT)
+		return fail(RX_STORE, "internal: the change's record does not "
+		    "read back");
 	if ((rc = check_targets(st->dfd, st->txn)) != 0)
 		return rc;
-	rc = write_journal(st, jtext, jlen);
-	if (rc == 0)
-		rc = write_temps(st->dfd, &st->sb, st->txn);
-	if (rc == 0)
-		rc = sync_store(st->dfd);
+	if (has_puts(st->txn)) {
+		wrote = 1;
+		if (lock_write(st, ptext, plen, 0, 0) != 0)
+			rc = fail_errno(RX_STORE, "%s", TXN_LOCK);
+		if (rc == 0)
+			rc = write_temps(st->dfd, &st->sb, st->txn,
+			    cache_shared(st));
+		if (rc == 0)
+			rc = sync_store(st->dfd);
+	}
 	if (rc == 0 && signal_pending())
 		rc = fail(RX_STORE, "interrupted");
-	if (rc == 0 && renameat(st->dfd, TXN_JOURNAL_TMP, st->dfd,
-	    TXN_JOURNAL) != 0)
-		rc = fail_errno(RX_STORE, TXN_JOURNAL);
-	if (rc == 0 && fsync(st->dfd) != 0) {
-		/* The rename may or may not be durable: finish the change,
-		 * which is what the next command would do if it is. */
-		warnmsg("%s: %s", TXN_JOURNAL, strerror(errno));
+	if (rc == 0) {
+		wrote = 1;
+		if (lock_write(st, ctext, clen, 0, 0) != 0)
+			rc = fail_errno(RX_STORE, "%s", TXN_LOCK);
 	}
-	if (rc != 0)
-		discard_plan(st->dfd, p);
+	if (rc == 0 && fdatasync(st->lockfd) != 0) {
+		/* Written, perhaps not durable: finish the change, which is
+		 * what the next command would do if it is. */
+		warnmsg("%s: %s", TXN_LOCK, strerror(errno));
+	}
+	if (rc != 0) {
+		discard_plan(st->dfd, p, 0);
+		if (wrote)
+			rec_restore(st);
+	}
 	return rc;
 }
+
+static int recover(struct store *st);
 
 int
 txn_commit(struct store *st, time_t now)
 {
 	struct txn *t = st->txn;
+	struct sbuf gen = SBUF_INIT;
+	char epoch[TXN_GEN_LEN + 1];
 	struct plan p;
-	char ts[32], *rows, *jtext;
-	size_t nrows, jlen;
+	char ts[32], *rows, *ctext, *ptext;
+	size_t nrows, clen, plen;
 	struct auditfd af = { -1, { 0 } };
 	long long asize = 0;
 	sigset_t old;
 	int rc;
 
-	if (t == NULL) {
+	if (t == NULL || st->lockfd < 0) {
 		audit_drop();
 		return fail(RX_STORE, "internal: no transaction");
 	}
-	if (stage_generation(st) != 0) {
+	/* A change of this command that could not be applied comes first:
+	 * its record would be overwritten. */
+	if ((rec.kind == REC_COMMIT || rec.kind == REC_PREPARE ||
+	    rec.kind == REC_TORN) && (rc = recover(st)) != 0) {
+		txn_abort(st);
+		return rc;
+	}
+	if ((rc = stage_generation(st, &gen, epoch)) != 0) {
+		free(gen.p);
 		audit_drop();
-		return err_code();
+		return rc;
 	}
 	rows = audit_take(now, &nrows);
 	if (t->n == 0 && nrows == 0) {
+		free(gen.p);
 		txn_clear(st, 1);
 		return 0;
 	}
@@ -1125,6 +1382,7 @@ txn_commit(struct store *st, time_t now)
 		if (af.fd >= 0)
 			close(af.fd);
 		free(rows);
+		free(gen.p);
 		txn_clear(st, 0);
 		return RX_STORE;
 	}
@@ -1135,22 +1393,33 @@ txn_commit(struct store *st, time_t now)
 		nrows = strlen(all);
 	}
 	time_utc(now, ts);
-	jtext = journal_text(t, ts, asize, rows, nrows, &jlen);
+	ptext = record_text(rec.gen ? rec.gen : "", rec.genlen, rec.epoch,
+	    CH_PREPARE, t, ts, asize, NULL, 0, &plen);
+	ctext = record_text(gen.p ? gen.p : "", gen.n, epoch, CH_COMMIT, t, ts,
+	    asize, rows, nrows, &clen);
 	free(rows);
+	free(gen.p);
 	signals_block(&old);
-	rc = prepare(st, jtext, jlen, &p);
+	rc = prepare(st, ptext, plen, ctext, clen, &p);
 	if (rc == 0) {
 		committed = 1;
-		gen_committed(t);
-		if (apply_plan(st->dfd, &p, &af) != 0) {
+		if (apply_plan(st->dfd, &p, &af, cache_shared(st), 0) != 0) {
+			/* The record stays: the next command (or the next
+			 * commit of this one) finishes the change. */
+			rec_set_gen(p.gen.p, p.gen.n, p.epoch);
+			rec_set_text(ctext, clen);
+			ctext = NULL;
+			rec.kind = REC_COMMIT;
 			warnmsg("the change is made but not yet applied (%s); "
 			    "the next command finishes it", err_msg());
-		}
+		} else if (rec_idle(st, p.gen.p, p.gen.n, p.epoch) != 0)
+			warnmsg("the change is made (%s)", err_msg());
 	}
 	if (af.fd >= 0)
 		close(af.fd);
 	plan_free(&p);
-	free(jtext);
+	free(ptext);
+	free(ctext);
 	parent_drop();
 	txn_clear(st, rc == 0);
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -1159,32 +1428,117 @@ txn_commit(struct store *st, time_t now)
 
 /* --- recovery -------------------------------------------------------------- */
 
+/* The file that holds the change txn_pending() found. */
+static const char *pending_name = TXN_LOCK;
+
 int
-txn_pending(const struct store *st)
+txn_pending(struct store *st)
 {
 	struct stat sb;
 
+	(void)rec_load(st);
+	pending_name = TXN_LOCK;
+	if (rec.kind == REC_COMMIT)
+		return 1;
+	if (rec.kind != REC_EMPTY && rec.kind != REC_NONE)
+		return 0;
+	pending_name = TXN_JOURNAL;
 	return fstatat(st->dfd, TXN_JOURNAL, &sb, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+const char *
+txn_pending_file(void)
+{
+	return pending_name;
+}
+
+/* Finish the change whose record (commit) .lock holds. */
 static int
 roll_forward(struct store *st)
 {
 	struct plan p;
+	int rc;
+
+	if (plan_parse(rec.text, rec.len, &p) != 0 || !p.complete ||
+	    p.state != CH_COMMIT) {
+		plan_free(&p);
+		return fail(RX_STORE, "%s/%s: internal: the record of an "
+		    "interrupted change does not read back", st->path, TXN_LOCK);
+	}
+	rc = apply_plan(st->dfd, &p, NULL, cache_shared(st), 0);
+	if (rc == 0)
+		rc = rec_idle(st, p.gen.p, p.gen.n, p.epoch);
+	if (rc == 0)
+		warnmsg("finished an interrupted change (%s, %zu file%s) from %s",
+		    p.tool ? p.tool : "?", p.n, p.n == 1 ? "" : "s",
+		    p.time ? p.time : "?");
+	else
+		rc = fail(RX_STORE, "%s/%s: could not finish an interrupted change: "
+		    "%s", st->path, TXN_LOCK, err_msg());
+	plan_free(&p);
+	return rc;
+}
+
+/* Discard the change whose record .lock holds, prepared but never
+ * committed (or torn: the write of a record was cut short, so its change
+ * never reached the commit point): its temporaries, and a record of the
+ * store at rest in its place, with the generation the prepared record
+ * names (a torn one's is not known: a new epoch). */
+static int
+roll_back(struct store *st)
+{
+	struct plan p;
+	size_t n;
+	int rc, torn = rec.kind == REC_TORN;
+
+	if (plan_parse(rec.text, rec.len, &p) != 0)
+		torn = 1;
+	n = discard_plan(st->dfd, &p, 0);
+	rc = torn ? rec_idle(st, "", 0, "") :
+	    rec_idle(st, p.gen.p, p.gen.n, p.epoch);
+	if (p.state != CH_NONE && (!torn || n > 0))
+		warnmsg("discarded an interrupted change (%s) from %s: none of "
+		    "it was made", p.tool ? p.tool : "?", p.time ? p.time : "?");
+	plan_free(&p);
+	return rc;
+}
+
+/* A store whose .lock holds no record: a journal roster wrote before the
+ * lock record, complete (.journal: finished) or not (.journal.tmp:
+ * discarded). */
+static int
+recover_legacy(struct store *st)
+{
+	struct plan p;
+	struct stat sb;
 	char *text;
 	size_t len;
 	int rc;
 
+	if (fstatat(st->dfd, TXN_JOURNAL, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (fstatat(st->dfd, TXN_JOURNAL_TMP, &sb,
+		    AT_SYMLINK_NOFOLLOW) != 0 ||
+		    file_read(st->dfd, TXN_JOURNAL_TMP, &text, &len) != 0)
+			return 0;
+		if (plan_parse(text, len, &p) != 0 || p.lockfmt)
+			plan_free(&p);
+		discard_plan(st->dfd, &p, 1);
+		warnmsg("discarded an interrupted change (%s) from %s: none of "
+		    "it was made", p.tool ? p.tool : "?", p.time ? p.time : "?");
+		plan_free(&p);
+		free(text);
+		return 0;
+	}
 	if ((rc = file_read(st->dfd, TXN_JOURNAL, &text, &len)) != 0)
 		return rc == RX_NOTFOUND ? 0 : rc;
-	if (plan_parse(text, len, &p) != 0 || !p.complete) {
+	if (plan_parse(text, len, &p) != 0 || !p.complete || p.lockfmt) {
 		plan_free(&p);
 		free(text);
 		return fail(RX_STORE, "%s/%s: damaged journal of an interrupted "
 		    "change; nothing done (see roster(5), RECOVERY)", st->path,
 		    TXN_JOURNAL);
 	}
-	rc = apply_plan(st->dfd, &p, NULL);
+	rc = apply_plan(st->dfd, &p, NULL, cache_shared(st), 1);
 	if (rc == 0)
 		warnmsg("finished an interrupted change (%s, %zu file%s) from %s",
 		    p.tool ? p.tool : "?", p.n, p.n == 1 ? "" : "s",
@@ -1197,47 +1551,41 @@ roll_forward(struct store *st)
 	return rc;
 }
 
-static void
-roll_back(struct store *st)
-{
-	struct plan p;
-	char *text;
-	size_t len;
-
-	if (file_read(st->dfd, TXN_JOURNAL_TMP, &text, &len) != 0)
-		return;
-	if (plan_parse(text, len, &p) != 0)
-		memset(&p, 0, sizeof p);
-	discard_plan(st->dfd, &p);
-	warnmsg("discarded an interrupted change (%s) from %s: none of it was "
-	    "made", p.tool ? p.tool : "?", p.time ? p.time : "?");
-	plan_free(&p);
-	free(text);
-}
-
 static int
-recover(struct store *st, int tmp_too)
+recover(struct store *st)
 {
-	struct stat sb;
 	sigset_t old;
-	int rc = 0;
+	int rc;
 
 	signals_block(&old);
-	if (txn_pending(st))
-		rc = roll_forward(st);
-	else if (tmp_too && fstatat(st->dfd, TXN_JOURNAL_TMP, &sb,
-	    AT_SYMLINK_NOFOLLOW) == 0)
-		roll_back(st);
+	rec.loaded = 0;
+	rc = rec_load(st);
+	if (rc == 0) {
+		switch (rec.kind) {
+		case REC_COMMIT:
+			rc = roll_forward(st);
+			break;
+		case REC_PREPARE:
+		case REC_TORN:
+			rc = roll_back(st);
+			break;
+		case REC_EMPTY:
+			rc = recover_legacy(st);
+			break;
+		default:
+			break;
+		}
+	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	parent_drop();
 	return rc;
 }
 
 int
-txn_recover(struct store *st, int tmp_too)
+txn_recover(struct store *st)
 {
-	int rc = recover(st, tmp_too);
+	int rc = recover(st);
 
-	parent_drop();
 	file_seen_forget();
 	return rc;
 }

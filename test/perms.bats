@@ -89,7 +89,6 @@ modes() {
 	assert_output "$(cat <<-EOF
 	./.cache 700 root
 	./.cache/users.idx 600 root
-	./.generation 600 root
 	./.lock 600 root
 	./audit.csv 600 root
 	./outbox 700 root

@@ -10,9 +10,10 @@ teardown() {
 	fi
 }
 
-# Write a journal to $ROSTER_DIR/$1 from the body on stdin; with "torn" as
-# $2 the end line is left off (an incomplete journal), with "bad" it does
-# not match.
+# Write a record or a journal to $ROSTER_DIR/$1 from the body on stdin;
+# with "torn" as $2 it is cut short in its rows (the machine stopped while
+# it was written), with "bad" its hash does not match, with "noend" the end
+# line is left off.
 make_journal() {
 	python3 -c '
 import sys
@@ -22,8 +23,11 @@ for b in body:
     h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
 if sys.argv[2] == "bad":
     h ^= 1
-end = b"" if sys.argv[2] == "torn" else b"end %d %016x\n" % (len(body), h)
-open(sys.argv[1], "wb").write(body + end)
+end = b"" if sys.argv[2] == "noend" else b"end %d %016x\n" % (len(body), h)
+text = body + end
+if sys.argv[2] == "torn":
+    text = text[:len(body) - 20]
+open(sys.argv[1], "wb").write(text)
 ' "$ROSTER_DIR/$1" "${2:-}"
 }
 
@@ -35,25 +39,42 @@ audit_rows() {
 	fi
 }
 
-# A change that a crash cut short after its commit point: bob's file and
-# its audit row are in the journal, the temporary is there, ann's welcome
-# is to go.
+lock_state() { python3 "$HELPERS/lockrec.py" "$ROSTER_DIR"; }
+
+# A change that a crash cut short: bob's file is in its temporary, ann's
+# welcome is to go, bob's audit row is in the record.  $1: "commit" (past
+# the commit point; the default) or "prepare"; $2 as make_journal's.
+# The record goes to .lock; with $3 "legacy" it is a journal of a store
+# written before the record: .journal (commit) or .journal.tmp (prepare),
+# .lock left empty.
 journal_add_bob() {
+	local state=${1:-commit} how=${2:-} legacy=${3:-} file=.lock
 	add_users ann@example.org
 	: >"$ROSTER_DIR/outbox/ann@example.org.eml"
 	sed 's/ann@/bob@/' "$ROSTER_DIR/users/ann@example.org.yaml" \
 	    >"$ROSTER_DIR/users/.bob@example.org.yaml.txn"
 	size=$(stat -c %s "$ROSTER_DIR/audit.csv")
 	row='2026-11-23T09:00:00Z,tester,user-add,add,bob@example.org,'
-	printf '%s\n' "roster-journal 1" "tool user-add" \
+	if [ "$legacy" = legacy ]; then
+		: >"$ROSTER_DIR/.lock"
+		[ "$state" = commit ] && file=.journal || file=.journal.tmp
+		printf '%s\n' "roster-journal 1" "tool user-add" \
+		    "time 2026-11-23T09:00:00Z" "audit-size $size" \
+		    "put users/bob@example.org.yaml" \
+		    "del outbox/ann@example.org.eml" \
+		    "rows $((${#row} + 1))" "$row" | make_journal "$file" "$how"
+		return
+	fi
+	printf '%s\n' "roster-lock 1" "epoch 0123456789abcdef" \
+	    "gen users 1111111111111111" "change $state" "tool user-add" \
 	    "time 2026-11-23T09:00:00Z" "audit-size $size" \
 	    "put users/bob@example.org.yaml" "del outbox/ann@example.org.eml" \
-	    "rows $((${#row} + 1))" "$row" |
-	    make_journal "${1:-.journal}" "${2:-}"
+	    "rows $((${#row} + 1))" "$row" | make_journal "$file" "$how"
 }
 
-@test "a complete journal is rolled forward by the next writer, once" {
+@test "a committed change in .lock is rolled forward by the next writer, once" {
 	journal_add_bob
+	[ "$(lock_state)" = commit ]
 	rows=$(audit_rows)
 	run user-add --no-welcome cy@example.org
 	assert_success
@@ -62,54 +83,88 @@ journal_add_bob() {
 	[ -f "$ROSTER_DIR/users/bob@example.org.yaml" ]
 	[ ! -e "$ROSTER_DIR/users/.bob@example.org.yaml.txn" ]
 	[ ! -e "$ROSTER_DIR/outbox/ann@example.org.eml" ]
-	[ ! -e "$ROSTER_DIR/.journal" ]
+	[ "$(lock_state)" = idle ]
 	[ "$(audit_rows)" -eq $((rows + 2)) ]
 	grep -q ',add,bob@example.org,$' "$ROSTER_DIR/audit.csv"
+	# The generation the record names is the store's now (its epoch
+	# too), with cy's change on top.
+	grep -qx 'epoch 0123456789abcdef' "$ROSTER_DIR/.lock"
+	! grep -q '^gen users 1111111111111111$' "$ROSTER_DIR/.lock"
 	user-mod --super-admin cy@example.org >/dev/null
 	run status --check
 	assert_success
 	assert_output ""
 }
 
-@test "a reader finishes a journal before it answers" {
+@test "a reader finishes a committed change before it answers" {
 	journal_add_bob
 	run status --format tsv --no-header
 	assert_success
 	[[ "$output" == *"status: finished an interrupted change (user-add, 2 files)"* ]]
 	[[ "$output" == *"bob@example.org"* ]]
-	[ ! -e "$ROSTER_DIR/.journal" ]
+	[ "$(lock_state)" = idle ]
+	grep -q '^gen users 1111111111111111$' "$ROSTER_DIR/.lock"
 	[ "$(grep -c ',add,bob@example.org,' "$ROSTER_DIR/audit.csv")" -eq 1 ]
 }
 
 @test "rolling forward twice (a crash during recovery) changes nothing more" {
 	journal_add_bob
-	cp "$ROSTER_DIR/.journal" "$BATS_TEST_TMPDIR/j"
+	cp "$ROSTER_DIR/.lock" "$BATS_TEST_TMPDIR/j"
 	run status
 	assert_success
 	sum=$(store_sum)
-	# The same journal again, as if the recovery died before its unlink;
-	# audit.csv also has a torn tail of the rows written the first time.
-	cp "$BATS_TEST_TMPDIR/j" "$ROSTER_DIR/.journal"
+	# The same record again, as if the recovery died before it wrote the
+	# store at rest; audit.csv also has a torn tail of the rows written
+	# the first time.
+	cp "$BATS_TEST_TMPDIR/j" "$ROSTER_DIR/.lock"
 	printf '2026-11-23T09:00:00Z,tes' >>"$ROSTER_DIR/audit.csv"
 	run status
 	assert_success
 	[ "$(store_sum)" = "$sum" ]
+	[ "$(lock_state)" = idle ]
 	[ "$(grep -c ',add,bob@example.org,' "$ROSTER_DIR/audit.csv")" -eq 1 ]
 }
 
-@test "an incomplete journal is rolled back: temporaries removed, nothing made" {
-	journal_add_bob .journal.tmp torn
+@test "a prepared change is rolled back: temporaries removed, nothing made" {
+	journal_add_bob prepare
 	rows=$(audit_rows)
 	run user-add --no-welcome cy@example.org
 	assert_success
 	[[ "$output" == *"user-add: discarded an interrupted change (user-add) from 2026-11-23T09:00:00Z: none of it was made"* ]]
 	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
 	[ ! -e "$ROSTER_DIR/users/.bob@example.org.yaml.txn" ]
-	[ ! -e "$ROSTER_DIR/.journal.tmp" ]
 	[ -e "$ROSTER_DIR/outbox/ann@example.org.eml" ]
+	[ "$(lock_state)" = idle ]
+	# The prepared record's generation was the store's: kept.
+	grep -qx 'epoch 0123456789abcdef' "$ROSTER_DIR/.lock"
 	[ "$(audit_rows)" -eq $((rows + 1)) ]
 	run grep -c bob@ "$ROSTER_DIR/audit.csv"
 	assert_output 0
+}
+
+@test "a torn or damaged record is a change that never committed: rolled back, a new epoch" {
+	for how in torn bad noend; do
+		rm -rf "$ROSTER_DIR"
+		journal_add_bob commit "$how"
+		[ "$(lock_state)" = torn ]
+		rows=$(audit_rows)
+		# A reader leaves it: nothing to finish, the generation unknown.
+		run status --format tsv --no-header
+		assert_success
+		refute_output --partial bob@
+		[ -e "$ROSTER_DIR/users/.bob@example.org.yaml.txn" ]
+		run user-add --no-welcome cy@example.org
+		assert_success
+		[[ "$output" == *"user-add: discarded an interrupted change (user-add) from 2026-11-23T09:00:00Z: none of it was made"* ]]
+		[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+		[ ! -e "$ROSTER_DIR/users/.bob@example.org.yaml.txn" ]
+		[ -e "$ROSTER_DIR/outbox/ann@example.org.eml" ]
+		[ "$(lock_state)" = idle ]
+		! grep -q '^epoch 0123456789abcdef$' "$ROSTER_DIR/.lock"
+		[ "$(audit_rows)" -eq $((rows + 1)) ]
+		run status --check
+		refute_output --partial problem
+	done
 }
 
 @test "a reader without write access does not read a change half made (7)" {
@@ -121,16 +176,56 @@ journal_add_bob() {
 	chmod -R a+rX "$open_dir"
 	chmod a-w "$open_dir/store" "$open_dir/store/users" "$open_dir/store/.lock"
 	sum=$(ROSTER_DIR="$open_dir/store" store_sum)
+	cp "$open_dir/store/.lock" "$BATS_TEST_TMPDIR/lock"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups \
 	    env ROSTER_DIR="$open_dir/store" ROSTER_NOW="$ROSTER_NOW" \
 	    "$open_dir/status" --format tsv --no-header
 	assert_failure 7
-	assert_output "status: $open_dir/store/.journal: an interrupted change waits to be finished by a command with write access to the store"
+	assert_output "status: $open_dir/store/.lock: an interrupted change waits to be finished by a command with write access to the store"
 	[ "$(ROSTER_DIR="$open_dir/store" store_sum)" = "$sum" ]
+	cmp "$open_dir/store/.lock" "$BATS_TEST_TMPDIR/lock"
 }
 
-@test "a damaged journal stops every command (7), naming it; check reports it" {
-	journal_add_bob .journal bad
+@test "a store written before the lock record: .journal finished, .journal.tmp discarded" {
+	journal_add_bob commit "" legacy
+	run status --format tsv --no-header
+	assert_success
+	[[ "$output" == *"status: finished an interrupted change (user-add, 2 files) from 2026-11-23T09:00:00Z"* ]]
+	[[ "$output" == *"bob@example.org"* ]]
+	[ ! -e "$ROSTER_DIR/.journal" ]
+	[ ! -e "$ROSTER_DIR/users/.bob@example.org.yaml.txn" ]
+	[ "$(grep -c ',add,bob@example.org,' "$ROSTER_DIR/audit.csv")" -eq 1 ]
+	rm -rf "$ROSTER_DIR"
+	journal_add_bob prepare noend legacy
+	run user-add --no-welcome cy@example.org
+	assert_success
+	[[ "$output" == *"user-add: discarded an interrupted change (user-add) from 2026-11-23T09:00:00Z: none of it was made"* ]]
+	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+	[ ! -e "$ROSTER_DIR/users/.bob@example.org.yaml.txn" ]
+	[ ! -e "$ROSTER_DIR/.journal.tmp" ]
+	[ "$(lock_state)" = idle ]
+}
+
+@test "a store written before the lock record: its .generation carried over, then removed" {
+	ROSTER_SHARED_FS=1 add_users ann@example.org
+	: >"$ROSTER_DIR/.lock"
+	printf 'users 2222222222222222\nroster.ini 3333333333333333\n' \
+	    >"$ROSTER_DIR/.generation"
+	run assign-next --record ticket:1
+	assert_success
+	assert_output ann@example.org
+	[ ! -e "$ROSTER_DIR/.generation" ]
+	[ "$(lock_state)" = idle ]
+	grep -q '^gen users 2222222222222222$' "$ROSTER_DIR/.lock"
+	grep -q '^gen roster.ini 3333333333333333$' "$ROSTER_DIR/.lock"
+	grep -q '^gen records.csv [0-9a-f]\{16\}$' "$ROSTER_DIR/.lock"
+	grep -q '^epoch [0-9a-f]\{16\}$' "$ROSTER_DIR/.lock"
+	run status --check
+	refute_output --partial problem
+}
+
+@test "a damaged journal of a store written before the record stops every command (7)" {
+	journal_add_bob commit bad legacy
 	sum=$(store_sum)
 	run user-add --no-welcome cy@example.org
 	assert_failure 7
@@ -331,7 +426,7 @@ journal_add_bob() {
 	run user-mod --first-name Ann ann@example.org
 	assert_failure 7
 	assert_output "user-mod: audit.csv: is a symbolic link; nothing written"
-	[ ! -e "$ROSTER_DIR/.journal" ]
+	[ "$(lock_state)" = idle ]
 }
 
 # Run "$@" killed with SIGKILL after a delay that grows with $1 (the try)
@@ -361,7 +456,7 @@ kill_after() {
 		run status --check
 		assert_success
 		refute_output --partial "problem"
-		[ ! -e "$ROSTER_DIR/.journal" ]
+		[ "$(lock_state)" != commit ]
 		n=$(find "$ROSTER_DIR/users" -name 'u*.yaml' | wc -l)
 		m=$(find "$ROSTER_DIR/outbox" -name 'u*.eml' | wc -l)
 		echo "try $i: $n users, $m messages, $(audit_rows) rows"

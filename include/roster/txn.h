@@ -9,34 +9,54 @@
  * the first.  Readers of the store see the state before the transaction:
  * a command keeps what it staged in memory.
  *
- * Commit (three syncs whatever the number of files):
- *   1. write STORE/.journal.tmp: a header, audit.csv's size, "put REL" or
- *      "del REL" per file in order, the audit rows, and an end line with
- *      the length and an FNV-1a hash of everything before it;
- *   2. write each put's content to DIR/.NAME.txn beside its target;
- *   3. syncfs(), rename .journal.tmp to .journal and fsync the store
- *      directory: the commit point;
- *   4. rename every temporary over its target, unlink every "del", cut
- *      audit.csv back to the recorded size and append the rows; syncfs();
- *      unlink .journal.
- * Every step of 4 can be done again (a missing temporary was renamed
- * already), so recovery rolls a complete .journal forward; a .journal.tmp
- * is an incomplete change and is removed with the temporaries it lists,
- * by the next commit (step 1 makes .journal.tmp with O_EXCL, and on
- * EEXIST discards the old one first, saying so on stderr).
- * A failure before the commit point leaves the store as it was; one after
- * it leaves .journal for the next command to finish, and is a warning only
- * (the change is made).  SIGINT, SIGTERM and SIGHUP before the commit
- * point end the command with 128+signal and change nothing; from the
- * commit point on they wait until the change is complete.
+ * The record in STORE/.lock.  The lock file carries what the store needs
+ * between commands: a record, "roster-lock 1", the store's generation
+ * (below) and, while a change is made, the change; an end line with the
+ * record's length and an FNV-1a hash of everything before it.  Every
+ * command reads it once (one pread on the descriptor it holds the lock
+ * by: no other file is opened for it) and only a writer under the
+ * exclusive lock writes it.
  *
- * Generations: every commit that changes files also rewrites STORE/.generation
- * (in the same transaction), a line "PART TOKEN" per part of the store
- * (the first component of a path: "users", "records.csv", ...) with 16
- * random hex digits, new for every part the change touches.  A cache on
- * a shared file system is valid only while its part's token is the one it
- * was made from (lib/cache.h): the file is replaced by rename and read after
- * the lock is taken, so no cached attribute can hide a change.
+ * Commit (four syncs whatever the number of files; three with no new
+ * content, only removals and audit rows):
+ *   1. when the change writes files: .lock gets the record of the change
+ *      prepared ("change prepare": tool, time, "put REL" or "del REL" per
+ *      file in order), then each put's content goes to DIR/.NAME.txn
+ *      beside its target (on a shared file system each fdatasync'd), and
+ *      syncfs();
+ *   2. .lock gets the record of the change committed ("change commit":
+ *      the same lines, the new generation, audit.csv's size and the audit
+ *      rows), fdatasync'd: the commit point;
+ *   3. every temporary is renamed over its target, every "del" unlinked,
+ *      audit.csv cut back to the recorded size and the rows appended;
+ *      syncfs() (and audit.csv fdatasync'd on a shared file system);
+ *   4. .lock gets the record of the store at rest with the new
+ *      generation, cut to it and fdatasync'd, so that no older record can
+ *      come back after a crash.
+ * Every step of 3 can be done again (a missing temporary was renamed
+ * already), so recovery rolls a committed record forward; a prepared or
+ * torn record (the machine stopped while it was written) is a change that
+ * never reached its commit point: its temporaries are removed.  A store
+ * whose .lock is empty (new, or written by roster before the record) is
+ * looked at for .journal and .journal.tmp, the journal files of that
+ * time, and finished or discarded the same way.
+ * A failure before the commit point leaves the store as it was; one after
+ * it leaves the committed record for the next command to finish, and is a
+ * warning only (the change is made).  SIGINT, SIGTERM and SIGHUP before
+ * the commit point end the command with 128+signal and change nothing;
+ * from the commit point on they wait until the change is complete.
+ *
+ * Generations: a record carries an epoch and a line "gen PART TOKEN" per
+ * part of the store (the first component of a path: "users",
+ * "records.csv", ...) with 16 random hex digits, new for every part a
+ * change touches.  A cache on a shared file system is valid only while its
+ * part's token is the one it was made from (lib/cache.h): the record is
+ * read under the lock, with this host's cached pages of .lock dropped
+ * first, so no cached attribute or page can hide a change.  A part with
+ * no line has the epoch's token; a torn record's generation is not known
+ * (every token is new until the next commit starts a new epoch).  A
+ * .generation file (the tokens before the record) is read while .lock is
+ * empty and removed by the first commit.
  *
  * Errors: 0 or RX_STORE (I/O) with the message recorded.
  */
@@ -49,6 +69,7 @@
 
 struct store;
 
+#define TXN_LOCK	".lock"
 #define TXN_JOURNAL	".journal"
 #define TXN_JOURNAL_TMP	".journal.tmp"
 #define TXN_TMP_PREFIX	"."
@@ -105,15 +126,17 @@ void txn_end(struct store *st);
  * TXN_GEN_LEN + 1 bytes): "-" when the store has none. */
 void txn_generation(struct store *st, const char *area, char *tok);
 
-/* Under the exclusive lock: finish (.journal) or discard (.journal.tmp) an
- * interrupted change, saying which on stderr.  tmp_too 0 looks only for
- * .journal (one fstatat): what a writer opening the store does, since its
- * commit discards a .journal.tmp (above) and one left until then harms
- * nothing (no reader opens a name that starts with a dot).  0, or RX_STORE when a journal is damaged or
- * cannot be applied. */
-int txn_recover(struct store *st, int tmp_too);
+/* Under the exclusive lock: read .lock and finish a committed change or
+ * discard one that never reached its commit point, saying which on
+ * stderr (in a store whose .lock is empty, the same for .journal and
+ * .journal.tmp).  0, or RX_STORE when .lock cannot be read, a legacy
+ * journal is damaged, or a change cannot be applied. */
+int txn_recover(struct store *st);
 
-/* 1 if STORE/.journal exists. */
-int txn_pending(const struct store *st);
+/* 1 if a committed change waits to be applied (read once per lock
+ * taken); txn_pending_file() names the file that holds it (".lock", or
+ * ".journal" in a store written before the record). */
+int txn_pending(struct store *st);
+const char *txn_pending_file(void);
 
 #endif

@@ -16,8 +16,8 @@ the end it checks the store:
   - records.csv holds every record whose assign-next --record finished,
     each id once, each owned by an active user (users/EMAIL.yaml);
   - audit.csv rows have their six fields;
-  - a temporary left by a killed writer is a ".NAME.txn" (or ".journal.tmp",
-    or a cache's ".NAME.tmp") file, which no reader takes for data: status
+  - a temporary left by a killed writer is a ".NAME.txn" (or a cache's
+    ".NAME.tmp") file, which no reader takes for data: status
     lists exactly the users/*.yaml files.
 
 With CRASH_SIGNAL=INT (or TERM, HUP) in the environment the writers are
@@ -37,8 +37,8 @@ hours-set --team, ooo-rm --past, status --set of several users, ooo-add
 SIGKILL (KILL) or SIGINT (INT) after a random delay from 0 to a little more
 than its usual run time.  The state before and the state after a run
 without a signal are known (the store's files but .lock, .cache/ and
-the temporaries ".NAME.tmp", ".NAME.txn", ".journal.tmp"; audit.csv and a
-complete .journal included).  After each run:
+the temporaries ".NAME.tmp", ".NAME.txn"; audit.csv included, and whether
+.lock holds a committed change not yet applied).  After each run:
 
   - the next command (status --check) exits 0 and prints nothing;
   - the store is exactly the state before or exactly the state after:
@@ -66,6 +66,9 @@ import signal
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lockrec  # noqa: E402
 
 TEAM = "Support"
 POOL = ["p%d@x.org" % i for i in range(1, 7)]
@@ -190,7 +193,7 @@ class Loop:
         # A change a kill interrupted after its commit point is finished
         # by this command first, so the command was picked from the state
         # before it and may find its user gone (4) or already there (3).
-        pending = os.path.exists(self.path(".journal"))
+        pending = lockrec.state(self.store) == "commit"
         t0 = time.monotonic()
         p = subprocess.Popen([os.path.join(self.bin, name)] + args[1:],
                              env=self.env, stdout=subprocess.PIPE,
@@ -376,10 +379,10 @@ WRITERS = {
 
 
 def dump(store):
-    """The store's content: every file but .lock, .cache/, .generation (a
-    random token per change that only the cache reads) and temporaries
-    (".NAME.tmp", ".NAME.txn", ".journal.tmp": no reader takes a dot name
-    for data).  A complete .journal is kept: one left behind is a change
+    """The store's content: every file but .lock, .cache/, .generation
+    (random tokens per change that only the cache reads) and temporaries
+    (".NAME.tmp", ".NAME.txn": no reader takes a dot name for data), and
+    whether .lock holds a committed change: one left behind is a change
     not finished."""
     out = []
     for top, dirs, files in os.walk(store):
@@ -396,6 +399,8 @@ def dump(store):
             with open(os.path.join(top, n), "rb") as f:
                 out.append((os.path.normpath(os.path.join(rel, n)),
                             f.read()))
+    if lockrec.state(store) == "commit":
+        out.append((".lock", b"a committed change not applied"))
     return out
 
 

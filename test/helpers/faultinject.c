@@ -15,10 +15,11 @@
  *   FAULT_PERSIST  1: fail every call of the kind from the Nth on (a disk
  *                that stays full); default: only the Nth (a transient error).
  *   FAULT_COUNT_FILE  at exit, write "KIND COUNT" for every kind, then
- *                "hit 0|1" (the fault was injected) and "commit 0|1" (a
- *                rename onto FAULT_COMMIT_NAME, default ".journal", had
- *                succeeded before the fault: the fault came after the
- *                commit point).
+ *                "hit 0|1" (the fault was injected) and "commit 0|1" (the
+ *                record of a committed change, a line "change commit",
+ *                had been written whole to FAULT_COMMIT_NAME, default
+ *                ".lock", before the fault: the fault came after the
+ *                commit point; see roster(5)).
  *
  * What counts as a call of each kind, and why:
  *   open      open, open64, __open_2, fopen, fopen64 (fopen reaches the
@@ -71,7 +72,7 @@ static int fault_persist;
 static int fault_hit;
 static int commit_seen;		/* the commit rename has succeeded */
 static int commit_before_fault;
-static const char *commit_name = ".journal";
+static const char *commit_name = ".lock";
 static const char *count_file;
 static const char *fault_name;
 static size_t stdio_buf = 4u << 20;
@@ -111,13 +112,36 @@ real(const char *name)
 	if (real_##name == NULL) \
 		real_##name = (ret (*) args)real(#name)
 
-/* Note the commit point: a successful rename onto commit_name. */
+/* Note the commit point: a successful rename onto commit_name (a store
+ * that keeps its journal in a file of its own). */
 static void
 note_rename(const char *to)
 {
 	const char *base = strrchr(to, '/');
 
 	base = base ? base + 1 : to;
+	if (strcmp(base, commit_name) == 0)
+		commit_seen = 1;
+}
+
+/* Note the commit point: the whole record of a committed change written
+ * to commit_name (the store's .lock). */
+static void
+note_pwrite(int fd, const void *buf, size_t n)
+{
+	static const char mark[] = "\nchange commit\n";
+	char link[64], path[4096];
+	const char *base;
+	ssize_t r;
+
+	if (memmem(buf, n, mark, sizeof mark - 1) == NULL)
+		return;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	if ((r = readlink(link, path, sizeof path - 1)) < 0)
+		return;
+	path[r] = '\0';
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
 	if (strcmp(base, commit_name) == 0)
 		commit_seen = 1;
 }
@@ -317,15 +341,20 @@ write(int fd, const void *buf, size_t n)
 	return real_write(fd, buf, n);
 }
 
-/* The audit row is appended with pwrite at the size the commit read. */
+/* The audit row is appended with pwrite at the size the commit read;
+ * .lock's records are written with pwrite. */
 ssize_t
 pwrite(int fd, const void *buf, size_t n, off_t off)
 {
+	ssize_t r;
 	REAL(ssize_t, pwrite, (int, const void *, size_t, off_t));
 
 	if (fd > 2 && fault(K_WRITE))
 		return -1;
-	return real_pwrite(fd, buf, n, off);
+	r = real_pwrite(fd, buf, n, off);
+	if (r >= 0 && (size_t)r == n)
+		note_pwrite(fd, buf, n);
+	return r;
 }
 
 FILE *

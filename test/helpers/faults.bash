@@ -15,8 +15,8 @@
 #  - exit 0: the change is there, and stdout is the reference output;
 #  - exit 7: one line on stderr; the change is absent and nothing was
 #    printed on stdout, unless the fault hit after the commit point;
-#  - after the commit point (the shim saw the journal renamed into place,
-#    .journal.tmp -> .journal, before the faulty call): the change is there
+#  - after the commit point (the shim saw the record of the committed
+#    change written whole to .lock before the faulty call): the change is there
 #    after recovery, and the exit is 0 or 7 (the change was made; whether
 #    the command itself could finish it is the fault's matter);
 #  - any other exit status is a failure.
@@ -34,12 +34,13 @@ FAULT_ALL_KINDS="open openat write fsync fdatasync syncfs rename renameat
 unlink unlinkat ftruncate mkdir"
 
 # The canonical content of the store in $1: every file but .lock,
-# .cache/ (derived) and .generation (a random token per change that only
-# the cache reads), name and bytes.  Temporaries (".NAME.tmp", ".NAME.txn",
-# an incomplete journal ".journal.tmp") are left out: no reader takes a
-# name that starts with a dot for data, and the next writer removes or
-# replaces them (roster(5)); a complete journal, .journal, is in, since one
-# left behind after recovery is a change not finished.
+# .cache/ (derived) and .generation (random tokens per change that only
+# the cache reads), name and bytes, and whether .lock holds a change
+# committed and not yet applied (test/helpers/lockrec.py: one left
+# behind after recovery is a change not finished).  Temporaries
+# (".NAME.tmp", ".NAME.txn") are left out: no reader takes a name that
+# starts with a dot for data, and the next writer removes or replaces them
+# (roster(5)).
 store_dump() {
 	(cd "$1" 2>/dev/null || exit 0
 	find . \( -path ./.lock -o -path ./.cache -o -path ./.generation \) \
@@ -48,7 +49,11 @@ store_dump() {
 	    LC_ALL=C sort | while read -r f; do
 		printf '=== %s\n' "$f"
 		cat "$f"
-	done)
+	done
+	if [ "$(python3 "$BATS_TEST_DIRNAME/helpers/lockrec.py" .)" = commit ]
+	then
+		echo "=== .lock: a committed change not applied"
+	fi)
 }
 
 # The values of N to try when the reference made $1 calls.
@@ -143,22 +148,20 @@ fault_sweep() {
 	fi
 }
 
-# The first time a faulty run leaves a complete journal (.journal), and the
-# first time it leaves only an incomplete one (.journal.tmp), the recovery
+# The first time a faulty run leaves a committed change in .lock, and the
+# first time it leaves one prepared (or a torn record), the recovery
 # itself is put under faults: status --check with each kind's Nth call
 # failed, then status --check without; the store must then be the state
-# after (a complete journal is rolled forward) or before (an incomplete one
+# after (a committed change is rolled forward) or before (a prepared one
 # is discarded), and the second status --check clean.  Failures go to
 # $1/failures; the store is left as the faulty run left it.
 fault_recovery() {
 	local w=$1 kinds=$2 which want kind n count msg
-	if [ -f "$ROSTER_DIR/.journal" ]; then
-		which=complete want=after
-	elif [ -f "$ROSTER_DIR/.journal.tmp" ]; then
-		which=incomplete want=before
-	else
-		return 0
-	fi
+	case $(python3 "$BATS_TEST_DIRNAME/helpers/lockrec.py" "$ROSTER_DIR") in
+	commit) which=complete want=after;;
+	prepare|torn) which=incomplete want=before;;
+	*) return 0;;
+	esac
 	[ ! -e "$w/recovered-$which" ] || return 0
 	: >"$w/recovered-$which"
 	rm -rf "$w/crashed"
@@ -187,7 +190,7 @@ fault_recovery() {
 				cmp -s "$w/rec/now" "$w/$want" ||
 				    msg="the store is not the state $want"
 			fi
-			[ -z "$msg" ] || echo "recovery of a $which journal," \
+			[ -z "$msg" ] || echo "recovery of a $which change," \
 			    "$kind #$n failed (exit $(cat "$w/rec/rc")): $msg" \
 			    >>"$w/failures"
 		done
