@@ -258,9 +258,10 @@ cache_write(struct store *st, const char *name, const char *buf, size_t len)
 	char tmp[128];
 	size_t i;
 	ssize_t w;
+	const struct stat *sb = store_dirstat(st);
 	int cfd, fd;
 
-	if ((cfd = cache_dir(st, &st->sb, 1, &cb)) < 0)
+	if (sb == NULL || (cfd = cache_dir(st, sb, 1, &cb)) < 0)
 		return;
 	/* Once a command is enough: the lock is held to its end. */
 	if (st->mode != STORE_READ && !swept) {
@@ -289,17 +290,18 @@ cache_write(struct store *st, const char *name, const char *buf, size_t len)
 static int
 cache_open(struct store *st, const char *name, struct stat *fb)
 {
+	const struct stat *sb = store_dirstat(st);
 	struct stat cb;
 	int cfd, fd;
 
-	if ((cfd = cache_dir(st, &st->sb, 0, &cb)) < 0)
+	if (sb == NULL || (cfd = cache_dir(st, sb, 0, &cb)) < 0)
 		return -1;
 	fd = file_open_stat(cfd, name, O_RDONLY, fb);
 	close(cfd);
 	if (fd < 0)
 		return -1;
 	if (!S_ISREG(fb->st_mode) ||
-	    !trusted(fb, &st->sb) || fb->st_nlink != 1 || fb->st_size <= 0) {
+	    !trusted(fb, sb) || fb->st_nlink != 1 || fb->st_size <= 0) {
 		close(fd);
 		return -1;
 	}

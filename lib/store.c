@@ -530,6 +530,15 @@ store_ini_default(void)
 	return default_ini;
 }
 
+const struct stat *
+store_dirstat(struct store *st)
+{
+	if (!st->have_sb && fstat(st->dfd, &st->sb) != 0)
+		return NULL;
+	st->have_sb = 1;
+	return &st->sb;
+}
+
 /* store_open(); with ini_rc, a roster.ini that does not read is not
  * fatal: its code goes there (0 when it reads), its message stays. */
 static int
@@ -566,8 +575,6 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 			return fail(RX_STORE, "%s: not a directory", st->path);
 		return fail_errno(RX_STORE, "%s", st->path);
 	}
-	if (fstat(st->dfd, &st->sb) != 0)
-		return fail_errno(RX_STORE, "%s", st->path);
 	rc = lock_take(st->dfd, TXN_LOCK, mode != STORE_READ, wait,
 	    TXN_LOCK, &st->lockfd);
 	if (rc)

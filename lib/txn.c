@@ -1314,7 +1314,7 @@ prepare(struct store *st, const char *ptext, size_t plen, const char *ctext,
 		if (lock_write(st, ptext, plen, 0, 0) != 0)
 			rc = fail_errno(RX_STORE, "%s", TXN_LOCK);
 		if (rc == 0)
-			rc = write_temps(st->dfd, &st->sb, st->txn,
+			rc = write_temps(st->dfd, store_dirstat(st), st->txn,
 			    cache_shared(st));
 		if (rc == 0)
 			rc = sync_store(st->dfd);

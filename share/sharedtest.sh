@@ -279,8 +279,9 @@ us() {
 }
 
 # calls DIR WHAT: the calls one run makes that reach the file system
-# (strace: opens, stats, reads, writes, renames, syncs, locks; not dup or
-# close), each a round trip on the shared mount; "-" without strace.
+# (strace: opens, stats, reads and writes, pread and pwrite included,
+# renames, syncs, locks; not dup, close or fadvise), each a round trip on
+# the shared mount; "-" without strace.
 calls() {
 	local d=$1
 	command -v strace >/dev/null 2>&1 || { echo -; return; }
@@ -292,7 +293,7 @@ calls() {
 	ROSTER_DIR=$d strace -f -o "$w/strace" -e trace=file,desc,fcntl "$@" \
 	    >/dev/null 2>&1
 	grep -v -E 'execve|readlink|\((0|1|2),' "$w/strace" | grep -c -E \
-	    ' (openat|open|newfstatat|fstat|statx|read|write|pread64|renameat|unlinkat|mkdirat|fchmod|fchown|fsync|syncfs|lseek|fcntl|getdents64|fstatfs|mmap|ftruncate)\('
+	    ' (openat|open|newfstatat|fstat|statx|read|write|pread64|pwrite64|renameat|unlinkat|mkdirat|fchmod|fchown|fsync|fdatasync|syncfs|lseek|fcntl|getdents64|fstatfs|mmap|ftruncate)\('
 }
 
 ms() { printf '%d.%d' $(($1 / 1000)) $(($1 % 1000 / 100)); }

@@ -54,8 +54,10 @@ struct hoursdef {
 struct store {
 	char *path;		/* the store directory as resolved */
 	int dfd;		/* open on path */
-	struct stat sb;		/* dfd's when opened: each fstat is a round
-				 * trip on a network file system */
+	struct stat sb;		/* dfd's, once store_dirstat() took it:
+				 * each fstat is a round trip on a
+				 * network file system */
+	int have_sb;
 	int lockfd;
 	int fds_owned;		/* dfd and lockfd are store_open()'s to close */
 	int mode;		/* STORE_READ, STORE_WRITE or STORE_CREATE */
@@ -103,6 +105,11 @@ int store_open_raw(struct store *st, const char *opt, int mode, int *ini_rc);
 
 /* The roster.ini a new store gets. */
 const char *store_ini_default(void);
+
+/* The stat of the store directory, taken the first time it is asked for
+ * (a command that makes no file and uses no cache never needs it), or
+ * NULL with errno set. */
+const struct stat *store_dirstat(struct store *st);
 
 /* Parse the text of roster.ini (len bytes, NUL-terminated) into st's
  * zone, roles and pipelines; the store is read by store_open().  0 or
