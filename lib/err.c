@@ -16,12 +16,21 @@ static _Thread_local int errcode;
 void
 prog_init(const char *argv0)
 {
+	static char name[64];
 	const char *s;
+	size_t i;
 
 	if (argv0 == NULL || *argv0 == '\0')
 		return;
 	s = strrchr(argv0, '/');
-	progname = s ? s + 1 : argv0;
+	s = s ? s + 1 : argv0;
+	/* The name goes into messages, audit rows and .lock's record: a
+	 * byte that is not printable ASCII (a newline in argv[0]) would
+	 * forge a line there. */
+	for (i = 0; s[i] != '\0' && i < sizeof name - 1; i++)
+		name[i] = s[i] > ' ' && s[i] < 0x7f && s[i] != ',' ? s[i] : '?';
+	name[i] = '\0';
+	progname = name;
 }
 
 /* Format into a scratch buffer first: callers re-record the last message

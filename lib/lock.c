@@ -157,13 +157,16 @@ lock_take(int dfd, const char *name, int exclusive, double timeout,
 
 	fd = lock_open(dfd, name, exclusive);
 	if (fd < 0) {
-		if (!exclusive && (errno == EACCES || errno == EROFS ||
-		    errno == EPERM || errno == ENOENT)) {
-			/* A read-only store, or one we may only read: read
-			 * it without a lock. */
+		if (!exclusive && errno == ENOENT) {
+			/* A store without .lock that we cannot add it to (a
+			 * read-only copy): read it without a lock. */
 			*fdp = -1;
 			return 0;
 		}
+		if (!exclusive && (errno == EACCES || errno == EPERM))
+			/* Its record says whether a change is half made. */
+			return fail_errno(RX_STORE, "store not readable: %s",
+			    shown);
 		if (errno == ELOOP)
 			return fail(RX_STORE, "%s: is a symbolic link; not followed",
 			    shown);

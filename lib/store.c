@@ -581,9 +581,12 @@ open_store(struct store *st, const char *opt, int mode, int *ini_rc)
 		return rc;
 	if (mode != STORE_READ && (rc = txn_recover(st)) != 0)
 		return rc;
-	if (mode == STORE_READ && txn_pending(st) &&
-	    (rc = reader_recover(st, wait)) != 0)
-		return rc;
+	if (mode == STORE_READ && (rc = txn_pending(st)) != 0) {
+		if (rc < 0)
+			return err_code();
+		if ((rc = reader_recover(st, wait)) != 0)
+			return rc;
+	}
 	rc = read_ini(st, &found);
 	/* A store with roster.ini has its layout: what a change writes is
 	 * looked at by the commit (a file's kind and links, a missing

@@ -34,7 +34,8 @@ enum {
 	REC_IDLE,	/* a store at rest */
 	REC_PREPARE,	/* a change that never reached its commit point */
 	REC_COMMIT,	/* a change committed, perhaps not applied */
-	REC_TORN	/* no whole record: a write of it cut short */
+	REC_TORN,	/* no whole record: a write of it cut short */
+	REC_BAD		/* a whole record with a line not understood */
 };
 
 struct entry {
@@ -79,6 +80,8 @@ struct plan {
 	const char *rows;	/* into the record's text */
 	size_t nrows;
 	int complete;		/* the end line is there and matches */
+	size_t ecap;		/* e's room */
+	size_t bad;		/* the first line not understood (1-based), 0 */
 	int lockfmt;		/* a .lock record, not a .journal */
 	int state;		/* CH_* */
 	struct sbuf gen;	/* its generation: "AREA TOKEN\n" lines */
@@ -102,6 +105,7 @@ static struct {
 	char epoch[TXN_GEN_LEN + 1];
 	int gen_known;		/* gen and epoch are a record's */
 	int legacy_read, legacy;	/* .generation looked for, found */
+	size_t badline;		/* REC_BAD: the line not understood */
 } rec;
 static volatile sig_atomic_t committed;
 static int handlers_on;
@@ -242,6 +246,15 @@ seen_forget(struct txn *t)
 static int
 rel_storable(const char *rel)
 {
+	static const char *const own[] = { TXN_LOCK, TXN_JOURNAL,
+	    TXN_JOURNAL_TMP, ".cache" };
+	size_t i, n = strcspn(rel, "/");
+
+	/* The store's own files are never a change's: a record that names
+	 * them (made by hand) must not unlink the lock it is held by. */
+	for (i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (strlen(own[i]) == n && memcmp(rel, own[i], n) == 0)
+			return 0;
 	return file_rel_ok(rel) && strpbrk(rel, " \t\r\n") == NULL;
 }
 
@@ -476,17 +489,33 @@ plan_gen(struct plan *p, const char *s)
 	return 0;
 }
 
+/* s as a decimal number of up to 18 digits, nothing else: 0, or -1. */
+static int
+digits(const char *s, unsigned long long *v)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0 || n > 18 || s[n] != '\0')
+		return -1;
+	*v = strtoull(s, NULL, 10);
+	return 0;
+}
+
 static int
 plan_line(struct plan *p, const char *line)
 {
+	unsigned long long v;
 	const char *rel;
 
 	if (strncmp(line, "tool ", 5) == 0 && p->tool == NULL)
 		p->tool = xstrdup(line + 5);
 	else if (strncmp(line, "time ", 5) == 0 && p->time == NULL)
 		p->time = xstrdup(line + 5);
-	else if (strncmp(line, "audit-size ", 11) == 0)
-		p->audit_size = strtoll(line + 11, NULL, 10);
+	else if (strncmp(line, "audit-size ", 11) == 0) {
+		if (digits(line + 11, &v) != 0)
+			return -1;
+		p->audit_size = (long long)v;
+	}
 	else if (p->lockfmt && strncmp(line, "epoch ", 6) == 0 &&
 	    is_token(line + 6))
 		memcpy(p->epoch, line + 6, TXN_GEN_LEN + 1);
@@ -500,7 +529,10 @@ plan_line(struct plan *p, const char *line)
 		rel = line + 4;
 		if (!rel_storable(rel))
 			return -1;
-		p->e = xrealloc(p->e, (p->n + 1) * sizeof *p->e);
+		if (p->n == p->ecap) {
+			p->ecap = p->ecap ? 2 * p->ecap : 16;
+			p->e = xrealloc(p->e, p->ecap * sizeof *p->e);
+		}
 		memset(&p->e[p->n], 0, sizeof *p->e);
 		p->e[p->n].rel = xstrdup(rel);
 		p->e[p->n].data = line[0] == 'p' ? xstrdup("") : NULL;
@@ -511,19 +543,32 @@ plan_line(struct plan *p, const char *line)
 	return 0;
 }
 
+/* 1 if line is "end LEN HASH" with LEN the decimal off and HASH the 16
+ * lowercase hex digits of the FNV-1a of text[0..off). */
+static int
+end_line_ok(const char *line, const char *text, size_t off)
+{
+	char want[64];
+
+	snprintf(want, sizeof want, "end %zu %016llx", off,
+	    (unsigned long long)fnv1a(text, off));
+	return strcmp(line, want) == 0;
+}
+
 /* Read a record's text (.lock) or a journal's (.journal of a store
  * written before the lock record) into p.  Every whole line before the
- * rows counts (rollback needs the temporaries even of a torn one);
- * p->complete says whether the end line is there and matches.  In .lock,
- * bytes after the end line are what is left of a longer record. */
+ * rows that reads counts (rollback needs the temporaries even of a torn
+ * one); p->complete says whether the end line is there and matches;
+ * p->bad names the first line that does not read (a NUL byte, a word
+ * not known, a number that is not one).  In .lock, bytes after the end
+ * line are what is left of a longer record.  -1: not a record at all. */
 static int
 plan_parse(const char *text, size_t len, struct plan *p)
 {
-	size_t off = 0, endoff;
-	unsigned long long h;
+	unsigned long long v;
+	size_t off = 0, endoff, no = 1;
+	const char *nul;
 	char *line;
-	size_t n;
-	int bad = 0;
 
 	memset(p, 0, sizeof *p);
 	line = next_line(text, len, &off);
@@ -535,26 +580,36 @@ plan_parse(const char *text, size_t len, struct plan *p)
 	}
 	free(line);
 	while ((line = next_line(text, len, &off)) != NULL) {
-		if (strncmp(line, "rows ", 5) == 0) {
-			p->nrows = (size_t)strtoull(line + 5, NULL, 10);
+		no++;
+		if (strncmp(line, "rows ", 5) != 0) {
+			if (plan_line(p, line) != 0 && p->bad == 0)
+				p->bad = no;
 			free(line);
-			if (p->nrows > len - off)
-				return 0;
-			p->rows = text + off;
-			off += p->nrows;
-			endoff = off;
-			line = next_line(text, len, &off);
-			if (line != NULL && sscanf(line, "end %zu %llx", &n, &h) == 2 &&
-			    n == endoff && (off == len || p->lockfmt) &&
-			    (uint64_t)h == fnv1a(text, endoff))
-				p->complete = 1;
+			continue;
+		}
+		if (digits(line + 5, &v) != 0 || v > len - off) {
 			free(line);
+			if (p->bad == 0)
+				p->bad = no;
 			return 0;
 		}
-		bad = plan_line(p, line) != 0;
 		free(line);
-		if (bad)
-			return -1;
+		p->nrows = (size_t)v;
+		p->rows = text + off;
+		off += p->nrows;
+		endoff = off;
+		line = next_line(text, len, &off);
+		if (line != NULL && (off == len || p->lockfmt) &&
+		    end_line_ok(line, text, endoff))
+			p->complete = 1;
+		free(line);
+		/* A NUL byte would have cut a line short unseen. */
+		if ((nul = memchr(text, '\0', endoff)) != NULL && p->bad == 0) {
+			p->bad = 1;
+			for (; nul > text; nul--)
+				p->bad += nul[-1] == '\n';
+		}
+		return 0;
 	}
 	return 0;
 }
@@ -969,7 +1024,10 @@ rec_load(struct store *st)
 	}
 	if (plan_parse(text, len, &p) != 0 || !p.complete || !p.lockfmt)
 		rec.kind = REC_TORN;
-	else {
+	else if (p.bad != 0) {
+		rec.kind = REC_BAD;
+		rec.badline = p.bad;
+	} else {
 		rec.kind = p.state == CH_COMMIT ? REC_COMMIT :
 		    p.state == CH_PREPARE ? REC_PREPARE : REC_IDLE;
 		rec_set_gen(p.gen.p, p.gen.n, p.epoch);
@@ -994,14 +1052,14 @@ rec_idle(struct store *st, const char *gen, size_t genlen, const char *epoch)
 	}
 	text = record_text(gen, genlen, epoch, CH_NONE, NULL, NULL, 0, NULL, 0,
 	    &len);
-	if (lock_write(st, text, len, 1, 1) != 0) {
-		free(text);
-		return fail_errno(RX_STORE, "%s", TXN_LOCK);
-	}
+	/* What this command knows from now on, written or not: a second
+	 * change of it must build on this generation. */
 	rec_set_gen(gen, genlen, epoch);
 	rec_set_text(text, len);
 	rec.kind = REC_IDLE;
 	rec.gen_known = 1;
+	if (lock_write(st, text, len, 1, 1) != 0)
+		return fail_errno(RX_STORE, "%s", TXN_LOCK);
 	return 0;
 }
 /* --- generations ---------------------------------------------------------- */
@@ -1303,7 +1361,7 @@ prepare(struct store *st, const char *ptext, size_t plen, const char *ctext,
 	int rc, wrote = 0;
 
 	memset(p, 0, sizeof *p);
-	if (plan_parse(ctext, clen, p) != 0 || !p->complete ||
+	if (plan_parse(ctext, clen, p) != 0 || !p->complete || p->bad ||
 	    p->state != CH_COMMIT)
 		return fail(RX_STORE, "internal: the change's record does not "
 		    "read back");
@@ -1362,7 +1420,8 @@ txn_commit(struct store *st, time_t now)
 	/* A change of this command that could not be applied comes first:
 	 * its record would be overwritten. */
 	if ((rec.kind == REC_COMMIT || rec.kind == REC_PREPARE ||
-	    rec.kind == REC_TORN) && (rc = recover(st)) != 0) {
+	    rec.kind == REC_TORN || rec.kind == REC_BAD) &&
+	    (rc = recover(st)) != 0) {
 		txn_abort(st);
 		return rc;
 	}
@@ -1431,6 +1490,15 @@ txn_commit(struct store *st, time_t now)
 /* The file that holds the change txn_pending() found. */
 static const char *pending_name = TXN_LOCK;
 
+/* A whole record this roster cannot read: nothing is done with it. */
+static int
+rec_bad(struct store *st)
+{
+	return fail(RX_STORE, "%s/%s:%zu: a record this roster cannot read; "
+	    "nothing done (see roster(5), RECOVERY)", st->path, TXN_LOCK,
+	    rec.badline);
+}
+
 int
 txn_pending(struct store *st)
 {
@@ -1438,6 +1506,8 @@ txn_pending(struct store *st)
 
 	(void)rec_load(st);
 	pending_name = TXN_LOCK;
+	if (rec.kind == REC_BAD)
+		return rec_bad(st), -1;
 	if (rec.kind == REC_COMMIT)
 		return 1;
 	if (rec.kind != REC_EMPTY && rec.kind != REC_NONE)
@@ -1452,6 +1522,20 @@ txn_pending_file(void)
 	return pending_name;
 }
 
+/* Say on stderr that the change p (from file) was finished, when rc is 0;
+ * else fail naming file. */
+static int
+say_finished(struct store *st, const struct plan *p, int rc, const char *file)
+{
+	if (rc != 0)
+		return fail(RX_STORE, "%s/%s: could not finish an interrupted "
+		    "change: %s", st->path, file, err_msg());
+	warnmsg("finished an interrupted change (%s, %zu file%s) from %s",
+	    p->tool ? p->tool : "?", p->n, p->n == 1 ? "" : "s",
+	    p->time ? p->time : "?");
+	return 0;
+}
+
 /* Finish the change whose record (commit) .lock holds. */
 static int
 roll_forward(struct store *st)
@@ -1459,7 +1543,7 @@ roll_forward(struct store *st)
 	struct plan p;
 	int rc;
 
-	if (plan_parse(rec.text, rec.len, &p) != 0 || !p.complete ||
+	if (plan_parse(rec.text, rec.len, &p) != 0 || !p.complete || p.bad ||
 	    p.state != CH_COMMIT) {
 		plan_free(&p);
 		return fail(RX_STORE, "%s/%s: internal: the record of an "
@@ -1468,13 +1552,7 @@ roll_forward(struct store *st)
 	rc = apply_plan(st->dfd, &p, NULL, cache_shared(st), 0);
 	if (rc == 0)
 		rc = rec_idle(st, p.gen.p, p.gen.n, p.epoch);
-	if (rc == 0)
-		warnmsg("finished an interrupted change (%s, %zu file%s) from %s",
-		    p.tool ? p.tool : "?", p.n, p.n == 1 ? "" : "s",
-		    p.time ? p.time : "?");
-	else
-		rc = fail(RX_STORE, "%s/%s: could not finish an interrupted change: "
-		    "%s", st->path, TXN_LOCK, err_msg());
+	rc = say_finished(st, &p, rc, TXN_LOCK);
 	plan_free(&p);
 	return rc;
 }
@@ -1531,7 +1609,8 @@ recover_legacy(struct store *st)
 	}
 	if ((rc = file_read(st->dfd, TXN_JOURNAL, &text, &len)) != 0)
 		return rc == RX_NOTFOUND ? 0 : rc;
-	if (plan_parse(text, len, &p) != 0 || !p.complete || p.lockfmt) {
+	if (plan_parse(text, len, &p) != 0 || !p.complete || p.bad ||
+	    p.lockfmt) {
 		plan_free(&p);
 		free(text);
 		return fail(RX_STORE, "%s/%s: damaged journal of an interrupted "
@@ -1539,13 +1618,7 @@ recover_legacy(struct store *st)
 		    TXN_JOURNAL);
 	}
 	rc = apply_plan(st->dfd, &p, NULL, cache_shared(st), 1);
-	if (rc == 0)
-		warnmsg("finished an interrupted change (%s, %zu file%s) from %s",
-		    p.tool ? p.tool : "?", p.n, p.n == 1 ? "" : "s",
-		    p.time ? p.time : "?");
-	else
-		rc = fail(RX_STORE, "%s/%s: could not finish an interrupted change: "
-		    "%s", st->path, TXN_JOURNAL, err_msg());
+	rc = say_finished(st, &p, rc, TXN_JOURNAL);
 	plan_free(&p);
 	free(text);
 	return rc;
@@ -1571,6 +1644,9 @@ recover(struct store *st)
 			break;
 		case REC_EMPTY:
 			rc = recover_legacy(st);
+			break;
+		case REC_BAD:
+			rc = rec_bad(st);
 			break;
 		default:
 			break;

@@ -167,6 +167,41 @@ journal_add_bob() {
 	done
 }
 
+@test "a whole record with a line not understood stops every command (7), left as it is" {
+	for line in "del .lock" "put .cache/users.idx" "del .journal" \
+	    "audit-size -5" "frobnicate users" "tool twice"; do
+		rm -rf "$ROSTER_DIR"
+		add_users ann@example.org
+		printf '%s\n' "roster-lock 1" "epoch 0123456789abcdef" \
+		    "change commit" "tool user-add" "time 2026-11-23T09:00:00Z" \
+		    "audit-size 0" "$line" "rows 0" | make_journal .lock
+		cp "$ROSTER_DIR/.lock" "$BATS_TEST_TMPDIR/lock"
+		sum=$(store_sum)
+		for cmd in "user-add --no-welcome cy@example.org" status \
+		    "status --check"; do
+			# shellcheck disable=SC2086
+			run $cmd
+			assert_failure 7
+			assert_output --partial "/.lock:7: a record this roster cannot read; nothing done"
+		done
+		cmp "$ROSTER_DIR/.lock" "$BATS_TEST_TMPDIR/lock"
+		[ "$(store_sum)" = "$sum" ]
+		[ -e "$ROSTER_DIR/users/ann@example.org.yaml" ]
+	done
+}
+
+@test "a program name with a newline forges no line of the record or the audit" {
+	add_users ann@example.org
+	( exec -a "$(printf 'user-add\ndel roster.ini')" "$ROSTER_BIN/user-add" \
+	    --no-welcome cy@example.org ) >"$BATS_TEST_TMPDIR/out" 2>&1
+	[ -f "$ROSTER_DIR/roster.ini" ]
+	[ -f "$ROSTER_DIR/users/cy@example.org.yaml" ]
+	[ "$(lock_state)" = idle ]
+	grep -q '^[^,]*,[^,]*,user-add?del?roster.ini,add,cy@example.org,' "$ROSTER_DIR/audit.csv"
+	run status --check
+	refute_output --partial problem
+}
+
 @test "a reader without write access does not read a change half made (7)" {
 	journal_add_bob
 	open_dir=$(mktemp -d /tmp/roster-ro.XXXXXX)

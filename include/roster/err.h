@@ -26,7 +26,8 @@ enum {
 
 extern const char *progname;
 
-/* Set progname from argv[0] (its last path component). */
+/* Set progname from argv[0] (its last path component, at most 63 bytes,
+ * each byte that is not printable ASCII, a blank or a comma as "?"). */
 void prog_init(const char *argv0);
 
 /* Record a message for code; return code.  fail_at() prefixes FILE:LINE:

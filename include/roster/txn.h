@@ -135,7 +135,10 @@ int txn_recover(struct store *st);
 
 /* 1 if a committed change waits to be applied (read once per lock
  * taken); txn_pending_file() names the file that holds it (".lock", or
- * ".journal" in a store written before the record). */
+ * ".journal" in a store written before the record).  -1, with the
+ * message recorded, when .lock holds a whole record with a line this
+ * roster does not understand (made by hand, or by a newer roster):
+ * nothing may be read or written then. */
 int txn_pending(struct store *st);
 const char *txn_pending_file(void);
 
