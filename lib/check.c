@@ -632,8 +632,9 @@ check_user_dir(struct chk *c, const char *dir)
 
 /*
  * An address active and removed at once: its latest removal is later than
- * the active file's creation, which only an interrupted user-rm leaves (an
- * add or a restore after a removal sets created to its own time).
+ * the active file's creation, which no change of roster leaves (a removal
+ * is one change; an add or a restore after a removal sets created to its
+ * own time): a file put back by hand, or from a copy of the store.
  */
 static void
 check_active_removed(struct chk *c, const struct archive *a,
@@ -648,9 +649,11 @@ check_active_removed(struct chk *c, const struct archive *a,
 	if (ar->removed_at != -1 && u.created != -1 &&
 	    ar->removed_at > u.created)
 		problem(c, a->rel, 0, "%s is active and removed at once: "
-		    "removed %s, after its users/ file was created %s (an "
-		    "interrupted user-rm: run it again)", a->email,
-		    time_utc(ar->removed_at, x), time_utc(u.created, y));
+		    "removed %s, after its users/ file was created %s (its "
+		    "users/ file put back by hand or from a copy: user-rm "
+		    "removes it, or remove the archive to keep the user)",
+		    a->email, time_utc(ar->removed_at, x),
+		    time_utc(u.created, y));
 	user_free(&u);
 }
 

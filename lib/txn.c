@@ -759,15 +759,22 @@ static int
 apply_put(int dfd, const char *rel)
 {
 	const char *name;
+	struct stat sb;
 	char *tmp;
-	int pfd, rc = 0;
+	int pfd, r, rc = 0;
 
 	pfd = parent_of(dfd, rel, &name);
 	if (pfd < 0)
 		return fail_errno(RX_STORE, "%s", rel);
 	tmp = xasprintf(TXN_TMP_PREFIX "%s" TXN_TMP_SUFFIX, name);
-	if (renameat(pfd, tmp, pfd, name) != 0 && errno != ENOENT)
+	r = renameat(pfd, tmp, pfd, name);
+	if (r != 0 && errno != ENOENT)
 		rc = fail_errno(RX_STORE, "%s", rel);
+	else if (r != 0 && fstatat(pfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 &&
+	    errno == ENOENT)
+		/* Neither there nor renamed: removed by hand, or lost. */
+		warnmsg("%s: its temporary %s is gone: this file of the "
+		    "change was not made", rel, tmp);
 	free(tmp);
 	return rc;
 }

@@ -295,7 +295,7 @@ removed/junk: not an archive directory: its name is not an address (removed/EMAI
 	    "$ROSTER_DIR/users/ada@x.org.yaml" >"$ROSTER_DIR/removed/ada@x.org/20261123T110000Z.yaml"
 	run status --check
 	assert_failure 7
-	assert_output "removed/ada@x.org/20261123T110000Z.yaml: ada@x.org is active and removed at once: removed 2026-11-23T11:00:00Z, after its users/ file was created 2026-11-23T10:00:00Z (an interrupted user-rm: run it again)"
+	assert_output "removed/ada@x.org/20261123T110000Z.yaml: ada@x.org is active and removed at once: removed 2026-11-23T11:00:00Z, after its users/ file was created 2026-11-23T10:00:00Z (its users/ file put back by hand or from a copy: user-rm removes it, or remove the archive to keep the user)"
 	# A removal before the user was added again is history, not a problem.
 	rm "$ROSTER_DIR/removed/ada@x.org/20261123T110000Z.yaml"
 	remove_readd_remove

@@ -96,6 +96,26 @@ journal_add_bob() {
 	assert_output ""
 }
 
+@test "a committed change whose temporary was removed by hand: finished, the lost file named" {
+	journal_add_bob
+	rm "$ROSTER_DIR/users/.bob@example.org.yaml.txn"
+	run user-add --no-welcome cy@example.org
+	assert_success
+	assert_line "user-add: users/bob@example.org.yaml: its temporary .bob@example.org.yaml.txn is gone: this file of the change was not made"
+	[[ "$output" == *"user-add: finished an interrupted change (user-add, 2 files)"* ]]
+	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+	[ ! -e "$ROSTER_DIR/outbox/ann@example.org.eml" ]
+	[ "$(lock_state)" = idle ]
+	# A temporary renamed already (the file there) is no loss: silent.
+	rm -rf "$ROSTER_DIR"
+	journal_add_bob
+	mv "$ROSTER_DIR/users/.bob@example.org.yaml.txn" \
+	    "$ROSTER_DIR/users/bob@example.org.yaml"
+	run user-add --no-welcome cy@example.org
+	assert_success
+	refute_output --partial "is gone"
+}
+
 @test "a reader finishes a committed change before it answers" {
 	journal_add_bob
 	run status --format tsv --no-header
@@ -408,7 +428,7 @@ journal_add_bob() {
 	    "$ROSTER_DIR/users/bob@example.org.yaml"
 	run status --check
 	assert_failure 7
-	assert_line "removed/bob@example.org/20261123T110000Z.yaml: bob@example.org is active and removed at once: removed 2026-11-23T11:00:00Z, after its users/ file was created 2026-11-23T10:00:00Z (an interrupted user-rm: run it again)"
+	assert_line "removed/bob@example.org/20261123T110000Z.yaml: bob@example.org is active and removed at once: removed 2026-11-23T11:00:00Z, after its users/ file was created 2026-11-23T10:00:00Z (its users/ file put back by hand or from a copy: user-rm removes it, or remove the archive to keep the user)"
 	assert_line "users/bob@example.org.yaml:5: a second primary contact (users/ann@example.org.yaml is one already); an account has one, handed on with user-mod --contact primary EMAIL"
 	# Removed, then added again: no problem.
 	sed 's/^removed_at:.*/removed_at: 2026-11-23T09:00:00Z/' \
