@@ -72,6 +72,18 @@ journal_add_bob() {
 	    "rows $((${#row} + 1))" "$row" | make_journal "$file" "$how"
 }
 
+# The next writer discards bob's change (journal_add_bob), says so, and
+# none of it is made.
+writer_discards_bob() {
+	run user-add --no-welcome cy@example.org
+	assert_success
+	[[ "$output" == *"user-add: discarded an interrupted change (user-add) from 2026-11-23T09:00:00Z: none of it was made"* ]]
+	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
+	[ ! -e "$ROSTER_DIR/users/.bob@example.org.yaml.txn" ]
+	[ -e "$ROSTER_DIR/outbox/ann@example.org.eml" ]
+	[ "$(lock_state)" = idle ]
+}
+
 @test "a committed change in .lock is rolled forward by the next writer, once" {
 	journal_add_bob
 	[ "$(lock_state)" = commit ]
@@ -148,13 +160,7 @@ journal_add_bob() {
 @test "a prepared change is rolled back: temporaries removed, nothing made" {
 	journal_add_bob prepare
 	rows=$(audit_rows)
-	run user-add --no-welcome cy@example.org
-	assert_success
-	[[ "$output" == *"user-add: discarded an interrupted change (user-add) from 2026-11-23T09:00:00Z: none of it was made"* ]]
-	[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
-	[ ! -e "$ROSTER_DIR/users/.bob@example.org.yaml.txn" ]
-	[ -e "$ROSTER_DIR/outbox/ann@example.org.eml" ]
-	[ "$(lock_state)" = idle ]
+	writer_discards_bob
 	# The prepared record's generation was the store's: kept.
 	grep -qx 'epoch 0123456789abcdef' "$ROSTER_DIR/.lock"
 	[ "$(audit_rows)" -eq $((rows + 1)) ]
@@ -173,13 +179,7 @@ journal_add_bob() {
 		assert_success
 		refute_output --partial bob@
 		[ -e "$ROSTER_DIR/users/.bob@example.org.yaml.txn" ]
-		run user-add --no-welcome cy@example.org
-		assert_success
-		[[ "$output" == *"user-add: discarded an interrupted change (user-add) from 2026-11-23T09:00:00Z: none of it was made"* ]]
-		[ ! -e "$ROSTER_DIR/users/bob@example.org.yaml" ]
-		[ ! -e "$ROSTER_DIR/users/.bob@example.org.yaml.txn" ]
-		[ -e "$ROSTER_DIR/outbox/ann@example.org.eml" ]
-		[ "$(lock_state)" = idle ]
+		writer_discards_bob
 		! grep -q '^epoch 0123456789abcdef$' "$ROSTER_DIR/.lock"
 		[ "$(audit_rows)" -eq $((rows + 1)) ]
 		run status --check
