@@ -8,9 +8,12 @@
  * holder's PID from F_GETLK, or "another process" when it gives none.
  * A missing lock file is made with the directory's mode and group
  * (file_create_mode()); one that is not a regular file is RX_STORE.  A
- * reader that cannot open it for writing opens it read-only, and one that
- * cannot open it at all reads unlocked (*fdp == -1); a writer that cannot
- * open it gets RX_STORE, "store not writable".
+ * reader that cannot open it for writing opens it read-only; one that may
+ * not read it gets RX_STORE, "store not readable" (its record says whether
+ * a change is half made: txn.h); only where it is missing and cannot be
+ * made does a reader read unlocked (*fdp == -1).  A writer that cannot
+ * open it gets RX_STORE, "store not writable".  An open that fails with
+ * ESTALE (replaced on another host) is done again once.
  */
 #ifndef LIB_LOCK_H
 #define LIB_LOCK_H

@@ -10,10 +10,10 @@
  * A writer's store carries a transaction (txn.h) that its changes are
  * staged into.  Before anything else, a command under the exclusive lock
  * finishes or discards a change a crash interrupted (txn_recover()); a
- * reader that finds STORE/.journal trades its shared lock for the
- * exclusive one (same timeout) to finish it, then goes back to shared; if
- * it cannot (no write access), it fails with RX_STORE naming the journal
- * rather than read a change half made.
+ * reader that finds one committed in .lock's record (txn_pending()) trades
+ * its shared lock for the exclusive one (same timeout) to finish it, then
+ * goes back to shared; if it cannot (no write access), it fails with
+ * RX_STORE naming .lock rather than read a change half made.
  * The lock is held until store_close().  Every path below the store is
  * opened relative to st->dfd, never following a symbolic link.
  */

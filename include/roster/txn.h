@@ -82,13 +82,14 @@ void txn_begin(struct store *st);
 
 /* What was seen of the file name (a path relative to the store) under
  * the exclusive lock (found 0: there is none; sb unused then) as a new
- * store was opened, .generation read or txn_exists() looked, kept so
- * that the next commit does not look at it again: each look is a round
- * trip on a network file system.  Some 64 are kept, the first ones; none
- * when st has no transaction.  Forgotten at every commit.  The commit looks at every other file it replaces
- * (its kind, links, mode and group) and opens audit.csv once, for its
- * size and the rows (not at all when there are none); a missing users/,
- * removed/ or outbox/ is made when a change first writes into it. */
+ * store was opened, .generation (of an older store) read or txn_exists()
+ * looked, kept so that the next commit does not look at it again: each
+ * look is a round trip on a network file system.  Some 64 are kept, the
+ * first ones; none when st has no transaction.  Forgotten at every
+ * commit.  The commit looks at every other file it replaces (its kind,
+ * links, mode and group) and opens audit.csv once, for its size and the
+ * rows (not at all when there are none); a missing users/, removed/ or
+ * outbox/ is made when a change first writes into it. */
 void txn_seen(struct store *st, const char *name, int found,
     const struct stat *sb);
 
